@@ -1,0 +1,247 @@
+"""Claims: the one place that writes claim rows. Every limit is checked inside the write transaction,
+and the slot count moves with a conditional UPDATE, so concurrent claims cannot overshoot."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import timedelta
+
+from db import audit
+from db import settings as settings_store
+from db.database import Clock, Database, from_epoch, to_epoch
+from db.errors import (
+    AlreadyClaimed,
+    ClaimLimitReached,
+    ClaimNotFound,
+    NoClaimSlot,
+    OwnPrompt,
+    WrongStatus,
+)
+from db.models import CLAIMABLE_STATUSES, Claim, Prompt
+from db.prompts import fetch, fetch_by_id
+
+REMINDER_BEFORE = timedelta(days=2)
+_DAY = 86400
+CLAIM_COLUMNS = "c.*, p.number AS prompt_number"
+CLAIM_SOURCE = "claims c JOIN prompts p ON p.id = c.prompt_id"
+
+
+@dataclass(frozen=True)
+class ClaimEvent:
+    """A claim that background work changed, with its prompt as it stands now."""
+
+    claim: Claim
+    prompt: Prompt
+
+
+def claim_from_row(row: sqlite3.Row) -> Claim:
+    claimed_at = from_epoch(row["claimed_at"])
+    assert claimed_at is not None
+    return Claim(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        prompt_id=row["prompt_id"],
+        prompt_number=row["prompt_number"],
+        member_id=row["member_id"],
+        status=row["status"],
+        claimed_at=claimed_at,
+        deadline=from_epoch(row["deadline"]),
+        reminded=bool(row["reminded"]),
+        ended_at=from_epoch(row["ended_at"]),
+    )
+
+
+def _claim_by_id(conn: sqlite3.Connection, claim_id: int) -> Claim:
+    return claim_from_row(conn.execute(f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.id = ?", (claim_id,)).fetchone())
+
+
+def claims_for_prompt(conn: sqlite3.Connection, prompt_id: int) -> list[Claim]:
+    rows = conn.execute(
+        f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.prompt_id = ? AND c.status = 'active' ORDER BY c.id",
+        (prompt_id,),
+    ).fetchall()
+    return [claim_from_row(r) for r in rows]
+
+
+def active_claim(conn: sqlite3.Connection, prompt_id: int, member_id: int) -> Claim | None:
+    row = conn.execute(
+        f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.prompt_id = ? AND c.member_id = ? AND c.status = 'active'",
+        (prompt_id, member_id),
+    ).fetchone()
+    return claim_from_row(row) if row else None
+
+
+def end_claim(
+    conn: sqlite3.Connection,
+    claim: Claim,
+    *,
+    status: str,
+    actor_id: int,
+    now: int,
+    by_moderator: bool = False,
+    detail: str | None = None,
+) -> Claim:
+    """Close an active claim and free its slot; False-safe: only an active claim moves."""
+    changed = conn.execute(
+        "UPDATE claims SET status = ?, ended_at = ? WHERE id = ? AND status = 'active'", (status, now, claim.id)
+    ).rowcount
+    if changed:
+        conn.execute("UPDATE prompts SET active_claims = active_claims - 1 WHERE id = ?", (claim.prompt_id,))
+        audit.record(
+            conn,
+            guild_id=claim.guild_id,
+            actor_id=actor_id,
+            action=f"claim {status}",
+            prompt_number=claim.prompt_number,
+            target_id=claim.member_id,
+            detail=detail,
+            by_moderator=by_moderator,
+            now=now,
+        )
+    return _claim_by_id(conn, claim.id)
+
+
+def end_all_claims(
+    conn: sqlite3.Connection, prompt: Prompt, *, actor_id: int, now: int, by_moderator: bool
+) -> list[Claim]:
+    return [
+        end_claim(conn, claim, status="released", actor_id=actor_id, now=now, by_moderator=by_moderator,
+                  detail="prompt withdrawn")
+        for claim in claims_for_prompt(conn, prompt.id)
+    ]
+
+
+def _take(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, now: int) -> tuple[Claim, Prompt]:
+    config = settings_store.load(conn, guild_id)
+    prompt = fetch(conn, guild_id, number)
+    if prompt.status not in CLAIMABLE_STATUSES:
+        raise WrongStatus(number, prompt.status, "claim it")
+    if prompt.author_id == member_id:
+        raise OwnPrompt(number, "claim it")
+    if active_claim(conn, prompt.id, member_id) is not None:
+        raise AlreadyClaimed(number)
+    if config.claims_per_member:
+        held = conn.execute(
+            "SELECT COUNT(*) FROM claims WHERE guild_id = ? AND member_id = ? AND status = 'active'",
+            (guild_id, member_id),
+        ).fetchone()[0]
+        if held >= config.claims_per_member:
+            raise ClaimLimitReached(config.claims_per_member)
+    took_slot = conn.execute(
+        "UPDATE prompts SET active_claims = active_claims + 1"
+        " WHERE id = ? AND status IN ('open', 'filled') AND (? = 0 OR active_claims < ?)",
+        (prompt.id, config.claims_per_prompt, config.claims_per_prompt),
+    ).rowcount
+    if not took_slot:
+        raise NoClaimSlot(number, config.claims_per_prompt)
+    deadline = now + config.claim_days * _DAY if config.claim_days else None
+    claim_id = conn.execute(
+        "INSERT INTO claims (guild_id, prompt_id, member_id, status, claimed_at, deadline)"
+        " VALUES (?, ?, ?, 'active', ?, ?) RETURNING id",
+        (guild_id, prompt.id, member_id, now, deadline),
+    ).fetchone()[0]
+    audit.record(conn, guild_id=guild_id, actor_id=member_id, action="claim", prompt_number=number,
+                 target_id=member_id, now=now)
+    return _claim_by_id(conn, claim_id), fetch_by_id(conn, prompt.id)
+
+
+def _find_active(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, *, own: bool) -> Claim:
+    prompt = fetch(conn, guild_id, number)
+    claim = active_claim(conn, prompt.id, member_id)
+    if claim is None:
+        raise ClaimNotFound(number, member_id, own=own)
+    return claim
+
+
+def _drop(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, now: int) -> Claim:
+    claim = _find_active(conn, guild_id, number, member_id, own=True)
+    return end_claim(conn, claim, status="dropped", actor_id=member_id, now=now)
+
+
+def _release(
+    conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, actor_id: int, now: int
+) -> Claim:
+    claim = _find_active(conn, guild_id, number, member_id, own=member_id == actor_id)
+    return end_claim(conn, claim, status="released", actor_id=actor_id, now=now, by_moderator=True)
+
+
+def _extend(
+    conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, days: int, actor_id: int, now: int
+) -> Claim:
+    claim = _find_active(conn, guild_id, number, member_id, own=member_id == actor_id)
+    base = to_epoch(claim.deadline) if claim.deadline else now
+    new_deadline = base + days * _DAY
+    # A new deadline far enough away earns a new reminder.
+    reminded = int(claim.reminded and new_deadline - now <= REMINDER_BEFORE.total_seconds())
+    conn.execute("UPDATE claims SET deadline = ?, reminded = ? WHERE id = ?", (new_deadline, reminded, claim.id))
+    audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="claim extended", prompt_number=number,
+                 target_id=member_id, detail=f"+{days} days", by_moderator=True, now=now)
+    return _claim_by_id(conn, claim.id)
+
+
+def _member_claims(conn: sqlite3.Connection, guild_id: int, member_id: int) -> list[Claim]:
+    rows = conn.execute(
+        f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.guild_id = ? AND c.member_id = ? AND c.status = 'active'"
+        " ORDER BY c.deadline IS NULL, c.deadline, c.id",
+        (guild_id, member_id),
+    ).fetchall()
+    return [claim_from_row(r) for r in rows]
+
+
+def _due_reminders(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
+    """Claims whose reminder is due, marked as reminded in the same transaction: sent at most once."""
+    rows = conn.execute(
+        f"UPDATE claims SET reminded = 1 WHERE status = 'active' AND reminded = 0 AND deadline IS NOT NULL"
+        f" AND deadline > ? AND deadline - ? <= ? RETURNING id",
+        (now, now, int(REMINDER_BEFORE.total_seconds())),
+    ).fetchall()
+    return _events(conn, [r[0] for r in rows])
+
+
+def _expire_due(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
+    due = conn.execute(
+        f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.status = 'active' AND c.deadline IS NOT NULL"
+        " AND c.deadline <= ? ORDER BY c.deadline",
+        (now,),
+    ).fetchall()
+    ids = [end_claim(conn, claim_from_row(r), status="expired", actor_id=r["member_id"], now=now).id for r in due]
+    return _events(conn, ids)
+
+
+def _events(conn: sqlite3.Connection, claim_ids: list[int]) -> list[ClaimEvent]:
+    events = []
+    for claim_id in claim_ids:
+        claim = _claim_by_id(conn, claim_id)
+        events.append(ClaimEvent(claim, fetch_by_id(conn, claim.prompt_id)))
+    return events
+
+
+class ClaimRepo:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def _now(self) -> int:
+        return to_epoch(self._clock())
+
+    async def take(self, guild_id: int, number: int, member_id: int) -> tuple[Claim, Prompt]:
+        return await self._db.write(_take, guild_id, number, member_id, self._now())
+
+    async def drop(self, guild_id: int, number: int, member_id: int) -> Claim:
+        return await self._db.write(_drop, guild_id, number, member_id, self._now())
+
+    async def release(self, guild_id: int, number: int, member_id: int, actor_id: int) -> Claim:
+        return await self._db.write(_release, guild_id, number, member_id, actor_id, self._now())
+
+    async def extend(self, guild_id: int, number: int, member_id: int, days: int, actor_id: int) -> Claim:
+        return await self._db.write(_extend, guild_id, number, member_id, days, actor_id, self._now())
+
+    async def of_member(self, guild_id: int, member_id: int) -> list[Claim]:
+        return await self._db.read(_member_claims, guild_id, member_id)
+
+    async def due_reminders(self) -> list[ClaimEvent]:
+        return await self._db.write(_due_reminders, self._now())
+
+    async def expire_due(self) -> list[ClaimEvent]:
+        return await self._db.write(_expire_due, self._now())

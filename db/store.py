@@ -1,0 +1,55 @@
+"""The store: one database, one repository per aggregate."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+from db.audit import AuditRepo
+from db.claims import ClaimRepo
+from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
+from db.fills import FillRepo
+from db.prompts import PromptRepo
+from db.settings import SettingsRepo
+
+
+def _get_state(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM bot_state WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+class Store:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Clock = real_clock,
+        rng: random.Random | None = None,
+        migrations_dir: Path = MIGRATIONS_DIR,
+    ) -> None:
+        self.db = Database(path, migrations_dir=migrations_dir)
+        self.settings = SettingsRepo(self.db, clock)
+        self.prompts = PromptRepo(self.db, clock, rng)
+        self.claims = ClaimRepo(self.db, clock)
+        self.fills = FillRepo(self.db, clock)
+        self.audit = AuditRepo(self.db)
+
+    async def open(self) -> None:
+        await self.db.open()
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def get_state(self, key: str) -> str | None:
+        return await self.db.read(_get_state, key)
+
+    async def set_state(self, key: str, value: str) -> None:
+        await self.db.write(_set_state, key, value)

@@ -1,0 +1,166 @@
+"""The contract's limits on what members type, checked before anything is stored."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from db.errors import InvalidField
+from db.models import RATINGS, PromptDraft, Rating
+
+TEXT_MIN, TEXT_MAX = 10, 4000
+TITLE_MAX = 200
+FANDOM_MAX = 100
+TAGS_MAX, TAG_MAX = 20, 50
+URL_MAX = 2048
+NOTES_MAX = 1000
+REASON_MAX = 1000
+COUNT_SETTING_MAX = 365
+EXTEND_DAYS_MAX = 365
+
+# Characters that render as nothing: text made only of these is empty to a reader.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_DISCORD_INVITE_HOSTS = {"discord.gg", "discord.com", "discordapp.com", "www.discord.gg"}
+
+
+def clean(value: str | None) -> str | None:
+    """Trim surrounding whitespace; None when nothing visible remains."""
+    if value is None:
+        return None
+    trimmed = value.strip().strip(INVISIBLE).strip()
+    if not _INVISIBLE_RE.sub("", trimmed).strip():
+        return None
+    return trimmed
+
+
+def _bounded(field: str, value: str | None, maximum: int, minimum: int = 1) -> str | None:
+    cleaned = clean(value)
+    if cleaned is None:
+        if value is not None and minimum > 0 and value != "":
+            raise InvalidField(field, "is empty once blank and invisible characters are removed")
+        return None
+    if not minimum <= len(cleaned) <= maximum:
+        raise InvalidField(field, f"must be {minimum:,} to {maximum:,} characters long (yours is {len(cleaned):,})")
+    return cleaned
+
+
+def prompt_text(value: str | None) -> str:
+    cleaned = clean(value)
+    if cleaned is None:
+        raise InvalidField("Text", "is empty once blank and invisible characters are removed")
+    if not TEXT_MIN <= len(cleaned) <= TEXT_MAX:
+        raise InvalidField("Text", f"must be {TEXT_MIN} to {TEXT_MAX:,} characters long (yours is {len(cleaned):,})")
+    return cleaned
+
+
+def title(value: str | None) -> str | None:
+    return _bounded("Title", value, TITLE_MAX)
+
+
+def fandom(value: str | None) -> str | None:
+    return _bounded("Fandom", value, FANDOM_MAX)
+
+
+def notes(value: str | None) -> str | None:
+    return _bounded("Notes", value, NOTES_MAX)
+
+
+def reason(value: str | None) -> str | None:
+    return _bounded("Reason", value, REASON_MAX)
+
+
+def tags(value: str | None) -> tuple[str, ...]:
+    """Comma-separated tags: trimmed, shown as typed, duplicates (ignoring case) dropped."""
+    if value is None:
+        return ()
+    seen: set[str] = set()
+    result: list[str] = []
+    for raw in value.split(","):
+        tag = clean(raw)
+        if tag is None:
+            continue
+        if len(tag) > TAG_MAX:
+            raise InvalidField("Tags", f"each tag may be up to {TAG_MAX} characters (“{tag[:20]}…” is {len(tag)})")
+        key = tag_key(tag)
+        if key not in seen:
+            seen.add(key)
+            result.append(tag)
+    if len(result) > TAGS_MAX:
+        raise InvalidField("Tags", f"at most {TAGS_MAX} tags (you gave {len(result)})")
+    return tuple(result)
+
+
+def tag_key(tag: str) -> str:
+    return " ".join(tag.casefold().split())
+
+
+def fandom_key(value: str | None) -> str | None:
+    return None if value is None else " ".join(value.casefold().split())
+
+
+def rating(value: str | None) -> Rating:
+    if value is None:
+        return "NR"
+    upper = value.strip().upper()
+    for known in RATINGS:
+        if known == upper:
+            return known
+    raise InvalidField("Rating", f"must be one of {', '.join(RATINGS)}")
+
+
+def dedupe_key(text: str) -> str:
+    """Text with case, whitespace, punctuation and invisible characters ignored."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def draft(
+    *,
+    text: str | None,
+    title_: str | None = None,
+    fandom_: str | None = None,
+    tags_: str | None = None,
+    rating_: str | None = None,
+    anonymous: bool = False,
+) -> PromptDraft:
+    return PromptDraft(
+        text=prompt_text(text),
+        title=title(title_),
+        fandom=fandom(fandom_),
+        tags=tags(tags_),
+        rating=rating(rating_),
+        anonymous=anonymous,
+    )
+
+
+def fill_url(value: str | None) -> str:
+    cleaned = clean(value)
+    if cleaned is None:
+        raise InvalidField("URL", "is empty; give the link to your finished work")
+    if len(cleaned) > URL_MAX:
+        raise InvalidField("URL", f"may be up to {URL_MAX:,} characters (yours is {len(cleaned):,})")
+    if any(ch.isspace() for ch in cleaned):
+        raise InvalidField("URL", "contains spaces; paste the link exactly as your browser shows it")
+    parts = urlsplit(cleaned)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InvalidField("URL", "must start with http:// or https://")
+    host = (parts.hostname or "").lower()
+    if not host or "." not in host.strip("."):
+        raise InvalidField("URL", "has no website name; give the full link, like https://archiveofourown.org/works/123")
+    if host in _DISCORD_INVITE_HOSTS and (host != "discord.com" or parts.path.startswith("/invite")):
+        raise InvalidField("URL", "is a Discord invite; link the work itself")
+    return cleaned
+
+
+def count_setting(name: str, value: int) -> int:
+    if not 0 <= value <= COUNT_SETTING_MAX:
+        raise InvalidField(name, f"must be between 0 and {COUNT_SETTING_MAX} (0 means no limit)")
+    return value
+
+
+def extend_days(value: int) -> int:
+    if not 1 <= value <= EXTEND_DAYS_MAX:
+        raise InvalidField("days", f"must be between 1 and {EXTEND_DAYS_MAX}")
+    return value
