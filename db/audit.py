@@ -30,7 +30,6 @@ def record(
 
 def entry_from_row(row: sqlite3.Row) -> AuditEntry:
     created = from_epoch(row["created_at"])
-    assert created is not None
     return AuditEntry(
         id=row["id"],
         guild_id=row["guild_id"],

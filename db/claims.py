@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from db import audit
 from db import settings as settings_store
-from db.database import Clock, Database, from_epoch, to_epoch
+from db.database import Clock, Database, from_epoch, from_epoch_or_none, to_epoch
 from db.errors import (
     AlreadyClaimed,
     ClaimLimitReached,
@@ -37,7 +37,6 @@ class ClaimEvent:
 
 def claim_from_row(row: sqlite3.Row) -> Claim:
     claimed_at = from_epoch(row["claimed_at"])
-    assert claimed_at is not None
     return Claim(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -46,14 +45,16 @@ def claim_from_row(row: sqlite3.Row) -> Claim:
         member_id=row["member_id"],
         status=row["status"],
         claimed_at=claimed_at,
-        deadline=from_epoch(row["deadline"]),
+        deadline=from_epoch_or_none(row["deadline"]),
         reminded=bool(row["reminded"]),
-        ended_at=from_epoch(row["ended_at"]),
+        ended_at=from_epoch_or_none(row["ended_at"]),
     )
 
 
 def _claim_by_id(conn: sqlite3.Connection, claim_id: int) -> Claim:
-    return claim_from_row(conn.execute(f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.id = ?", (claim_id,)).fetchone())
+    return claim_from_row(
+        conn.execute(f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.id = ?", (claim_id,)).fetchone()
+    )
 
 
 def claims_for_prompt(conn: sqlite3.Connection, prompt_id: int) -> list[Claim]:
@@ -84,7 +85,8 @@ def end_claim(
 ) -> Claim:
     """Close an active claim and free its slot; False-safe: only an active claim moves."""
     changed = conn.execute(
-        "UPDATE claims SET status = ?, ended_at = ? WHERE id = ? AND status = 'active'", (status, now, claim.id)
+        "UPDATE claims SET status = ?, ended_at = ? WHERE id = ? AND status = 'active'",
+        (status, now, claim.id),
     ).rowcount
     if changed:
         conn.execute("UPDATE prompts SET active_claims = active_claims - 1 WHERE id = ?", (claim.prompt_id,))
@@ -106,8 +108,15 @@ def end_all_claims(
     conn: sqlite3.Connection, prompt: Prompt, *, actor_id: int, now: int, by_moderator: bool
 ) -> list[Claim]:
     return [
-        end_claim(conn, claim, status="released", actor_id=actor_id, now=now, by_moderator=by_moderator,
-                  detail="prompt withdrawn")
+        end_claim(
+            conn,
+            claim,
+            status="released",
+            actor_id=actor_id,
+            now=now,
+            by_moderator=by_moderator,
+            detail="prompt withdrawn",
+        )
         for claim in claims_for_prompt(conn, prompt.id)
     ]
 
@@ -141,8 +150,15 @@ def _take(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, 
         " VALUES (?, ?, ?, 'active', ?, ?) RETURNING id",
         (guild_id, prompt.id, member_id, now, deadline),
     ).fetchone()[0]
-    audit.record(conn, guild_id=guild_id, actor_id=member_id, action="claim", prompt_number=number,
-                 target_id=member_id, now=now)
+    audit.record(
+        conn,
+        guild_id=guild_id,
+        actor_id=member_id,
+        action="claim",
+        prompt_number=number,
+        target_id=member_id,
+        now=now,
+    )
     return _claim_by_id(conn, claim_id), fetch_by_id(conn, prompt.id)
 
 
@@ -159,9 +175,7 @@ def _drop(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, 
     return end_claim(conn, claim, status="dropped", actor_id=member_id, now=now)
 
 
-def _release(
-    conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, actor_id: int, now: int
-) -> Claim:
+def _release(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, actor_id: int, now: int) -> Claim:
     claim = _find_active(conn, guild_id, number, member_id, own=member_id == actor_id)
     return end_claim(conn, claim, status="released", actor_id=actor_id, now=now, by_moderator=True)
 
@@ -175,8 +189,17 @@ def _extend(
     # A new deadline far enough away earns a new reminder.
     reminded = int(claim.reminded and new_deadline - now <= REMINDER_BEFORE.total_seconds())
     conn.execute("UPDATE claims SET deadline = ?, reminded = ? WHERE id = ?", (new_deadline, reminded, claim.id))
-    audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="claim extended", prompt_number=number,
-                 target_id=member_id, detail=f"+{days} days", by_moderator=True, now=now)
+    audit.record(
+        conn,
+        guild_id=guild_id,
+        actor_id=actor_id,
+        action="claim extended",
+        prompt_number=number,
+        target_id=member_id,
+        detail=f"+{days} days",
+        by_moderator=True,
+        now=now,
+    )
     return _claim_by_id(conn, claim.id)
 
 
@@ -192,8 +215,8 @@ def _member_claims(conn: sqlite3.Connection, guild_id: int, member_id: int) -> l
 def _due_reminders(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
     """Claims whose reminder is due, marked as reminded in the same transaction: sent at most once."""
     rows = conn.execute(
-        f"UPDATE claims SET reminded = 1 WHERE status = 'active' AND reminded = 0 AND deadline IS NOT NULL"
-        f" AND deadline > ? AND deadline - ? <= ? RETURNING id",
+        "UPDATE claims SET reminded = 1 WHERE status = 'active' AND reminded = 0 AND deadline IS NOT NULL"
+        " AND deadline > ? AND deadline - ? <= ? RETURNING id",
         (now, now, int(REMINDER_BEFORE.total_seconds())),
     ).fetchall()
     return _events(conn, [r[0] for r in rows])

@@ -134,5 +134,9 @@ def to_epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def from_epoch(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
+def from_epoch(value: int) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def from_epoch_or_none(value: int | None) -> datetime | None:
+    return None if value is None else from_epoch(value)

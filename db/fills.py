@@ -53,7 +53,6 @@ class ServerStats:
 
 def fill_from_row(row: sqlite3.Row) -> Fill:
     created = from_epoch(row["created_at"])
-    assert created is not None
     return Fill(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -106,19 +105,35 @@ def _record(
         "UPDATE prompts SET status = 'filled', fill_count = fill_count + 1, updated_at = ? WHERE id = ?",
         (now, prompt.id),
     )
-    audit.record(conn, guild_id=guild_id, actor_id=member_id, action="fill", prompt_number=number,
-                 target_id=member_id, detail=url, now=now)
-    fill = fill_from_row(conn.execute(f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.id = ?", (fill_id,)).fetchone())
+    audit.record(
+        conn,
+        guild_id=guild_id,
+        actor_id=member_id,
+        action="fill",
+        prompt_number=number,
+        target_id=member_id,
+        detail=url,
+        now=now,
+    )
+    fill = fill_from_row(
+        conn.execute(f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.id = ?", (fill_id,)).fetchone()
+    )
     return FillRecorded(fill, fetch_by_id(conn, prompt.id), completed)
 
 
 def _profile(
-    conn: sqlite3.Connection, guild_id: int, member_id: int, include_anonymous: bool, include_explicit: bool, recent: int
+    conn: sqlite3.Connection,
+    guild_id: int,
+    member_id: int,
+    include_anonymous: bool,
+    include_explicit: bool,
+    recent: int,
 ) -> Profile:
     prompt_filter = "" if include_anonymous else " AND p.anonymous = 0"
     visible = prompt_filter + " AND p.status IN ('open', 'filled', 'closed')" if not include_anonymous else ""
     prompts_total = conn.execute(
-        f"SELECT COUNT(*) FROM prompts p WHERE p.guild_id = ? AND p.author_id = ?{visible}", (guild_id, member_id)
+        f"SELECT COUNT(*) FROM prompts p WHERE p.guild_id = ? AND p.author_id = ?{visible}",
+        (guild_id, member_id),
     ).fetchone()[0]
     explicit = "" if include_explicit else " AND p.rating != 'E'"
     recent_prompts = conn.execute(
@@ -189,7 +204,13 @@ class FillRepo:
         return await self._db.write(_record, guild_id, number, member_id, url, title, notes, to_epoch(self._clock()))
 
     async def profile(
-        self, guild_id: int, member_id: int, *, include_anonymous: bool, include_explicit: bool, recent: int = 5
+        self,
+        guild_id: int,
+        member_id: int,
+        *,
+        include_anonymous: bool,
+        include_explicit: bool,
+        recent: int = 5,
     ) -> Profile:
         return await self._db.read(_profile, guild_id, member_id, include_anonymous, include_explicit, recent)
 

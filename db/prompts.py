@@ -64,7 +64,6 @@ class DrawFilters:
 
 def prompt_from_row(row: sqlite3.Row) -> Prompt:
     created = from_epoch(row["created_at"])
-    assert created is not None
     tags = row["tags"]
     return Prompt(
         id=row["id"],
@@ -421,7 +420,8 @@ def _edit(
     if not assignments and not tags_changed:
         raise NothingToChange("prompt")
     conn.execute(
-        f"UPDATE prompts SET {', '.join([*assignments, 'updated_at = ?'])} WHERE id = ?", [*params, now, before.id]
+        f"UPDATE prompts SET {', '.join([*assignments, 'updated_at = ?'])} WHERE id = ?",
+        [*params, now, before.id],
     )
     if tags_changed:
         _write_tags(conn, before.id, changes["tags"])
@@ -470,7 +470,8 @@ def _withdraw(
 
 def _set_message(conn: sqlite3.Connection, prompt_id: int, channel_id: int, message_id: int) -> None:
     conn.execute(
-        "UPDATE prompts SET message_channel_id = ?, message_id = ? WHERE id = ?", (channel_id, message_id, prompt_id)
+        "UPDATE prompts SET message_channel_id = ?, message_id = ? WHERE id = ?",
+        (channel_id, message_id, prompt_id),
     )
 
 
@@ -506,7 +507,9 @@ class PromptRepo:
     ) -> Page[Prompt]:
         return await self._db.read(_list, guild_id, viewer, status, fandom, tag, member_id, page, per_page)
 
-    async def search(self, guild_id: int, viewer: Viewer, query: str, *, page: int = 0, per_page: int = 5) -> Page[Prompt]:
+    async def search(
+        self, guild_id: int, viewer: Viewer, query: str, *, page: int = 0, per_page: int = 5
+    ) -> Page[Prompt]:
         return await self._db.read(_search, guild_id, viewer, query, page, per_page)
 
     async def autocomplete(self, guild_id: int, viewer: Viewer, typed: str, *, limit: int = 25) -> list[Prompt]:

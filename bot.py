@@ -1,0 +1,166 @@
+"""Promptfill: a Discord bot for fan-fiction prompt exchanges.
+
+`python bot.py` runs it (settings from `.env`); `create_bot()` builds it for tests and embedding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+from discord.ext import commands, tasks
+
+from db import Store
+from db.database import Clock, real_clock
+
+log = logging.getLogger("promptfill")
+
+EXTENSIONS = (
+    "cogs.errors",
+    "cogs.settings",
+)
+SYNC_HASH_KEY = "command_sync_hash"
+# A sentence about the token, not a token.
+TOKEN_MISSING_SENTENCE = (
+    "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot's token in it "
+    "(or set DISCORD_TOKEN in the environment)."
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    token: str | None
+    database_path: str = "promptfill.db"
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_environment(cls) -> Config:
+        from dotenv import load_dotenv
+
+        load_dotenv()
+        dev_guild = os.environ.get("DEV_GUILD_ID", "").strip()
+        return cls(
+            token=os.environ.get("DISCORD_TOKEN", "").strip() or None,
+            database_path=os.environ.get("DATABASE_PATH", "").strip() or "promptfill.db",
+            dev_guild_id=int(dev_guild) if dev_guild else None,
+            log_level=os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO",
+        )
+
+
+class Promptfill(commands.Bot):
+    """The bot. Holds the store and the clock; features live in cogs/."""
+
+    def __init__(self, database: str | Path, *, clock: Clock, dev_guild_id: int | None = None) -> None:
+        intents = discord.Intents.default()  # guilds and friends; nothing privileged
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.clock = clock
+        self.store = Store(database, clock=clock)
+        self.dev_guild_id = dev_guild_id
+        self._store_open = False
+
+    async def setup_hook(self) -> None:
+        await self.store.open()
+        self._store_open = True
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands_if_changed()
+        self._sweep_loop.start()
+
+    async def close(self) -> None:
+        if self._sweep_loop.is_running():
+            self._sweep_loop.cancel()
+        try:
+            await super().close()
+        finally:
+            if self._store_open:
+                self._store_open = False
+                await self.store.close()
+
+    def command_schema(self) -> list[dict]:
+        """What tree.sync() would send, in a stable order."""
+        return sorted((c.to_dict(self.tree) for c in self.tree.get_commands()), key=lambda c: c["name"])
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Sync only when the schema differs from the last sync: restarts stay clear of the rate limit."""
+        target = f"guild:{self.dev_guild_id}" if self.dev_guild_id else "global"
+        schema = json.dumps({"target": target, "commands": self.command_schema()}, sort_keys=True)
+        digest = hashlib.sha256(schema.encode()).hexdigest()
+        if await self.store.get_state(SYNC_HASH_KEY) == digest:
+            log.info("command schema unchanged; not syncing")
+            return False
+        if self.dev_guild_id:
+            guild = discord.Object(id=self.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+        await self.store.set_state(SYNC_HASH_KEY, digest)
+        log.info("synced commands (%s)", target)
+        return True
+
+    async def sweep(self) -> None:
+        """One pass of background work as of clock(): reminders due, claims expired."""
+        claims = self.get_cog("Claims")
+        if claims is not None:
+            await claims.sweep()  # type: ignore[attr-defined]
+
+    @tasks.loop(minutes=1)
+    async def _sweep_loop(self) -> None:
+        try:
+            await self.sweep()
+        except Exception:
+            log.exception("background sweep failed; trying again in a minute")
+
+    @_sweep_loop.before_loop
+    async def _before_sweep(self) -> None:
+        await self.wait_until_ready()
+
+
+def create_bot(database: str | Path, *, clock: Clock | None = None, dev_guild_id: int | None = None) -> Promptfill:
+    """Build the bot without touching the network or the disk; setup_hook opens the store."""
+    return Promptfill(database, clock=clock or real_clock, dev_guild_id=dev_guild_id)
+
+
+def configure_logging(level: str) -> None:
+    discord.utils.setup_logging(level=getattr(logging, level, logging.INFO), root=True)
+    logging.getLogger("discord.http").setLevel(logging.WARNING)
+
+
+async def run(config: Config) -> None:
+    if config.token is None:
+        raise ValueError("run() needs a token")
+    async with create_bot(config.database_path, dev_guild_id=config.dev_guild_id) as bot:
+        await bot.start(config.token)
+
+
+def main() -> int:
+    config = Config.from_environment()
+    if config.token is None:
+        print(TOKEN_MISSING_SENTENCE, file=sys.stderr)
+        return 2
+    configure_logging(config.log_level)
+    try:
+        asyncio.run(run(config))
+    except KeyboardInterrupt:
+        pass
+    except discord.LoginFailure:
+        log.error("Discord refused the token in DISCORD_TOKEN; check it in the developer portal.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Promptfill's features, one per module."""

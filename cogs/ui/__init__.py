@@ -1,0 +1,1 @@
+"""Views, modals and embeds shared by more than one cog."""

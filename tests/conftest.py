@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.driver import Driver
+
+START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+class MovableClock:
+    """The injected clock: tests move it; the bot reads it for every deadline and reminder."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "promptfill.db"
+
+
+@pytest.fixture
+async def driver(db_path: Path, clock: MovableClock) -> AsyncIterator[Driver]:
+    started = await Driver.start(db_path, clock=clock)
+    try:
+        yield started
+    finally:
+        await started.close()
+    errors = started.unexpected_errors()
+    assert not errors, "errors were logged or raised in tasks:\n" + "\n".join(errors)
+
+
+def snapshot(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table: compare before and after a refused request."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'prompt_search%'"
+                " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+    finally:
+        conn.close()
