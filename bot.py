@@ -25,6 +25,9 @@ log = logging.getLogger("promptfill")
 EXTENSIONS = (
     "cogs.errors",
     "cogs.settings",
+    "cogs.prompts",
+    "cogs.moderation",
+    "cogs.claims",
 )
 SYNC_HASH_KEY = "command_sync_hash"
 # A sentence about the token, not a token.

@@ -120,3 +120,18 @@ async def log_line(bot: Promptfill, guild_id: int, text: str) -> None:
     settings = await bot.store.settings.get(guild_id)
     if settings.log_channel_id is not None:
         await post(bot, settings.log_channel_id, content=text)
+
+
+async def prompt_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+    """Prompts this member may see in this channel, by number or by words; at most 25."""
+    if interaction.guild_id is None:
+        return []
+    viewer = await viewer_of(interaction)
+    prompts = await bot_of(interaction).store.prompts.autocomplete(interaction.guild_id, viewer, current)
+    return [app_commands.Choice(name=_choice_name(p.number, p.title or p.text), value=p.number) for p in prompts[:25]]
+
+
+def _choice_name(number: int, text: str) -> str:
+    flat = " ".join(text.split())
+    name = f"#{number} {flat}"
+    return name if len(name) <= 100 else name[:99] + "…"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -60,3 +61,27 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
     finally:
         conn.close()
+
+
+async def submit(driver: Driver, text: str, *, user=None, channel=None, **options) -> int:
+    """Submit through /prompt submit and return the number the bot gave it."""
+    from tests.driver import ALICE, GENERAL
+
+    out = await driver.command("prompt submit", user=user or ALICE, channel=channel or GENERAL, text=text, **options)
+    match = re.search(r"Your prompt is \*\*#(\d+)\*\*", out.content)
+    assert match, f"submission refused: {out.content}"
+    return int(match.group(1))
+
+
+def all_sent_bodies(driver: Driver) -> list[dict]:
+    """Every message body the bot sent anywhere (replies, followups, edits, posts, DMs)."""
+    bodies = []
+    for call in driver.fake.calls:
+        body = call.body
+        if not isinstance(body, dict):
+            continue
+        if call.route.endswith("/callback"):
+            body = body.get("data") or {}
+        if "content" in body or "embeds" in body:
+            bodies.append(body)
+    return bodies

@@ -1,0 +1,84 @@
+"""/claim, /unclaim, /claims, and the background work on deadlines (reminders and expiry)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.common import NO_MENTIONS, bot_of, guild_id_of, prompt_autocomplete, send_dm
+from cogs.ui.announce import refresh_posted_prompt
+from cogs.ui.claiming import claim_and_reply
+from cogs.ui.embeds import claims_embed, timestamp
+
+if TYPE_CHECKING:
+    from bot import Promptfill
+
+log = logging.getLogger(__name__)
+
+
+class Claims(commands.Cog):
+    def __init__(self, bot: Promptfill) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="claim", description="Promise to write a prompt")
+    @app_commands.describe(prompt="The prompt's number")
+    @app_commands.autocomplete(prompt=prompt_autocomplete)
+    @app_commands.guild_only()
+    async def claim(self, interaction: discord.Interaction, prompt: int) -> None:
+        await claim_and_reply(interaction, prompt)
+
+    @app_commands.command(name="unclaim", description="Drop your claim on a prompt")
+    @app_commands.describe(prompt="The prompt's number")
+    @app_commands.autocomplete(prompt=prompt_autocomplete)
+    @app_commands.guild_only()
+    async def unclaim(self, interaction: discord.Interaction, prompt: int) -> None:
+        bot = bot_of(interaction)
+        claim = await bot.store.claims.drop(guild_id_of(interaction), prompt, interaction.user.id)
+        await interaction.response.send_message(
+            f"You dropped your claim on #{claim.prompt_number}; its slot is free for someone else.",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @app_commands.command(name="claims", description="Active claims and their deadlines")
+    @app_commands.describe(member="Whose claims (default: yours)")
+    @app_commands.guild_only()
+    async def claims(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
+        who = member or interaction.user
+        held = await bot_of(interaction).store.claims.of_member(guild_id_of(interaction), who.id)
+        await interaction.response.send_message(
+            embed=claims_embed(who.id, held), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    async def sweep(self) -> None:
+        """Reminders first (each marked sent before it is sent: at most once), then expiries."""
+        store = self.bot.store
+        for event in await store.claims.due_reminders():
+            claim = event.claim
+            await send_dm(
+                self.bot,
+                claim.member_id,
+                content=(
+                    f"⏰ Your claim on prompt #{claim.prompt_number} is due {timestamp(claim.deadline)}. "
+                    "Post it with `/fill`, or `/unclaim` to free it for someone else."
+                ),
+            )
+        for event in await store.claims.expire_due():
+            claim = event.claim
+            await send_dm(
+                self.bot,
+                claim.member_id,
+                content=(
+                    f"Your claim on prompt #{claim.prompt_number} reached its deadline and has expired; "
+                    "the prompt is open to others again. You can claim it again if it is still free."
+                ),
+            )
+            await refresh_posted_prompt(self.bot, event.prompt)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Claims(cast("Promptfill", bot)))

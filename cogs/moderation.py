@@ -1,0 +1,269 @@
+"""Moderators' tools: the approval queue (/queue) and claim and log management (/mod)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.common import (
+    NO_MENTIONS,
+    age_restricted,
+    bot_of,
+    guild_id_of,
+    log_line,
+    prompt_autocomplete,
+    require_moderator,
+    send_dm,
+)
+from cogs.errors import report
+from cogs.ui.announce import post_open_prompt
+from cogs.ui.embeds import prompt_embed, timestamp
+from cogs.ui.paginator import Paginator
+from db import validation
+from db.models import AuditEntry, Page, Prompt
+
+MODERATORS = discord.Permissions(manage_guild=True)
+
+
+async def queue_message(interaction: discord.Interaction) -> dict[str, Any]:
+    """The oldest pending prompt with Approve and Reject, or word that the queue is empty."""
+    oldest, waiting = await bot_of(interaction).store.prompts.oldest_pending(guild_id_of(interaction))
+    if oldest is None:
+        return {"content": "The queue is empty: no prompt waits for approval.", "embed": None, "view": None}
+    embed = prompt_embed(oldest, age_restricted_channel=age_restricted(interaction.channel), reveal_anonymous=True)
+    view = discord.ui.View(timeout=None)
+    view.add_item(QueueButton("approve", oldest.number))
+    view.add_item(QueueButton("reject", oldest.number))
+    return {
+        "content": f"{waiting} prompt{'s' if waiting != 1 else ''} waiting. Oldest first:",
+        "embed": embed,
+        "view": view,
+    }
+
+
+async def approve(interaction: discord.Interaction, number: int) -> Prompt:
+    bot = bot_of(interaction)
+    guild_id = guild_id_of(interaction)
+    prompt = await bot.store.prompts.approve(guild_id, number, interaction.user.id)
+    await post_open_prompt(bot, prompt)
+    await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was approved and is open for claims.")
+    await log_line(bot, guild_id, f"✅ <@{interaction.user.id}> approved prompt #{prompt.number}.")
+    return prompt
+
+
+async def reject(interaction: discord.Interaction, number: int, reason: str | None) -> tuple[Prompt, bool]:
+    """Reject and tell the prompter; returns the prompt and whether the direct message arrived."""
+    bot = bot_of(interaction)
+    guild_id = guild_id_of(interaction)
+    prompt = await bot.store.prompts.reject(guild_id, number, interaction.user.id, validation.reason(reason))
+    why = f"\nReason: {validation.reason(reason)}" if validation.reason(reason) else ""
+    told = await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was not accepted.{why}")
+    await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected prompt #{prompt.number}.")
+    return prompt, told
+
+
+def rejected_reply(prompt: Prompt, told: bool) -> str:
+    note = (
+        "The prompter was told by direct message."
+        if told
+        else ("The prompter could not be told: they do not accept direct messages from the bot.")
+    )
+    return f"Prompt #{prompt.number} rejected. {note}"
+
+
+class RejectModal(discord.ui.Modal, title="Reject prompt"):
+    reason: discord.ui.TextInput[RejectModal] = discord.ui.TextInput(
+        label="Reason (sent to the prompter)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=validation.REASON_MAX,
+        custom_id="reason",
+    )
+
+    def __init__(self, number: int) -> None:
+        super().__init__(custom_id=f"promptfill:reject:{number}")
+        self.number = number
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await require_moderator(interaction)
+        prompt, told = await reject(interaction, self.number, self.reason.value or None)
+        await interaction.response.send_message(
+            rejected_reply(prompt, told), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report(interaction, error)
+
+
+class QueueButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"promptfill:queue:(?P<action>approve|reject):(?P<number>\d+)"
+):
+    """Approve / Reject under a queued prompt. Persistent, and checks moderator rights on every click."""
+
+    def __init__(self, action: str, number: int) -> None:
+        style = discord.ButtonStyle.success if action == "approve" else discord.ButtonStyle.danger
+        super().__init__(
+            discord.ui.Button(label=action.capitalize(), style=style, custom_id=f"promptfill:queue:{action}:{number}")
+        )
+        self.action = action
+        self.number = number
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> QueueButton:
+        return cls(match["action"], int(match["number"]))
+
+    async def callback(self, interaction: discord.Interaction) -> Any:
+        try:
+            await require_moderator(interaction)
+            if self.action == "reject":
+                await interaction.response.send_modal(RejectModal(self.number))
+                return
+            prompt = await approve(interaction, self.number)
+            following = await queue_message(interaction)
+            following["content"] = f"Approved #{prompt.number}. " + following["content"]
+            await interaction.response.edit_message(**following, allowed_mentions=NO_MENTIONS)
+        except Exception as error:
+            await report(interaction, error)
+
+
+def audit_line(entry: AuditEntry) -> str:
+    parts = [discord.utils.format_dt(entry.created_at, "f"), f"<@{entry.actor_id}>", entry.action]
+    if entry.prompt_number is not None:
+        parts.append(f"#{entry.prompt_number}")
+    if entry.target_id is not None and entry.target_id != entry.actor_id:
+        parts.append(f"→ <@{entry.target_id}>")
+    if entry.detail:
+        parts.append(f"({entry.detail[:150]})")
+    return " ".join(parts)
+
+
+def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
+    embed = discord.Embed(
+        title="Moderation log",
+        description="\n".join(audit_line(e) for e in page.items) or "No moderator actions yet.",
+        colour=discord.Colour.dark_teal(),
+    )
+    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count} · {page.total} entries")
+    return embed
+
+
+class Moderation(commands.Cog):
+    queue = app_commands.Group(
+        name="queue",
+        description="Prompts waiting for approval (moderators)",
+        default_permissions=MODERATORS,
+        guild_only=True,
+    )
+    mod = app_commands.Group(
+        name="mod",
+        description="Claims and the moderation log (moderators)",
+        default_permissions=MODERATORS,
+        guild_only=True,
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(QueueButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(QueueButton)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        return await require_moderator(interaction)
+
+    @queue.command(name="show", description="The oldest pending prompt, with Approve and Reject")
+    async def show(self, interaction: discord.Interaction) -> None:
+        message = await queue_message(interaction)
+        if message["view"] is None:
+            del message["view"]
+        await interaction.response.send_message(**message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @queue.command(name="approve", description="Open a pending prompt")
+    @app_commands.describe(prompt="The pending prompt's number")
+    @app_commands.autocomplete(prompt=prompt_autocomplete)
+    async def approve_(self, interaction: discord.Interaction, prompt: int) -> None:
+        approved = await approve(interaction, prompt)
+        await interaction.response.send_message(
+            f"Prompt #{approved.number} approved and open.", ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @queue.command(name="reject", description="Reject a pending prompt; the prompter is told why")
+    @app_commands.describe(prompt="The pending prompt's number", reason="Why (sent to the prompter)")
+    @app_commands.autocomplete(prompt=prompt_autocomplete)
+    async def reject_(self, interaction: discord.Interaction, prompt: int, reason: str | None = None) -> None:
+        rejected, told = await reject(interaction, prompt, reason)
+        await interaction.response.send_message(
+            rejected_reply(rejected, told), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @mod.command(name="release", description="End a member's claim on a prompt")
+    @app_commands.describe(prompt="The prompt's number", member="Whose claim to end")
+    @app_commands.autocomplete(prompt=prompt_autocomplete)
+    async def release(self, interaction: discord.Interaction, prompt: int, member: discord.User) -> None:
+        bot = bot_of(interaction)
+        guild_id = guild_id_of(interaction)
+        claim = await bot.store.claims.release(guild_id, prompt, member.id, interaction.user.id)
+        await interaction.response.send_message(
+            f"Released <@{member.id}>'s claim on #{claim.prompt_number}; its slot is free again.",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+        await send_dm(bot, member.id, content=f"A moderator released your claim on prompt #{claim.prompt_number}.")
+        await log_line(
+            bot, guild_id, f"🔓 <@{interaction.user.id}> released <@{member.id}>'s claim on #{claim.prompt_number}."
+        )
+
+    @mod.command(name="extend", description="Give a claim more days")
+    @app_commands.describe(prompt="The prompt's number", member="Whose claim", days="Days to add (1 to 365)")
+    @app_commands.autocomplete(prompt=prompt_autocomplete)
+    async def extend(
+        self,
+        interaction: discord.Interaction,
+        prompt: int,
+        member: discord.User,
+        days: app_commands.Range[int, 1, 365],
+    ) -> None:
+        bot = bot_of(interaction)
+        guild_id = guild_id_of(interaction)
+        validation.extend_days(days)
+        claim = await bot.store.claims.extend(guild_id, prompt, member.id, days, interaction.user.id)
+        due = timestamp(claim.deadline)
+        await interaction.response.send_message(
+            f"<@{member.id}>'s claim on #{claim.prompt_number} is now due {due}.",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+        await send_dm(
+            bot,
+            member.id,
+            content=f"A moderator extended your claim on prompt #{claim.prompt_number}: it is now due {due}.",
+        )
+        await log_line(
+            bot,
+            guild_id,
+            f"⏳ <@{interaction.user.id}> extended <@{member.id}>'s claim on "
+            f"#{claim.prompt_number} by {days} day{'s' if days != 1 else ''}.",
+        )
+
+    @mod.command(name="log", description="The latest moderator actions")
+    @app_commands.describe(member="Only actions by or on this member")
+    async def log(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
+        store = bot_of(interaction).store
+        guild_id = guild_id_of(interaction)
+
+        async def fetch(page: int) -> Page[AuditEntry]:
+            return await store.audit.moderation(guild_id, member_id=member.id if member else None, page=page)
+
+        await Paginator.send(interaction, fetch, audit_embed)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Moderation(bot))

@@ -1,0 +1,67 @@
+"""Previous/Next paging for lists, search results and the moderation log. Only the asker can page."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from cogs.common import NO_MENTIONS
+from cogs.errors import report
+from db.models import Page
+
+FetchPage = Callable[[int], Awaitable[Page[Any]]]
+RenderPage = Callable[[Page[Any]], discord.Embed]
+
+
+class Paginator(discord.ui.View):
+    def __init__(self, owner_id: int, fetch: FetchPage, render: RenderPage, first: Page[Any]) -> None:
+        super().__init__(timeout=600)
+        self.owner_id = owner_id
+        self.fetch = fetch
+        self.render = render
+        self.page = first
+        self._sync_buttons()
+
+    @classmethod
+    async def send(
+        cls, interaction: discord.Interaction, fetch: FetchPage, render: RenderPage, *, ephemeral: bool = True
+    ) -> None:
+        first = await fetch(0)
+        view = cls(interaction.user.id, fetch, render, first)
+        kwargs: dict[str, Any] = {"embed": render(first), "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
+        if first.page_count > 1:
+            kwargs["view"] = view
+        await interaction.response.send_message(**kwargs)
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.page.page <= 0
+        self.next.disabled = self.page.page >= self.page.page_count - 1
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(
+                "These buttons belong to whoever ran the command; run it yourself to page through.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return False
+        return True
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        target = min(max(self.page.page + step, 0), self.page.page_count - 1)
+        self.page = await self.fetch(target)
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.render(self.page), view=self, allowed_mentions=NO_MENTIONS)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, custom_id="promptfill:page:previous")
+    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, custom_id="promptfill:page:next")
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._turn(interaction, +1)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+        await report(interaction, error)
