@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import random
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ EXTENSIONS = (
     "cogs.prompts",
     "cogs.moderation",
     "cogs.claims",
+    "cogs.fills",
 )
 SYNC_HASH_KEY = "command_sync_hash"
 # A sentence about the token, not a token.
@@ -61,7 +63,14 @@ class Config:
 class Promptfill(commands.Bot):
     """The bot. Holds the store and the clock; features live in cogs/."""
 
-    def __init__(self, database: str | Path, *, clock: Clock, dev_guild_id: int | None = None) -> None:
+    def __init__(
+        self,
+        database: str | Path,
+        *,
+        clock: Clock,
+        dev_guild_id: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         intents = discord.Intents.default()  # guilds and friends; nothing privileged
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -70,7 +79,7 @@ class Promptfill(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
         )
         self.clock = clock
-        self.store = Store(database, clock=clock)
+        self.store = Store(database, clock=clock, rng=rng)
         self.dev_guild_id = dev_guild_id
         self._store_open = False
 
@@ -132,9 +141,18 @@ class Promptfill(commands.Bot):
         await self.wait_until_ready()
 
 
-def create_bot(database: str | Path, *, clock: Clock | None = None, dev_guild_id: int | None = None) -> Promptfill:
-    """Build the bot without touching the network or the disk; setup_hook opens the store."""
-    return Promptfill(database, clock=clock or real_clock, dev_guild_id=dev_guild_id)
+def create_bot(
+    database: str | Path,
+    *,
+    clock: Clock | None = None,
+    dev_guild_id: int | None = None,
+    rng: random.Random | None = None,
+) -> Promptfill:
+    """Build the bot without touching the network or the disk; setup_hook opens the store.
+
+    `rng` drives /prompt random (default: the system's randomness); tests pass a seeded one.
+    """
+    return Promptfill(database, clock=clock or real_clock, dev_guild_id=dev_guild_id, rng=rng)
 
 
 def configure_logging(level: str) -> None:

@@ -99,7 +99,9 @@ class DrawView(discord.ui.View):
         self.owner_id = owner_id
         self.filters = filters
         self.add_item(ClaimButton(number))
-        again = discord.ui.Button(label="Draw again", style=discord.ButtonStyle.secondary, emoji="🎲")
+        again = discord.ui.Button(
+            label="Draw again", style=discord.ButtonStyle.secondary, emoji="🎲", custom_id="promptfill:draw:again"
+        )
         again.callback = self.draw_again
         self.add_item(again)
 

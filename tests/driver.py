@@ -16,6 +16,7 @@ import io
 import itertools
 import json
 import logging
+import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -589,6 +590,8 @@ class Driver:
         self._original_webhook_request = AsyncWebhookAdapter.request
         self.members: list[User] = [ALICE, BOB, CAROL, MOD, ROLE_MOD]
         self._enforce_client_rules = True
+        self._created: list[asyncio.Task[Any]] = []
+        self._seen_failures: set[asyncio.Task[Any]] = set()
 
     # -- lifetime ----------------------------------------------------------------------------------------
     @classmethod
@@ -598,11 +601,13 @@ class Driver:
         *,
         clock: Clock | None = None,
         guilds: tuple[Guild, ...] = (GUILD, OTHER_GUILD),
+        rng: random.Random | None = None,
     ) -> Driver:
-        bot = create_bot(database, clock=clock)
+        bot = create_bot(database, clock=clock, rng=rng)
         fake = FakeDiscord()
         driver = cls(bot, fake)
         logging.getLogger().addHandler(driver.errors)
+        asyncio.get_running_loop().set_task_factory(driver._record_task)  # type: ignore[arg-type]
         http_request, get_from_cdn = fake.http_handler()
         bot.http.request = http_request  # type: ignore[method-assign]
         bot.http.get_from_cdn = get_from_cdn  # type: ignore[method-assign]
@@ -643,6 +648,7 @@ class Driver:
         try:
             await self.bot.close()
         finally:
+            asyncio.get_running_loop().set_task_factory(None)
             AsyncWebhookAdapter.request = self._original_webhook_request  # type: ignore[method-assign]
             logging.getLogger().removeHandler(self.errors)
 
@@ -660,26 +666,32 @@ class Driver:
 
     # -- feeding events ---------------------------------------------------------------------------------
     async def _feed(self, event: str, payload: dict[str, Any]) -> None:
-        before = asyncio.all_tasks()
+        first = len(self._created)
         self.bot._connection.parsers[event](payload)
-        await self._settle(before)
+        await self._settle(first)
 
-    async def _settle(self, before: set[asyncio.Task[Any]]) -> None:
+    def _record_task(self, loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        # A task factory, so that waiting for an event's tasks does not scan every task alive (a draw's view
+        # keeps a 15-minute timeout task; thousands of them would make each scan slow).
+        task = asyncio.Task(coro, loop=loop, **kwargs)
+        self._created.append(task)
+        return task
+
+    async def _settle(self, first: int) -> None:
         """Wait for the tasks an event started (and the tasks they start), not for long-lived ones."""
         deadline = time.monotonic() + 30
         current = asyncio.current_task()
+        index = first
         while True:
-            pending = [
-                t for t in asyncio.all_tasks() - before if t is not current and not t.done() and not _long_lived(t)
-            ]
+            pending = [t for t in self._created[index:] if t is not current and not t.done() and not _long_lived(t)]
             if not pending:
                 return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"tasks still running after 30 s: {pending}")
             done, _ = await asyncio.wait(pending, timeout=0.5)
             for task in done:
-                before.add(task)
-                if not task.cancelled() and task.exception() is not None:
+                if not task.cancelled() and task.exception() is not None and task not in self._seen_failures:
+                    self._seen_failures.add(task)
                     self.task_errors.append(task.exception())  # type: ignore[arg-type]
 
     def _base_payload(self, kind: int, user: User, channel: Channel, guild: Guild | None) -> dict[str, Any]:

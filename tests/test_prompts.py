@@ -6,7 +6,7 @@ import asyncio
 import json
 
 from tests.conftest import all_sent_bodies, snapshot, submit
-from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, MOD, NSFW, OTHER_CHANNEL, OTHER_GUILD, PROMPTS, Driver
+from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, NSFW, OTHER_CHANNEL, OTHER_GUILD, PROMPTS, Driver
 
 TEXT = "Aziraphale opens a bookshop café and Crowley keeps buying every scone."
 
@@ -217,7 +217,7 @@ async def test_list_pages_with_buttons_only_the_asker_can_press(driver: Driver) 
     assert first.ephemeral
     assert "#20`" in first.text and "Page 1 of 3" in first.text
     message_id = first.message_id
-    nxt = [c for c in first.custom_ids if c.endswith("next")][0]
+    nxt = next(c for c in first.custom_ids if c.endswith("next"))
     second = await driver.click(message_id, nxt, user=ALICE)
     assert "Page 2 of 3" in second.text and "#12`" in second.text and "#20`" not in second.text
     stranger = await driver.click(message_id, nxt, user=CAROL)

@@ -1,0 +1,324 @@
+"""/prompt random, claims and their limits under concurrency, deadlines, reminders and expiry."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+from collections import Counter
+
+from tests.conftest import snapshot, submit
+from tests.driver import (
+    ALICE,
+    BOB,
+    CAROL,
+    GUILD,
+    LOG,
+    MOD,
+    NSFW,
+    OTHER_CHANNEL,
+    OTHER_GUILD,
+    PROMPTS,
+    Driver,
+    User,
+)
+
+CHI_SQUARE_19_DF_0_1_PERCENT = 43.820  # critical value, 19 degrees of freedom, p = 0.001
+
+
+def drawn_number(out) -> int:
+    match = re.search(r"#(\d+)", out.embeds[0]["footer"]["text"])
+    assert match, out.messages
+    return int(match.group(1))
+
+
+async def seeded_driver(db_path, clock, seed: int = 20261125) -> Driver:
+    return await Driver.start(db_path, clock=clock, rng=random.Random(seed))
+
+
+# -- the draw -------------------------------------------------------------------------------------------
+
+
+async def test_draw_is_uniform_and_never_offers_an_ineligible_prompt(db_path, clock) -> None:
+    driver = await seeded_driver(db_path, clock)
+    try:
+        eligible = [await submit(driver, f"Eligible idea {i}: a ghost in the library", user=BOB) for i in range(20)]
+        own = await submit(driver, "Carol's own idea about a moth", user=CAROL)
+        mine_claimed = await submit(driver, "An idea Carol already claimed", user=BOB)
+        await driver.command("claim", user=CAROL, prompt=mine_claimed)
+        full = await submit(driver, "An idea whose only slot is taken", user=BOB)
+        await driver.command("claim", user=ALICE, prompt=full)
+        closed = await submit(driver, "An idea that was withdrawn", user=BOB)
+        await driver.command("prompt withdraw", user=BOB, prompt=closed)
+        filled = await submit(driver, "An idea already filled once", user=BOB)
+        await driver.command("fill", user=ALICE, prompt=filled, url="https://example.org/work/1")
+        explicit = await submit(driver, "An explicit idea for adults", user=BOB, rating="E")
+        await driver.command("settings set", user=MOD, require_approval=True)
+        pending = await submit(driver, "An idea still waiting for approval", user=BOB)
+        ineligible = {own, mine_claimed, full, closed, filled, explicit, pending}
+
+        counts: Counter[int] = Counter()
+        for _ in range(200):
+            outs = await asyncio.gather(*(driver.command("prompt random", user=CAROL) for _ in range(50)))
+            counts.update(drawn_number(o) for o in outs)
+        assert sum(counts.values()) == 10_000
+        assert not set(counts) & ineligible
+        assert set(counts) == set(eligible)
+        expected = 10_000 / 20
+        chi_square = sum((counts[n] - expected) ** 2 / expected for n in eligible)
+        assert chi_square < CHI_SQUARE_19_DF_0_1_PERCENT, (chi_square, counts)
+    finally:
+        await driver.close()
+
+
+async def test_filters_and_include_options_decide_what_is_drawn(driver: Driver) -> None:
+    await submit(driver, "A Good Omens idea with fluff", user=BOB, fandom="Good Omens", tags="Fluff", rating="G")
+    await submit(driver, "A Leverage idea with heists", user=BOB, fandom="Leverage", tags="heist", rating="T")
+    filled = await submit(driver, "A filled Leverage idea", user=BOB, fandom="Leverage", rating="T")
+    await driver.command("fill", user=ALICE, prompt=filled, url="https://example.org/w")
+    claimed = await submit(driver, "A claimed idea with heists", user=BOB, fandom="Leverage", tags="heist")
+    await driver.command("claim", user=ALICE, prompt=claimed)
+    explicit = await submit(driver, "An explicit Good Omens idea", user=BOB, fandom="Good Omens", rating="E")
+
+    async def draws(**options) -> set[int]:
+        return {drawn_number(await driver.command("prompt random", user=CAROL, **options)) for _ in range(40)}
+
+    assert await draws(fandom="good omens") == {1}
+    assert await draws(tag="HEIST") == {2}
+    assert await draws(rating="T") == {2}
+    assert await draws(fandom="Leverage", include_filled=True) == {2, filled}
+    assert await draws(tag="heist", include_claimed=True) == {2, claimed}
+    assert explicit in await draws(channel=NSFW, fandom="Good Omens")
+
+
+async def test_nothing_to_draw_says_which_filters_to_loosen(driver: Driver) -> None:
+    await submit(driver, "A Leverage idea with heists", user=BOB, fandom="Leverage")
+    out = await driver.command("prompt random", user=CAROL, fandom="Stargate")
+    assert out.ephemeral and "No prompt matches" in out.content
+    assert "`fandom`" in out.content and "`include_filled`" in out.content
+
+
+async def test_draw_again_replaces_the_message_and_claim_button_claims(driver: Driver) -> None:
+    for i in range(3):
+        await submit(driver, f"Idea {i} about a haunted lighthouse", user=BOB)
+    out = await driver.command("prompt random", user=CAROL)
+    assert out.ephemeral
+    again_id = next(c for c in out.custom_ids if not c.startswith("promptfill:claim:"))
+    again = await driver.click(out.message_id, again_id, user=CAROL)
+    assert again.kind == 7 and again.embeds  # an update of the same message
+    number = drawn_number(again)
+    claim = await driver.click(again.message_id, f"promptfill:claim:{number}", user=CAROL)
+    assert claim.ephemeral and f"You claimed prompt #{number}" in claim.content
+    stranger = await driver.click(out.message_id, again_id, user=ALICE)
+    assert stranger.ephemeral and "belongs to someone else" in stranger.content
+
+
+# -- claiming -------------------------------------------------------------------------------------------
+
+
+async def test_claim_replies_with_the_deadline_and_is_audited(driver: Driver, clock) -> None:
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    out = await driver.command("claim", user=CAROL, prompt=1)
+    assert out.ephemeral and "You claimed prompt #1" in out.content and "deadline" in out.content
+    claims = await driver.bot.store.claims.of_member(GUILD.id, CAROL.id)
+    assert len(claims) == 1 and claims[0].deadline is not None
+    assert (claims[0].deadline - clock()).days == 14
+    actions = [e.action for e in await driver.bot.store.audit.everything(GUILD.id)]
+    assert actions[-1] == "claim"
+
+
+async def test_claim_days_zero_means_no_deadline(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, claim_days=0)
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    out = await driver.command("claim", user=CAROL, prompt=1)
+    assert "There is no deadline" in out.content
+
+
+async def test_each_claim_refusal_is_ephemeral_and_changes_nothing(driver: Driver, db_path) -> None:
+    await submit(driver, "Bob's idea about a haunted lighthouse", user=BOB)
+    await submit(driver, "Second idea about a lonely robot", user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    await driver.command(
+        "prompt submit", user=BOB, guild=OTHER_GUILD, channel=OTHER_CHANNEL, text="An idea in another server entirely"
+    )
+    cases = [
+        (BOB, 1, "your own prompt"),
+        (CAROL, 1, "already hold a claim on #1"),
+        (ALICE, 1, "no free claim slot"),
+        (ALICE, 3, "no prompt #3"),
+    ]
+    for user, number, expected in cases:
+        before = snapshot(db_path)
+        out = await driver.command("claim", user=user, prompt=number)
+        assert out.ephemeral and expected in out.content, (expected, out.content)
+        assert snapshot(db_path) == before
+    await driver.command("settings set", user=MOD, claims_per_member=1)
+    before = snapshot(db_path)
+    out = await driver.command("claim", user=CAROL, prompt=2)
+    assert "You already hold 1 claim" in out.content
+    assert snapshot(db_path) == before
+    await driver.command("prompt withdraw", user=BOB, prompt=2)
+    before = snapshot(db_path)
+    out = await driver.command("claim", user=ALICE, prompt=2)
+    assert "is closed" in out.content
+    assert snapshot(db_path) == before
+
+
+async def test_a_hundred_members_pressing_claim_at_once_give_exactly_one_claim(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, prompts_channel=PROMPTS)
+    await submit(driver, "The one prompt everyone wants to write", user=BOB)
+    post = next(c for c in driver.post_calls() if c.channel_id == PROMPTS.id)
+    message_id = int(post.response["id"])
+    members = [User(740000000000000000 + i, f"writer{i}") for i in range(100)]
+    outs = await asyncio.gather(*(driver.click(message_id, "promptfill:claim:1", user=m) for m in members))
+    won = [o for o in outs if "You claimed" in o.content]
+    assert len(won) == 1
+    assert sum("no free claim slot" in o.content for o in outs) == 99
+    prompt = await driver.bot.store.prompts.get(GUILD.id, 1)
+    assert prompt.active_claims == 1
+
+
+async def test_one_member_firing_ten_claims_at_once_gets_exactly_the_limit(driver: Driver) -> None:
+    for i in range(10):
+        await submit(driver, f"Prompt {i} about the sea and its keepers", user=BOB)
+    outs = await asyncio.gather(*(driver.command("claim", user=CAROL, prompt=n) for n in range(1, 11)))
+    assert sum("You claimed" in o.content for o in outs) == 3
+    assert sum("this server's limit" in o.content for o in outs) == 7
+    assert len(await driver.bot.store.claims.of_member(GUILD.id, CAROL.id)) == 3
+
+
+async def test_claim_button_on_a_post_still_works_after_a_restart(driver: Driver, db_path, clock) -> None:
+    await driver.command("settings set", user=MOD, prompts_channel=PROMPTS)
+    await submit(driver, "The one prompt everyone wants to write", user=BOB)
+    post = next(c for c in driver.post_calls() if c.channel_id == PROMPTS.id)
+    message = post.response
+    await driver.close()
+    second = await Driver.start(db_path, clock=clock)
+    try:
+        second.fake.messages[int(message["id"])] = message
+        out = await second.click(int(message["id"]), "promptfill:claim:1", user=CAROL)
+        assert "You claimed prompt #1" in out.content
+        assert second.unexpected_errors() == []
+    finally:
+        await second.close()
+
+
+# -- unclaim, claims, release, extend -------------------------------------------------------------------
+
+
+async def test_unclaim_frees_the_slot_and_refuses_without_a_claim(driver: Driver, db_path) -> None:
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    out = await driver.command("unclaim", user=CAROL, prompt=1)
+    assert out.ephemeral and "dropped" in out.content
+    assert "You claimed" in (await driver.command("claim", user=ALICE, prompt=1)).content
+    before = snapshot(db_path)
+    refused = await driver.command("unclaim", user=CAROL, prompt=1)
+    assert refused.ephemeral and "You hold no claim on #1" in refused.content
+    assert snapshot(db_path) == before
+
+
+async def test_claims_lists_active_claims_with_deadlines(driver: Driver) -> None:
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    await submit(driver, "Idea about a lonely robot", user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    await driver.command("claim", user=CAROL, prompt=2)
+    out = await driver.command("claims", user=ALICE, member=CAROL)
+    description = out.embeds[0]["description"]
+    assert "`#1`" in description and "`#2`" in description and "due <t:" in description
+    assert "No active claims" in (await driver.command("claims", user=ALICE)).embeds[0]["description"]
+
+
+async def test_mod_release_and_extend(driver: Driver, db_path, clock) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    extended = await driver.command("mod extend", user=MOD, prompt=1, member=CAROL, days=7)
+    assert extended.ephemeral and "now due" in extended.content
+    claim = (await driver.bot.store.claims.of_member(GUILD.id, CAROL.id))[0]
+    assert claim.deadline is not None and (claim.deadline - clock()).days == 21
+    released = await driver.command("mod release", user=MOD, prompt=1, member=CAROL)
+    assert released.ephemeral and "Released" in released.content
+    assert await driver.bot.store.claims.of_member(GUILD.id, CAROL.id) == []
+    assert any("released your claim" in m["content"] for m in driver.dms(CAROL))
+    lines = [line["content"] for line in driver.posts(LOG)]
+    assert any("extended" in line for line in lines) and any("released" in line for line in lines)
+    before = snapshot(db_path)
+    again = await driver.command("mod release", user=MOD, prompt=1, member=CAROL)
+    assert again.ephemeral and "holds no active claim" in again.content
+    assert snapshot(db_path) == before
+    out_of_range = await driver.command_unchecked("mod extend", user=MOD, prompt=1, member=ALICE, days=0)
+    assert "between 1 and 365" in out_of_range.content
+    assert snapshot(db_path) == before
+
+
+async def test_mod_extend_gives_a_claim_without_deadline_one(driver: Driver, clock) -> None:
+    await driver.command("settings set", user=MOD, claim_days=0)
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    await driver.command("mod extend", user=MOD, prompt=1, member=CAROL, days=5)
+    claim = (await driver.bot.store.claims.of_member(GUILD.id, CAROL.id))[0]
+    assert claim.deadline == clock() + __import__("datetime").timedelta(days=5)
+
+
+# -- background: reminders and expiry --------------------------------------------------------------------
+
+
+def reminders(driver: Driver, user: User) -> list[str]:
+    return [m["content"] for m in driver.dms(user) if "is due" in m["content"]]
+
+
+def expiries(driver: Driver, user: User) -> list[str]:
+    return [m["content"] for m in driver.dms(user) if "has expired" in m["content"]]
+
+
+async def test_reminder_two_days_before_once_then_expiry_frees_the_slot(driver: Driver, clock) -> None:
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    clock.advance(days=11, hours=23)
+    await driver.bot.sweep()
+    assert reminders(driver, CAROL) == []
+    clock.advance(hours=1)
+    await driver.bot.sweep()
+    await driver.bot.sweep()
+    assert len(reminders(driver, CAROL)) == 1
+    clock.advance(days=2, seconds=-1)
+    await driver.bot.sweep()
+    assert expiries(driver, CAROL) == []
+    clock.advance(seconds=1)
+    await driver.bot.sweep()
+    assert len(expiries(driver, CAROL)) == 1
+    assert (await driver.bot.store.prompts.get(GUILD.id, 1)).active_claims == 0
+    assert "You claimed" in (await driver.command("claim", user=ALICE, prompt=1)).content
+    audit = [e.action for e in await driver.bot.store.audit.everything(GUILD.id)]
+    assert "claim expired" in audit
+
+
+async def test_reminder_and_expiry_hold_across_a_restart(driver: Driver, db_path, clock) -> None:
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    clock.advance(days=12, hours=1)
+    await driver.bot.sweep()
+    assert len(reminders(driver, CAROL)) == 1
+    await driver.close()
+    second = await Driver.start(db_path, clock=clock)
+    try:
+        await second.bot.sweep()
+        assert reminders(second, CAROL) == []  # not sent again by the new process
+        clock.advance(days=2)
+        await second.bot.sweep()
+        assert len(expiries(second, CAROL)) == 1
+    finally:
+        await second.close()
+
+
+async def test_a_closed_direct_message_does_not_stop_the_sweep_for_others(driver: Driver, clock) -> None:
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    await submit(driver, "Idea about a lonely robot", user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    await driver.command("claim", user=ALICE, prompt=2)
+    driver.fake.close_dms(CAROL.id)
+    clock.advance(days=14)
+    await driver.bot.sweep()
+    assert len(expiries(driver, ALICE)) == 1
+    assert await driver.bot.store.claims.of_member(GUILD.id, CAROL.id) == []
