@@ -30,6 +30,7 @@ EXTENSIONS = (
     "cogs.moderation",
     "cogs.claims",
     "cogs.fills",
+    "cogs.data",
 )
 SYNC_HASH_KEY = "command_sync_hash"
 # A sentence about the token, not a token.

@@ -12,6 +12,7 @@ from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
 from db.fills import FillRepo
 from db.prompts import PromptRepo
 from db.settings import SettingsRepo
+from db.transfer import TransferRepo
 
 
 def _get_state(conn: sqlite3.Connection, key: str) -> str | None:
@@ -41,6 +42,7 @@ class Store:
         self.claims = ClaimRepo(self.db, clock)
         self.fills = FillRepo(self.db, clock)
         self.audit = AuditRepo(self.db)
+        self.transfer = TransferRepo(self.db, clock)
 
     async def open(self) -> None:
         await self.db.open()

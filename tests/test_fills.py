@@ -1,0 +1,268 @@
+"""/fill and its announcement, /profile, /stats, /export and /import, and the whole loop in one test."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from tests.conftest import snapshot, submit
+from tests.driver import (
+    ALICE,
+    BOB,
+    CAROL,
+    FILLS,
+    GENERAL,
+    GUILD,
+    MOD,
+    NSFW,
+    OTHER_CHANNEL,
+    OTHER_GUILD,
+    PROMPTS,
+    Attachment,
+    Driver,
+)
+
+TEXT = "Two rival bakers are stuck in a lift on the night of the big contest."
+WORK = "https://archiveofourown.org/works/123456"
+
+
+async def test_fill_completes_the_claim_marks_filled_and_announces_here(driver: Driver) -> None:
+    await submit(driver, TEXT, user=BOB, fandom="Original Work")
+    await driver.command("claim", user=CAROL, prompt=1)
+    out = await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="Rising", notes="Fluff, 3k words")
+    assert not out.ephemeral
+    assert f"<@{BOB.id}>, your prompt #1 has a new fill" in out.content
+    embed = out.embeds[0]
+    assert embed["title"] == "Rising" and embed["url"] == WORK
+    assert f"<@{CAROL.id}>" in embed["description"]
+    assert "stuck in a lift" in json.dumps(embed["fields"])
+    assert out.last["allowed_mentions"] == {"parse": [], "users": [BOB.id]}
+    prompt = await driver.bot.store.prompts.get(GUILD.id, 1)
+    assert prompt.status == "filled" and prompt.fill_count == 1 and prompt.active_claims == 0
+    stats = await driver.bot.store.fills.profile(GUILD.id, CAROL.id, include_anonymous=True, include_explicit=True)
+    assert stats.claims_by_status == {"filled": 1}
+
+
+async def test_fill_is_announced_in_the_fills_channel_and_the_prompt_link_is_given(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, fills_channel=FILLS, prompts_channel=PROMPTS)
+    await submit(driver, TEXT, user=BOB)
+    out = await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    assert out.ephemeral and "recorded" in out.content
+    announced = driver.posts(FILLS)
+    assert len(announced) == 1
+    assert announced[0]["embeds"][0]["title"] == WORK
+    assert f"/channels/{GUILD.id}/{PROMPTS.id}/" in json.dumps(announced[0]["embeds"][0])
+
+
+async def test_a_title_with_everyone_pings_nobody_but_the_prompter(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, fills_channel=FILLS)
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="@everyone read this <@&1>", notes="@here too")
+    announced = driver.posts(FILLS)[0]
+    assert announced["allowed_mentions"] == {"parse": [], "users": [BOB.id]}
+
+
+async def test_anonymous_prompter_is_told_by_direct_message_and_not_named(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, fills_channel=FILLS)
+    await submit(driver, TEXT, user=BOB, anonymous=True)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    announced = driver.posts(FILLS)[0]
+    assert str(BOB.id) not in json.dumps(announced)
+    assert announced["allowed_mentions"] == {"parse": []}
+    dms = driver.dms(BOB)
+    assert len(dms) == 1 and "anonymous prompt #1 has a new fill" in dms[0]["content"]
+
+
+async def test_explicit_prompt_text_is_announced_only_in_age_restricted_channels(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, fills_channel=FILLS)
+    await submit(driver, "An explicit idea that only adults should read", user=BOB, rating="E")
+    await driver.command("fill", user=CAROL, channel=NSFW, prompt=1, url=WORK)
+    announced = json.dumps(driver.posts(FILLS))
+    assert "explicit idea" not in announced and "rated Explicit" in announced
+    await driver.command("settings set", user=MOD, clear="fills_channel")
+    here = await driver.command("fill", user=ALICE, channel=NSFW, prompt=1, url=WORK + "/2")
+    assert "explicit idea" in json.dumps(here.embeds)
+
+
+async def test_a_fills_channel_the_bot_cannot_post_in_loses_nothing(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, fills_channel=FILLS)
+    await submit(driver, TEXT, user=BOB)
+    driver.fake.fail("POST", "/channels/{channel_id}/messages", channel_id=FILLS.id, status=403, code=50013)
+    out = await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    assert "recorded" in out.messages[0]["content"]
+    assert "could not announce it" in out.content and out.ephemeral
+    assert (await driver.bot.store.prompts.get(GUILD.id, 1)).fill_count == 1
+
+
+async def test_each_fill_refusal_is_ephemeral_and_changes_nothing(driver: Driver, db_path) -> None:
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    await driver.command("settings set", user=MOD, require_approval=True)
+    await submit(driver, "A pending idea about a runaway train", user=BOB)
+    await driver.command(
+        "prompt submit", user=BOB, guild=OTHER_GUILD, channel=OTHER_CHANNEL, text="An idea in another server entirely"
+    )
+    cases = [
+        (CAROL, 1, "javascript:alert(1)", "must start with http"),
+        (CAROL, 1, "data:text/html,hi", "must start with http"),
+        (CAROL, 1, "file:///etc/passwd", "must start with http"),
+        (CAROL, 1, "my story", "contains spaces"),
+        (CAROL, 1, "mystory", "must start with http"),
+        (CAROL, 1, "https://", "no website name"),
+        (CAROL, 1, "https://discord.gg/abcdef", "Discord invite"),
+        (CAROL, 1, WORK, "already recorded as a fill of #1"),
+        (BOB, 1, "https://example.org/mine", "your own prompt"),
+        (CAROL, 2, "https://example.org/x", "is pending"),
+        (CAROL, 3, "https://example.org/x", "no prompt #3"),
+    ]
+    for user, number, url, expected in cases:
+        before = snapshot(db_path)
+        out = await driver.command("fill", user=user, prompt=number, url=url)
+        assert out.ephemeral and expected in out.content, (url, out.content)
+        assert snapshot(db_path) == before
+    before = snapshot(db_path)
+    out = await driver.command_unchecked("fill", user=CAROL, prompt=1, url="https://example.org/" + "a" * 2040)
+    assert out.ephemeral and "up to 2,048" in out.content
+    assert snapshot(db_path) == before
+
+
+async def test_fill_without_a_claim_needs_a_free_slot(driver: Driver, db_path) -> None:
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    before = snapshot(db_path)
+    out = await driver.command("fill", user=ALICE, prompt=1, url=WORK)
+    assert out.ephemeral and "no free claim slot" in out.content
+    assert snapshot(db_path) == before
+    assert "new fill" in (await driver.command("fill", user=CAROL, prompt=1, url=WORK)).content
+    assert "new fill" in (await driver.command("fill", user=CAROL, prompt=1, url=WORK + "/v2")).content
+    assert "new fill" in (await driver.command("fill", user=ALICE, prompt=1, url=WORK + "/alice")).content
+
+
+async def test_profile_and_stats_count_a_known_history(driver: Driver) -> None:
+    await submit(driver, TEXT, user=BOB)
+    await submit(driver, "A second idea about a runaway train", user=BOB, anonymous=True)
+    await submit(driver, "A third idea about a haunted orchard", user=ALICE)
+    await driver.command("claim", user=CAROL, prompt=1)
+    await driver.command("claim", user=CAROL, prompt=2)
+    await driver.command("claim", user=CAROL, prompt=3)
+    await driver.command("unclaim", user=CAROL, prompt=3)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    await driver.command("fill", user=MOD, prompt=3, url=WORK)
+    own = await driver.command("profile", user=BOB)
+    fields = {f["name"]: f["value"] for f in own.embeds[0]["fields"]}
+    assert own.ephemeral and fields["Prompts"] == "2" and "(anonymous)" in fields["Recent prompts"]
+    seen = await driver.command("profile", user=CAROL, member=BOB)
+    fields = {f["name"]: f["value"] for f in seen.embeds[0]["fields"]}
+    assert not seen.ephemeral and fields["Prompts"] == "1" and "#2`" not in fields["Recent prompts"]
+    carol = await driver.command("profile", user=ALICE, member=CAROL)
+    fields = {f["name"]: f["value"] for f in carol.embeds[0]["fields"]}
+    assert fields["Fills"] == "1" and fields["Claims"].startswith("1 active · 1 filled · 0 expired · 1 dropped")
+    stats = await driver.command("stats", user=ALICE)
+    fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
+    assert fields["Prompts"] == "3" and fields["Fills"] == "2" and fields["Writers who filled"] == "2"
+    assert fields["Fill rate"].startswith("67%")
+    assert fields["Top fillers"].startswith(f"1. <@{CAROL.id}> · 1 fill")
+    assert str(BOB.id) not in json.dumps(stats.embeds)
+
+
+def exported(out) -> bytes:
+    files = [f for call in out.calls for f in call.files]
+    assert len(files) == 1
+    return files[0][1]
+
+
+async def test_export_csv_survives_commas_quotes_newlines_and_neutralises_formulas(driver: Driver) -> None:
+    tricky = 'She said, "stay"\nand he stayed, in the rain. =SUM(A1)'
+    await submit(driver, tricky, user=BOB, title='=HYPERLINK("x")', tags="+1, @home, -minus")
+    out = await driver.command("export", user=MOD, format="csv")
+    assert out.ephemeral
+    rows = list(csv.DictReader(io.StringIO(exported(out).decode())))
+    prompt = next(r for r in rows if r["record"] == "prompt")
+    assert prompt["text"] == tricky
+    assert prompt["title"] == '\'=HYPERLINK("x")'
+    assert prompt["tags"] == "'+1, @home, -minus"
+    assert {r["setting"] for r in rows if r["record"] == "setting"} >= {"claims_per_member", "claim_days"}
+
+
+async def test_export_import_round_trip_keeps_prompts(driver: Driver, tmp_path, clock) -> None:
+    await submit(
+        driver,
+        TEXT,
+        user=BOB,
+        title="Lift",
+        fandom="Original",
+        tags="Enemies to Lovers, fluff",
+        rating="T",
+        anonymous=True,
+    )
+    await submit(driver, "A second idea about a runaway train", user=ALICE, rating="E")
+    await submit(driver, "A third idea about a haunted orchard", user=ALICE)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="Rising")
+    await driver.command("prompt withdraw", user=ALICE, prompt=3)
+    first = json.loads(exported(await driver.command("export", user=MOD, format="json")))
+    other = await Driver.start(tmp_path / "other.db", clock=clock)
+    try:
+        done = await other.command("import", user=MOD, file=Attachment("backup.json", json.dumps(first).encode()))
+        assert done.ephemeral and "Added 3 prompts (#1 to #3)" in done.content
+        second = json.loads(exported(await other.command("export", user=MOD, format="json")))
+    finally:
+        await other.close()
+
+    def essentials(document):
+        keys = ("number", "text", "title", "fandom", "tags", "rating", "status", "anonymous", "author_id")
+        return [({k: p[k] for k in keys}, [f["url"] for f in p["fills"]]) for p in document["prompts"]]
+
+    assert essentials(second) == essentials(first)
+
+
+async def test_import_reports_bad_lines_and_adds_the_good_ones(driver: Driver) -> None:
+    await submit(driver, TEXT, user=BOB)
+    lines = "\n".join(
+        [
+            "A fine new idea about a clockwork heart",
+            "short",
+            TEXT.upper(),
+            "",
+            "\u200b\u200b",
+            "Another fine idea about a quiet harbour",
+            "A fine new idea about a clockwork heart!",
+        ]
+    )
+    out = await driver.command("import", user=MOD, file=Attachment("ideas.txt", lines.encode()))
+    assert "Added 2 prompts (#2 to #3)" in out.content
+    assert "line 2: Text must be 10 to 4,000" in out.content
+    assert "line 3: That prompt already exists here as #1" in out.content
+    assert "line 5" in out.content and "line 7: That prompt already exists here as #2" in out.content
+    assert (await driver.bot.store.prompts.get(GUILD.id, 3)).author_id == MOD.id
+
+
+async def test_an_unreadable_import_adds_nothing(driver: Driver, db_path) -> None:
+    before = snapshot(db_path)
+    out = await driver.command("import", user=MOD, file=Attachment("broken.json", b'{"prompts": [1, 2'))
+    assert out.ephemeral and "could not be imported" in out.content and "Nothing was added" in out.content
+    out = await driver.command("import", user=MOD, file=Attachment("x.txt", b"\xff\xfe\x00bad"))
+    assert "not UTF-8" in out.content
+    out = await driver.command("import", user=CAROL, file=Attachment("ideas.txt", b"A fine new idea about a heart"))
+    assert "Only moderators" in out.content
+    assert snapshot(db_path) == before
+
+
+async def test_the_whole_loop(driver: Driver) -> None:
+    """Submit, approve, draw, claim, fill, announce, stats."""
+    await driver.command("settings set", user=MOD, require_approval=True, prompts_channel=PROMPTS, fills_channel=FILLS)
+    number = await submit(driver, TEXT, user=BOB, fandom="Original Work", tags="fluff")
+    assert driver.posts(PROMPTS) == []
+    await driver.command("queue approve", user=MOD, prompt=number)
+    assert len(driver.posts(PROMPTS)) == 1
+    drawn = await driver.command("prompt random", user=CAROL, channel=GENERAL)
+    assert f"#{number}" in drawn.embeds[0]["footer"]["text"]
+    claimed = await driver.click(drawn.message_id, f"promptfill:claim:{number}", user=CAROL)
+    assert "You claimed" in claimed.content
+    await driver.command("fill", user=CAROL, prompt=number, url=WORK, title="Rising")
+    announced = driver.posts(FILLS)
+    assert announced and announced[0]["embeds"][0]["title"] == "Rising"
+    assert f"<@{BOB.id}>" in announced[0]["content"]
+    stats = await driver.command("stats", user=ALICE)
+    fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
+    assert fields["Fills"] == "1" and fields["Fill rate"].startswith("100%")
