@@ -83,6 +83,7 @@ class Promptfill(commands.Bot):
         self.store = Store(database, clock=clock, rng=rng)
         self.dev_guild_id = dev_guild_id
         self._store_open = False
+        self.background_passes = 0  # finished passes of the minute loop (for health checks and tests)
 
     async def setup_hook(self) -> None:
         await self.store.open()
@@ -136,6 +137,7 @@ class Promptfill(commands.Bot):
             await self.sweep()
         except Exception:
             log.exception("background sweep failed; trying again in a minute")
+        self.background_passes += 1
 
     @_sweep_loop.before_loop
     async def _before_sweep(self) -> None:

@@ -639,10 +639,20 @@ class Driver:
                     fake.channel_names[channel.id] = channel
                 await driver._feed("GUILD_CREATE", guild.payload(driver.members))
             await asyncio.wait_for(bot.wait_until_ready(), 5)
+            await driver._first_sweep_done()
         except BaseException:
             await driver.close()
             raise
         return driver
+
+    async def _first_sweep_done(self) -> None:
+        # The background loop sweeps once as soon as the bot is ready. Let that pass finish, so that a test
+        # that moves the clock and calls sweep() is never raced by it.
+        deadline = time.monotonic() + 5
+        while self.bot.background_passes == 0:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the background sweep did not run after start")
+            await asyncio.sleep(0.001)
 
     async def close(self) -> None:
         try:
