@@ -271,7 +271,7 @@ class Prompts(commands.Cog):
         await Paginator.send(
             interaction,
             fetch,
-            lambda p: prompt_list_embed(title, p.items, page=p.page, pages=p.page_count, total=p.total),
+            lambda p: prompt_list_embed(title, p),
         )
 
     @prompt.command(name="search", description="Search prompts by words in their text, title, fandom and tags")
@@ -288,7 +288,7 @@ class Prompts(commands.Cog):
         await Paginator.send(
             interaction,
             fetch,
-            lambda p: prompt_list_embed(title, p.items, page=p.page, pages=p.page_count, total=p.total),
+            lambda p: prompt_list_embed(title, p),
         )
 
     @prompt.command(name="edit", description="Change a prompt (yours while unclaimed; moderators always)")

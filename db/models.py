@@ -136,6 +136,7 @@ class Page(Generic[T]):
     total: int
     page: int
     per_page: int
+    capped: bool = False  # total stopped counting: there are more than `total`
 
     @property
     def page_count(self) -> int:

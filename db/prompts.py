@@ -237,19 +237,27 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{word}"*' for word in words[:20])
 
 
+# Search results come newest first: FTS5 walks its matches in rowid order, so a page stops early instead of
+# ranking every match (a common word matches most of a large server). Counting stops at SEARCH_COUNT_CAP.
+SEARCH_SOURCE = "prompt_search CROSS JOIN prompts p ON p.id = prompt_search.rowid"
+SEARCH_COUNT_CAP = 1000
+
+
 def _search(
     conn: sqlite3.Connection, guild_id: int, viewer: Viewer, query: str, page: int, per_page: int
 ) -> Page[Prompt]:
     params: list[Any] = [fts_query(query), guild_id]
     where = "prompt_search MATCH ? AND p.guild_id = ?" + visibility_clause(viewer, params)
-    source = "prompt_search JOIN prompts p ON p.id = prompt_search.rowid"
-    total = conn.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
+    total = conn.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_SOURCE} WHERE {where} LIMIT ?)", [*params, SEARCH_COUNT_CAP + 1]
+    ).fetchone()[0]
     rows = conn.execute(
-        f"SELECT {PROMPT_COLUMNS} FROM {source} WHERE {where} ORDER BY prompt_search.rank, p.number DESC"
+        f"SELECT {PROMPT_COLUMNS} FROM {SEARCH_SOURCE} WHERE {where} ORDER BY prompt_search.rowid DESC"
         " LIMIT ? OFFSET ?",
         [*params, per_page, page * per_page],
     ).fetchall()
-    return Page(tuple(prompt_from_row(r) for r in rows), total, page, per_page)
+    capped = total > SEARCH_COUNT_CAP
+    return Page(tuple(prompt_from_row(r) for r in rows), min(total, SEARCH_COUNT_CAP), page, per_page, capped=capped)
 
 
 def _autocomplete(conn: sqlite3.Connection, guild_id: int, viewer: Viewer, typed: str, limit: int) -> list[Prompt]:
@@ -272,8 +280,8 @@ def _autocomplete(conn: sqlite3.Connection, guild_id: int, viewer: Viewer, typed
         ).fetchall()
     elif _WORD.search(typed):
         rows = conn.execute(
-            f"SELECT {PROMPT_COLUMNS} FROM prompt_search JOIN prompts p ON p.id = prompt_search.rowid"
-            f" WHERE prompt_search MATCH ? AND {where} ORDER BY prompt_search.rank LIMIT ?",
+            f"SELECT {PROMPT_COLUMNS} FROM {SEARCH_SOURCE}"
+            f" WHERE prompt_search MATCH ? AND {where} ORDER BY prompt_search.rowid DESC LIMIT ?",
             [fts_query(typed), *params, limit],
         ).fetchall()
     else:
@@ -284,6 +292,10 @@ def _autocomplete(conn: sqlite3.Connection, guild_id: int, viewer: Viewer, typed
     return [prompt_from_row(r) for r in rows]
 
 
+DRAW_BATCH = 64
+DRAW_BATCHES = 8
+
+
 def _draw(
     conn: sqlite3.Connection,
     guild_id: int,
@@ -291,10 +303,12 @@ def _draw(
     filters: DrawFilters,
     rng: random.Random,
 ) -> Prompt:
-    """One eligible prompt, uniformly: count the eligible rows, pick an offset, fetch that row.
+    """One eligible prompt, uniformly at random, without scanning the server's prompts.
 
-    Both statements run back to back on the one connection, so they see the same rows; any fixed
-    order of the same set gives a uniform pick, so no ORDER BY (and no sort) is needed.
+    Numbers are dense (1..N per server), so: pick random numbers and keep the first one whose prompt is
+    eligible (rejection sampling, exactly uniform over the eligible set), looked up by the (guild, number)
+    index in batches. When eligible prompts are too rare for that to find one quickly, fall back to counting
+    them and fetching the k-th, which is also uniform; both steps read the same rows in this one hop.
     """
     per_prompt = settings_store.load(conn, guild_id).claims_per_prompt
     statuses = ("open", "filled") if filters.include_filled else ("open",)
@@ -308,9 +322,6 @@ def _draw(
     if filters.fandom is not None:
         where += " AND p.fandom_key = ?"
         params.append(validation.fandom_key(filters.fandom))
-    if filters.tag is not None:
-        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
-        params.append(validation.tag_key(filters.tag))
     if not filters.include_claimed and per_prompt > 0:
         where += " AND p.active_claims < ?"
         params.append(per_prompt)
@@ -324,11 +335,39 @@ def _draw(
     if mine:
         where += f" AND p.id NOT IN ({', '.join('?' for _ in mine)})"
         params += mine
+    tag_key = validation.tag_key(filters.tag) if filters.tag is not None else None
+    top = conn.execute("SELECT MAX(number) FROM prompts WHERE guild_id = ?", (guild_id,)).fetchone()[0]
+    if top is None:
+        raise NothingToDraw(_active_filters(filters))
+
+    # Per candidate, the tag is one primary-key probe.
+    probe_where, probe_params = where, list(params)
+    if tag_key is not None:
+        probe_where += " AND EXISTS (SELECT 1 FROM prompt_tags t WHERE t.prompt_id = p.id AND t.tag_key = ?)"
+        probe_params.append(tag_key)
+    for _ in range(DRAW_BATCHES):
+        numbers = [rng.randint(1, top) for _ in range(DRAW_BATCH)]
+        found = dict(
+            conn.execute(
+                f"SELECT p.number, p.id FROM prompts p WHERE {probe_where}"
+                f" AND p.number IN ({', '.join('?' for _ in numbers)})",
+                [*probe_params, *numbers],
+            ).fetchall()
+        )
+        for number in numbers:
+            if number in found:
+                return fetch_by_id(conn, found[number])
+
+    # Rare matches: when the filter is a tag, drive from the tag's index.
+    if tag_key is not None:
+        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
+        params.append(tag_key)
     count = conn.execute(f"SELECT COUNT(*) FROM prompts p WHERE {where}", params).fetchone()[0]
     if count == 0:
         raise NothingToDraw(_active_filters(filters))
-    offset = rng.randrange(count)
-    row = conn.execute(f"SELECT p.id FROM prompts p WHERE {where} LIMIT 1 OFFSET ?", [*params, offset]).fetchone()
+    row = conn.execute(
+        f"SELECT p.id FROM prompts p WHERE {where} LIMIT 1 OFFSET ?", [*params, rng.randrange(count)]
+    ).fetchone()
     return fetch_by_id(conn, row[0])
 
 

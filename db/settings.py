@@ -85,9 +85,15 @@ class SettingsRepo:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        # Read on nearly every interaction (who is a moderator); written only through update() below, by the
+        # one process that owns the database, so the copy here cannot go stale.
+        self._cache: dict[int, GuildSettings] = {}
 
     async def get(self, guild_id: int) -> GuildSettings:
-        return await self._db.read(load, guild_id)
+        cached = self._cache.get(guild_id)
+        if cached is None:
+            cached = self._cache[guild_id] = await self._db.read(load, guild_id)
+        return cached
 
     async def update(
         self, guild_id: int, actor_id: int, changes: dict[str, Any]
@@ -101,4 +107,6 @@ class SettingsRepo:
         for name in _COUNTS:
             if name in changes:
                 validation.count_setting(name, changes[name])
-        return await self._db.write(_update, guild_id, actor_id, changes, to_epoch(self._clock()))
+        before, after = await self._db.write(_update, guild_id, actor_id, changes, to_epoch(self._clock()))
+        self._cache[guild_id] = after
+        return before, after

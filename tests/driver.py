@@ -590,8 +590,8 @@ class Driver:
         self._original_webhook_request = AsyncWebhookAdapter.request
         self.members: list[User] = [ALICE, BOB, CAROL, MOD, ROLE_MOD]
         self._enforce_client_rules = True
-        self._created: list[asyncio.Task[Any]] = []
-        self._seen_failures: set[asyncio.Task[Any]] = set()
+        self._capturing: list[asyncio.Task[Any]] | None = None
+        self._children: dict[asyncio.Task[Any], list[asyncio.Task[Any]]] = {}
 
     # -- lifetime ----------------------------------------------------------------------------------------
     @classmethod
@@ -676,33 +676,41 @@ class Driver:
 
     # -- feeding events ---------------------------------------------------------------------------------
     async def _feed(self, event: str, payload: dict[str, Any]) -> None:
-        first = len(self._created)
-        self.bot._connection.parsers[event](payload)
-        await self._settle(first)
+        # Parsers are synchronous: the tasks created during the call are this event's own.
+        self._capturing = []
+        try:
+            self.bot._connection.parsers[event](payload)
+            roots = self._capturing
+        finally:
+            self._capturing = None
+        await self._settle(roots)
 
     def _record_task(self, loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
-        # A task factory, so that waiting for an event's tasks does not scan every task alive (a draw's view
-        # keeps a 15-minute timeout task; thousands of them would make each scan slow).
+        # A task factory that remembers each task's parent, so that waiting for an event follows only the
+        # tasks that event started (many events in flight at once would otherwise wait on each other's).
         task = asyncio.Task(coro, loop=loop, **kwargs)
-        self._created.append(task)
+        if self._capturing is not None:
+            self._capturing.append(task)
+        parent = asyncio.current_task(loop)
+        if parent is not None:
+            self._children.setdefault(parent, []).append(task)
         return task
 
-    async def _settle(self, first: int) -> None:
-        """Wait for the tasks an event started (and the tasks they start), not for long-lived ones."""
+    async def _settle(self, roots: list[asyncio.Task[Any]]) -> None:
+        """Wait for an event's tasks and the tasks they start, but not for long-lived ones (view timeouts)."""
         deadline = time.monotonic() + 30
-        current = asyncio.current_task()
-        index = first
-        while True:
-            pending = [t for t in self._created[index:] if t is not current and not t.done() and not _long_lived(t)]
-            if not pending:
-                return
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"tasks still running after 30 s: {pending}")
-            done, _ = await asyncio.wait(pending, timeout=0.5)
-            for task in done:
-                if not task.cancelled() and task.exception() is not None and task not in self._seen_failures:
-                    self._seen_failures.add(task)
-                    self.task_errors.append(task.exception())  # type: ignore[arg-type]
+        queue = list(roots)
+        while queue:
+            task = queue.pop()
+            if _long_lived(task):
+                continue
+            if not task.done():
+                await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
+                if not task.done():
+                    raise TimeoutError(f"a task was still running after 30 s: {task}")
+            if not task.cancelled() and task.exception() is not None:
+                self.task_errors.append(task.exception())  # type: ignore[arg-type]
+            queue.extend(self._children.pop(task, []))
 
     def _base_payload(self, kind: int, user: User, channel: Channel, guild: Guild | None) -> dict[str, Any]:
         token = f"token-{next(self._tokens)}"

@@ -322,3 +322,25 @@ async def test_a_closed_direct_message_does_not_stop_the_sweep_for_others(driver
     await driver.bot.sweep()
     assert len(expiries(driver, ALICE)) == 1
     assert await driver.bot.store.claims.of_member(GUILD.id, CAROL.id) == []
+
+
+async def test_the_counting_fallback_is_uniform_too(db_path, clock, monkeypatch) -> None:
+    """When eligible prompts are too rare for rejection sampling, the draw counts them and takes the k-th."""
+    import db.prompts
+
+    monkeypatch.setattr(db.prompts, "DRAW_BATCHES", 0)
+    driver = await seeded_driver(db_path, clock, seed=7)
+    try:
+        eligible = [await submit(driver, f"Tagged idea {i} about a comet", user=BOB, tags="rare") for i in range(10)]
+        for i in range(10):
+            await submit(driver, f"Untagged idea {i} about a lantern", user=BOB)
+        counts: Counter[int] = Counter()
+        for _ in range(40):
+            outs = await asyncio.gather(*(driver.command("prompt random", user=CAROL, tag="rare") for _ in range(50)))
+            counts.update(drawn_number(o) for o in outs)
+        assert set(counts) == set(eligible)
+        expected = 2000 / 10
+        chi_square = sum((counts[n] - expected) ** 2 / expected for n in eligible)
+        assert chi_square < 27.877, (chi_square, counts)  # 9 degrees of freedom, p = 0.001
+    finally:
+        await driver.close()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import discord
 
 from db.fills import FillRecorded
-from db.models import RATING_NAMES, Claim, Fill, Prompt
+from db.models import RATING_NAMES, Claim, Fill, Page, Prompt
 
 STATUS_COLOURS = {
     "pending": discord.Colour.light_grey(),
@@ -79,12 +79,14 @@ def prompt_line(prompt: Prompt) -> str:
     return f"`#{prompt.number}` [{prompt.rating}] {title}{excerpt(prompt.text, 90)}{fandom} *({prompt.status})*"
 
 
-def prompt_list_embed(title: str, prompts: Iterable[Prompt], *, page: int, pages: int, total: int) -> discord.Embed:
-    lines = [prompt_line(p) for p in prompts]
+def prompt_list_embed(title: str, page: Page[Prompt]) -> discord.Embed:
+    lines = [prompt_line(p) for p in page.items]
     embed = discord.Embed(
         title=title, description="\n".join(lines) or "No prompts match.", colour=discord.Colour.blurple()
     )
-    embed.set_footer(text=f"Page {page + 1} of {pages} · {total} prompt{'s' if total != 1 else ''}")
+    more = "+" if page.capped else ""
+    noun = "prompt" if page.total == 1 else "prompts"
+    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count}{more} · {page.total:,}{more} {noun}")
     return embed
 
 

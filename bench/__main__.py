@@ -1,0 +1,418 @@
+"""Promptfill benchmarks: `make bench` (or `python -m bench`).
+
+Every figure goes through the same offline driver as the tests (tests/driver.py): real discord.py
+dispatch, real SQLite on disk, only the network faked. Ceilings are measured in the same run, so the
+ratios hold across machines. Prints a table and writes bench/results.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import discord
+
+from db.database import MIGRATIONS_DIR, migrate
+from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, NSFW, Driver, Outcome, User
+
+RESULTS = Path(__file__).with_name("results.json")
+FANDOMS = ["Good Omens", "Leverage", "Star Wars", "Stargate SG-1", "Original Work", "Hades", "Our Flag Means Death"]
+TAGS = [
+    "fluff",
+    "angst",
+    "hurt/comfort",
+    "enemies to lovers",
+    "found family",
+    "AU",
+    "slow burn",
+    "crack",
+    "heist",
+    "time travel",
+    "coffee shop",
+    "pining",
+    "road trip",
+    "ghosts",
+    "mutual pining",
+]
+WORDS = ["lighthouse", "dragon", "library", "ghost", "heist", "storm", "café", "orchard", "train", "harbour", "moth", "clockwork", "selkie", "knight", "bakery", "comet", "archive", "lantern", "violin", "garden"]
+RATINGS = ["G", "T", "T", "M", "NR", "E"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def callback_latency_ms(driver: Driver, out: Outcome) -> float:
+    created = driver.fake.interactions[out.token]["created"]
+    callback = next(c for c in out.calls if c.route.endswith("/callback"))
+    return (callback.at - created) * 1000
+
+
+async def throughput(run: Callable[[int], Awaitable[Any]], count: int, in_flight: int) -> float:
+    """Interactions per second for `count` calls of run(i), at most `in_flight` at a time."""
+    gate = asyncio.Semaphore(in_flight)
+
+    async def one(i: int) -> None:
+        async with gate:
+            await run(i)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(count)))
+    return count / (time.perf_counter() - started)
+
+
+def prompt_text(rng: random.Random, i: int) -> str:
+    words = " ".join(rng.choice(WORDS) for _ in range(12))
+    return f"Prompt {i}: {words}. What happens when the {rng.choice(WORDS)} wakes up?"
+
+
+def entry(rng: random.Random, i: int, author: int) -> dict[str, Any]:
+    return {
+        "text": prompt_text(rng, i),
+        "title": f"Idea {i}" if i % 3 else None,
+        "fandom": rng.choice(FANDOMS),
+        "tags": rng.sample(TAGS, rng.randint(1, 5)),
+        "rating": rng.choice(RATINGS),
+        "author_id": author,
+    }
+
+
+async def store_ceiling(directory: Path, count: int) -> dict[str, float]:
+    """Bare aiosqlite doing what a submission writes (prompt, tags, search row, audit line), same pragmas."""
+    rng = random.Random(7)
+    results = {}
+    for label, one_hop in (("statement_per_call", False), ("one_hop_per_transaction", True)):
+        path = directory / f"ceiling-{label}.db"
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn._execute(migrate, conn._conn, MIGRATIONS_DIR)
+        rows = [(prompt_text(rng, i), rng.sample(TAGS, 3)) for i in range(count)]
+
+        def write_sync(sync_conn, i: int, text: str, tags: list[str]) -> None:
+            sync_conn.execute("BEGIN IMMEDIATE")
+            sync_conn.execute(*_insert_prompt(i, text))
+            sync_conn.executemany(
+                "INSERT INTO prompt_tags VALUES (?, ?, ?, ?)", [(i + 1, n, t, t) for n, t in enumerate(tags)]
+            )
+            sync_conn.execute(
+                "INSERT INTO prompt_search (rowid, text, title, fandom, tags) VALUES (?, ?, '', '', ?)",
+                (i + 1, text, " ".join(tags)),
+            )
+            sync_conn.execute("INSERT INTO audit_log (guild_id, actor_id, action, created_at) VALUES (1, 1, 's', 0)")
+            sync_conn.execute("COMMIT")
+
+        started = time.perf_counter()
+        for i, (text, tags) in enumerate(rows):
+            if one_hop:
+                await conn._execute(write_sync, conn._conn, i, text, tags)
+            else:
+                await conn.execute("BEGIN IMMEDIATE")
+                await conn.execute(*_insert_prompt(i, text))
+                await conn.executemany(
+                    "INSERT INTO prompt_tags VALUES (?, ?, ?, ?)", [(i + 1, n, t, t) for n, t in enumerate(tags)]
+                )
+                await conn.execute(
+                    "INSERT INTO prompt_search (rowid, text, title, fandom, tags) VALUES (?, ?, '', '', ?)",
+                    (i + 1, text, " ".join(tags)),
+                )
+                await conn.execute(
+                    "INSERT INTO audit_log (guild_id, actor_id, action, created_at) VALUES (1, 1, 's', 0)"
+                )
+                await conn.execute("COMMIT")
+        results[label] = count / (time.perf_counter() - started)
+        await conn.close()
+    return results
+
+
+def _insert_prompt(i: int, text: str) -> tuple[str, tuple[Any, ...]]:
+    return (
+        "INSERT INTO prompts (guild_id, number, author_id, status, rating, text, dedupe_key, created_at, updated_at)"
+        " SELECT 1, COALESCE(MAX(number), 0) + 1, 5, 'open', 'T', ?, ?, 0, 0 FROM prompts WHERE guild_id = 1",
+        (text, f"k{i}"),
+    )
+
+
+async def framework_ceiling(driver: Driver, count: int) -> dict[str, float]:
+    @driver.bot.tree.command(name="bench-noop", description="benchmark only")
+    async def noop(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("ok", ephemeral=True)
+
+    return {
+        "sequential": await throughput(lambda i: driver.command("bench-noop", user=ALICE), count, 1),
+        "in_flight_50": await throughput(lambda i: driver.command("bench-noop", user=ALICE), count, 50),
+    }
+
+
+def writers(count: int) -> list[User]:
+    return [User(750000000000000000 + i, f"writer{i}") for i in range(count)]
+
+
+async def command_throughput(driver: Driver, count: int) -> dict[str, dict[str, float]]:
+    rng = random.Random(11)
+    results: dict[str, dict[str, float]] = {}
+    submitted = iter(range(10**9))
+
+    async def submit(i: int) -> None:
+        await driver.command(
+            "prompt submit",
+            user=BOB,
+            text=prompt_text(rng, next(submitted) + 10**6),
+            fandom=rng.choice(FANDOMS),
+            tags=", ".join(rng.sample(TAGS, 3)),
+        )
+
+    results["prompt submit"] = {}
+    results["prompt submit"]["sequential"] = await throughput(submit, count, 1)
+    results["prompt submit"]["in_flight_50"] = await throughput(submit, count, 50)
+    total = 2 * count
+    await driver.command("settings set", user=MOD, claims_per_member=0, claims_per_prompt=0)
+    members = writers(50)
+
+    async def view(i: int) -> None:
+        await driver.command("prompt view", user=CAROL, prompt=1 + i % total)
+
+    async def draw(i: int) -> None:
+        await driver.command("prompt random", user=CAROL)
+
+    async def claim_unclaim(i: int) -> None:
+        member, number = members[i % 50], 1 + (i * 7) % total
+        await driver.command("claim", user=member, prompt=number)
+        await driver.command("unclaim", user=member, prompt=number)
+
+    async def fill(i: int) -> None:
+        await driver.command("fill", user=members[i % 50], prompt=1 + i % total, url=f"https://example.org/w/{i}")
+
+    async def autocomplete(i: int) -> None:
+        await driver.autocomplete("claim", "prompt", rng.choice(WORDS), user=CAROL)
+
+    for name, run, per_call in (
+        ("prompt view", view, 1),
+        ("prompt random", draw, 1),
+        ("claim + unclaim", claim_unclaim, 2),
+        ("fill", fill, 1),
+        ("autocomplete", autocomplete, 1),
+    ):
+        sequential = await throughput(run, count, 1) * per_call
+        concurrent = await throughput(run, count, 50) * per_call
+        results[name] = {"sequential": sequential, "in_flight_50": concurrent}
+    return results
+
+
+async def burst(driver: Driver, size: int) -> dict[str, float]:
+    """`size` mixed interactions in flight at once: 60% reads, 40% writes."""
+    rng = random.Random(3)
+    members = writers(200)
+    page = await driver.bot.store.prompts.list(GUILD.id, _everything(), per_page=1)
+    top = page.total
+
+    def make(i: int) -> Awaitable[Outcome]:
+        member = members[i % len(members)]
+        number = rng.randint(1, top)
+        kind = rng.random()
+        if kind < 0.2:
+            return driver.command("prompt view", user=member, prompt=number)
+        if kind < 0.4:
+            return driver.command("prompt random", user=member, fandom=rng.choice(FANDOMS))
+        if kind < 0.5:
+            return driver.command("prompt list", user=member)
+        if kind < 0.6:
+            return driver.autocomplete("claim", "prompt", str(number)[:2], user=member)
+        if kind < 0.75:
+            return driver.command("claim", user=member, prompt=number)
+        if kind < 0.85:
+            return driver.command("prompt submit", user=member, text=prompt_text(rng, 2 * 10**6 + i))
+        if kind < 0.95:
+            return driver.command("fill", user=member, prompt=number, url=f"https://example.org/burst/{i}")
+        return driver.command("unclaim", user=member, prompt=number)
+
+    started = time.perf_counter()
+    outs = await asyncio.gather(*(make(i) for i in range(size)))
+    wall = time.perf_counter() - started
+    latencies = [callback_latency_ms(driver, o) for o in outs]
+    return {
+        "interactions": size,
+        "wall_s": wall,
+        "p50_ms": percentile(latencies, 0.5),
+        "p99_ms": percentile(latencies, 0.99),
+        "max_ms": max(latencies),
+        "past_3s": sum(1 for v in latencies if v > 3000),
+    }
+
+
+def _everything():
+    from db.prompts import Viewer
+
+    return Viewer(member_id=MOD.id, is_moderator=True, age_restricted_channel=True)
+
+
+async def seed(driver: Driver, target: int) -> float:
+    """Grow the server to `target` prompts straight through the store (an import), with some claims."""
+    store = driver.bot.store
+    page = await store.prompts.list(GUILD.id, _everything(), per_page=1)
+    have = page.total
+    rng = random.Random(target)
+    authors = [u.id for u in writers(300)]
+    started = time.perf_counter()
+    batch = 20_000
+    for start in range(have, target, batch):
+        entries = [(f"seed {i}", entry(rng, i, rng.choice(authors))) for i in range(start, min(target, start + batch))]
+        await store.transfer.import_entries(GUILD.id, MOD.id, entries)
+    claimers = writers(400)
+    now_total = (await store.prompts.list(GUILD.id, _everything(), per_page=1)).total
+    for i in range(max(0, (target - have) // 100)):
+        try:
+            await store.claims.take(GUILD.id, rng.randint(1, now_total), claimers[i % len(claimers)].id)
+        except Exception:  # a draw of an own or taken prompt: skip, as a member would
+            continue
+    return time.perf_counter() - started
+
+
+async def latencies(driver: Driver, samples: int) -> dict[str, dict[str, float]]:
+    rng = random.Random(5)
+    cases: dict[str, Callable[[], Awaitable[Outcome]]] = {
+        "random": lambda: driver.command("prompt random", user=CAROL),
+        "random fandom+tag": lambda: driver.command(
+            "prompt random", user=CAROL, fandom=rng.choice(FANDOMS), tag=rng.choice(TAGS)
+        ),
+        "random rating (nsfw)": lambda: driver.command("prompt random", user=CAROL, channel=NSFW, rating="E"),
+        "autocomplete number": lambda: driver.autocomplete("claim", "prompt", str(rng.randint(1, 99)), user=CAROL),
+        "autocomplete words": lambda: driver.autocomplete("claim", "prompt", rng.choice(WORDS), user=CAROL),
+        "search": lambda: driver.command("prompt search", user=CAROL, query=f"{rng.choice(WORDS)} {rng.choice(WORDS)}"),
+        "list": lambda: driver.command("prompt list", user=CAROL),
+        "list fandom": lambda: driver.command("prompt list", user=CAROL, fandom=rng.choice(FANDOMS)),
+    }
+    results = {}
+    for name, make in cases.items():
+        values = [callback_latency_ms(driver, await make()) for _ in range(samples)]
+        results[name] = {"p50_ms": percentile(values, 0.5), "p99_ms": percentile(values, 0.99)}
+    return results
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+
+
+async def main() -> int:
+    quick = "--quick" in sys.argv
+    count = 200 if quick else 1000
+    sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
+    results: dict[str, Any] = {"machine": {"python": sys.version.split()[0]}, "count": count}
+    with tempfile.TemporaryDirectory() as directory:
+        folder = Path(directory)
+        results["store_ceiling_per_s"] = await store_ceiling(folder, count)
+        driver = await Driver.start(folder / "bench.db", clock=Clock(), rng=random.Random(1))
+        try:
+            results["memory_mib"] = {"idle_after_start": rss_mib()}
+            framework = await framework_ceiling(driver, count * 2)
+            results["framework_ceiling_per_s"] = framework
+            commands = await command_throughput(driver, count)
+            for figures in commands.values():
+                figures["ratio_sequential"] = figures["sequential"] / framework["sequential"]
+                figures["ratio_in_flight_50"] = figures["in_flight_50"] / framework["in_flight_50"]
+            results["commands_per_s"] = commands
+            results["burst"] = await burst(driver, 1000)
+            results["scale"] = {}
+            for size in sizes:
+                seconds = await seed(driver, size)
+                results["scale"][str(size)] = {"seed_s": seconds, **await latencies(driver, 100 if quick else 300)}
+            results["memory_mib"]["after_seed"] = rss_mib()
+            errors = driver.forget_errors()
+            results["errors_logged"] = len(errors)
+            results["first_errors"] = [e[:600] for e in errors[:3]]
+        finally:
+            await driver.close()
+    first, last = str(sizes[0]), str(sizes[-1])
+    results["scale_ratio_last_to_first_p99"] = {
+        name: results["scale"][last][name]["p99_ms"] / max(results["scale"][first][name]["p99_ms"], 1e-9)
+        for name in results["scale"][first]
+        if name != "seed_s"
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print_report(results, sizes)
+    return 0
+
+
+def print_report(results: dict[str, Any], sizes: list[int]) -> None:
+    framework = results["framework_ceiling_per_s"]
+    store = results["store_ceiling_per_s"]
+    print("\n== Ceilings (interactions or transactions per second)")
+    print(
+        table(
+            [
+                ["", "sequential", "50 in flight"],
+                ["framework: no-op command", f"{framework['sequential']:.0f}", f"{framework['in_flight_50']:.0f}"],
+            ]
+        )
+    )
+    print(
+        f"store: bare aiosqlite, submission inserts: {store['statement_per_call']:.0f}/s statement per call, "
+        f"{store['one_hop_per_transaction']:.0f}/s one hop per transaction"
+    )
+    print("\n== Commands (per second, and as a share of the framework ceiling)")
+    rows = [["command", "sequential", "ratio", "50 in flight", "ratio"]]
+    for name, f in results["commands_per_s"].items():
+        rows.append(
+            [
+                name,
+                f"{f['sequential']:.0f}",
+                f"{f['ratio_sequential']:.0%}",
+                f"{f['in_flight_50']:.0f}",
+                f"{f['ratio_in_flight_50']:.0%}",
+            ]
+        )
+    print(table(rows))
+    b = results["burst"]
+    print(
+        f"\n== Burst: {b['interactions']} mixed interactions at once (60% reads): p50 {b['p50_ms']:.1f} ms, "
+        f"p99 {b['p99_ms']:.1f} ms, max {b['max_ms']:.1f} ms, past 3 s: {b['past_3s']} (wall {b['wall_s']:.2f} s)"
+    )
+    print("\n== Scale: latency to the interaction's callback, p50 / p99 ms")
+    names = [n for n in results["scale"][str(sizes[0])] if n != "seed_s"]
+    rows = [["case", *[f"{s:,} prompts" for s in sizes], f"p99 {sizes[-1]:,}/{sizes[0]:,}"]]
+    for name in names:
+        cells = [
+            f"{results['scale'][str(s)][name]['p50_ms']:.2f} / {results['scale'][str(s)][name]['p99_ms']:.2f}"
+            for s in sizes
+        ]
+        rows.append([name, *cells, f"{results['scale_ratio_last_to_first_p99'][name]:.2f}"])
+    print(table(rows))
+    seeds = ", ".join(f"{s:,}: {results['scale'][str(s)]['seed_s']:.1f} s" for s in sizes)
+    print(f"(seeding through the store: {seeds})")
+    m = results["memory_mib"]
+    print(f"\n== Memory (RSS): {m['idle_after_start']:.0f} MiB idle after start, {m['after_seed']:.0f} MiB after seed")
+    print(f"errors logged during the run: {results['errors_logged']}")
+    for error in results["first_errors"]:
+        print("  " + error.replace("\n", "\n  "))
+    print(f"results written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
