@@ -44,7 +44,28 @@ TAGS = [
     "ghosts",
     "mutual pining",
 ]
-WORDS = ["lighthouse", "dragon", "library", "ghost", "heist", "storm", "café", "orchard", "train", "harbour", "moth", "clockwork", "selkie", "knight", "bakery", "comet", "archive", "lantern", "violin", "garden"]
+WORDS = [
+    "lighthouse",
+    "dragon",
+    "library",
+    "ghost",
+    "heist",
+    "storm",
+    "café",
+    "orchard",
+    "train",
+    "harbour",
+    "moth",
+    "clockwork",
+    "selkie",
+    "knight",
+    "bakery",
+    "comet",
+    "archive",
+    "lantern",
+    "violin",
+    "garden",
+]
 RATINGS = ["G", "T", "T", "M", "NR", "E"]
 
 
