@@ -12,12 +12,15 @@ import logging
 import os
 import random
 import sys
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import discord
 from discord.ext import commands, tasks
 
+from ao3.client import AO3Client, AO3Config
 from db import Store
 from db.database import Clock, real_clock
 
@@ -46,6 +49,8 @@ class Config:
     database_path: str = "promptfill.db"
     dev_guild_id: int | None = None
     log_level: str = "INFO"
+    ao3_lookup: bool = True
+    ao3_base_url: str = AO3Config.base_url
 
     @classmethod
     def from_environment(cls) -> Config:
@@ -58,6 +63,8 @@ class Config:
             database_path=os.environ.get("DATABASE_PATH", "").strip() or "promptfill.db",
             dev_guild_id=int(dev_guild) if dev_guild else None,
             log_level=os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO",
+            ao3_lookup=os.environ.get("AO3_LOOKUP", "on").strip().lower() not in ("0", "off", "false", "no"),
+            ao3_base_url=os.environ.get("AO3_BASE_URL", "").strip() or AO3Config.base_url,
         )
 
 
@@ -71,6 +78,7 @@ class Promptfill(commands.Bot):
         clock: Clock,
         dev_guild_id: int | None = None,
         rng: random.Random | None = None,
+        ao3: AO3Config | None = None,
     ) -> None:
         intents = discord.Intents.default()  # guilds and friends; nothing privileged
         super().__init__(
@@ -84,10 +92,16 @@ class Promptfill(commands.Bot):
         self.dev_guild_id = dev_guild_id
         self._store_open = False
         self.background_passes = 0  # finished passes of the minute loop (for health checks and tests)
+        self.ao3_config = ao3 or AO3Config()
+        self.ao3: AO3Client | None = None
+        self._background: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         await self.store.open()
         self._store_open = True
+        if self.ao3_config.enabled:
+            self.ao3 = AO3Client(self.ao3_config)
+            await self.ao3.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
@@ -96,8 +110,12 @@ class Promptfill(commands.Bot):
     async def close(self) -> None:
         if self._sweep_loop.is_running():
             self._sweep_loop.cancel()
+        for task in list(self._background):
+            task.cancel()
         try:
             await super().close()
+            if self.ao3 is not None:
+                await self.ao3.close()
         finally:
             if self._store_open:
                 self._store_open = False
@@ -125,6 +143,12 @@ class Promptfill(commands.Bot):
         log.info("synced commands (%s)", target)
         return True
 
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run follow-up work (e.g. enriching an announcement) after the reply; cancelled by close()."""
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
     async def sweep(self) -> None:
         """One pass of background work as of clock(): reminders due, claims expired."""
         claims = self.get_cog("Claims")
@@ -150,12 +174,13 @@ def create_bot(
     clock: Clock | None = None,
     dev_guild_id: int | None = None,
     rng: random.Random | None = None,
+    ao3: AO3Config | None = None,
 ) -> Promptfill:
     """Build the bot without touching the network or the disk; setup_hook opens the store.
 
     `rng` drives /prompt random (default: the system's randomness); tests pass a seeded one.
     """
-    return Promptfill(database, clock=clock or real_clock, dev_guild_id=dev_guild_id, rng=rng)
+    return Promptfill(database, clock=clock or real_clock, dev_guild_id=dev_guild_id, rng=rng, ao3=ao3)
 
 
 def configure_logging(level: str) -> None:
@@ -166,7 +191,8 @@ def configure_logging(level: str) -> None:
 async def run(config: Config) -> None:
     if config.token is None:
         raise ValueError("run() needs a token")
-    async with create_bot(config.database_path, dev_guild_id=config.dev_guild_id) as bot:
+    ao3 = AO3Config(enabled=config.ao3_lookup, base_url=config.ao3_base_url)
+    async with create_bot(config.database_path, dev_guild_id=config.dev_guild_id, ao3=ao3) as bot:
         await bot.start(config.token)
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ao3.links import recognise
 from cogs.common import (
     NO_MENTIONS,
     age_restricted,
@@ -19,7 +21,7 @@ from cogs.common import (
     send_dm,
 )
 from cogs.ui.announce import refresh_posted_prompt
-from cogs.ui.embeds import excerpt, fill_embed, timestamp
+from cogs.ui.embeds import ao3_embed, excerpt, fill_embed, timestamp
 from db import validation
 from db.fills import FillRecorded, Profile, ServerStats
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from bot import Promptfill
 
 log = logging.getLogger(__name__)
+EditAnnouncement = Callable[..., Awaitable[Any]]
 
 
 def prompt_link(recorded: FillRecorded) -> str | None:
@@ -130,9 +133,9 @@ class Fills(commands.Cog):
         settings = await self.bot.store.settings.get(guild_id)
         if settings.fills_channel_id is None:
             # The announcement is the public reply in this channel.
-            await interaction.response.send_message(
-                **announcement(recorded, age_restricted_channel=age_restricted(interaction.channel))
-            )
+            here_restricted = age_restricted(interaction.channel)
+            await interaction.response.send_message(**announcement(recorded, age_restricted_channel=here_restricted))
+            self._enrich_later(recorded, here_restricted, interaction.edit_original_response)
         else:
             await interaction.response.send_message(
                 f"Your fill of #{recorded.prompt.number} is recorded. Congratulations on finishing it!",
@@ -140,8 +143,11 @@ class Fills(commands.Cog):
                 allowed_mentions=NO_MENTIONS,
             )
             channel_id = settings.fills_channel_id
-            message = announcement(recorded, age_restricted_channel=channel_is_age_restricted(self.bot, channel_id))
-            if await post(self.bot, channel_id, **message) is None:
+            restricted = channel_is_age_restricted(self.bot, channel_id)
+            posted = await post(self.bot, channel_id, **announcement(recorded, age_restricted_channel=restricted))
+            if posted is not None:
+                self._enrich_later(recorded, restricted, posted.edit)
+            else:
                 await interaction.followup.send(
                     f"Your fill is safely recorded, but I could not announce it in <#{channel_id}> "
                     "(the channel is gone or I may not post there). Please tell a moderator.",
@@ -156,6 +162,27 @@ class Fills(commands.Cog):
                 embed=fill_embed(recorded, age_restricted_channel=False, prompt_link=prompt_link(recorded)),
             )
         await refresh_posted_prompt(self.bot, recorded.prompt)
+
+    def _enrich_later(self, recorded: FillRecorded, age_restricted_channel: bool, edit: EditAnnouncement) -> None:
+        """For an AO3 link, fetch the work's metadata after the announcement and edit it in (never delaying it)."""
+        link = recognise(recorded.fill.url)
+        if link is None or self.bot.ao3 is None:
+            return
+        client = self.bot.ao3
+
+        async def enrich() -> None:
+            info = await client.lookup(link)
+            if info is None:
+                return
+            embed = ao3_embed(
+                recorded, info, age_restricted_channel=age_restricted_channel, prompt_link=prompt_link(recorded)
+            )
+            try:
+                await edit(embed=embed, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as error:
+                log.warning("could not add AO3 details to the fill of #%s: %s", recorded.prompt.number, error)
+
+        self.bot.spawn(enrich())
 
     @app_commands.command(name="profile", description="A member's prompts, claims and fills")
     @app_commands.describe(member="Whose profile (default: yours)")

@@ -35,6 +35,8 @@ PROMPT_COLUMNS = (
 # Statuses every member may see; pending and rejected prompts only their prompter and moderators.
 PUBLIC_STATUSES = ("open", "filled", "closed")
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Lists and searches count matches up to this many ("1,000+"): counting a whole large server costs a scan.
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -221,12 +223,16 @@ def _list(
         if member_id != viewer.member_id:
             # Filtering by prompter must not reveal who wrote the anonymous ones.
             where += " AND p.anonymous = 0"
-    total = conn.execute(f"SELECT COUNT(*) FROM prompts p WHERE {where}", params).fetchone()[0]
+    total = conn.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM prompts p WHERE {where} LIMIT ?)", [*params, COUNT_CAP + 1]
+    ).fetchone()[0]
     rows = conn.execute(
         f"SELECT {PROMPT_COLUMNS} FROM prompts p WHERE {where} ORDER BY p.number DESC LIMIT ? OFFSET ?",
         [*params, per_page, page * per_page],
     ).fetchall()
-    return Page(tuple(prompt_from_row(r) for r in rows), total, page, per_page)
+    return Page(
+        tuple(prompt_from_row(r) for r in rows), min(total, COUNT_CAP), page, per_page, capped=total > COUNT_CAP
+    )
 
 
 def fts_query(text: str) -> str:
@@ -238,9 +244,8 @@ def fts_query(text: str) -> str:
 
 
 # Search results come newest first: FTS5 walks its matches in rowid order, so a page stops early instead of
-# ranking every match (a common word matches most of a large server). Counting stops at SEARCH_COUNT_CAP.
+# ranking every match (a common word matches most of a large server).
 SEARCH_SOURCE = "prompt_search CROSS JOIN prompts p ON p.id = prompt_search.rowid"
-SEARCH_COUNT_CAP = 1000
 
 
 def _search(
@@ -249,15 +254,15 @@ def _search(
     params: list[Any] = [fts_query(query), guild_id]
     where = "prompt_search MATCH ? AND p.guild_id = ?" + visibility_clause(viewer, params)
     total = conn.execute(
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_SOURCE} WHERE {where} LIMIT ?)", [*params, SEARCH_COUNT_CAP + 1]
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_SOURCE} WHERE {where} LIMIT ?)", [*params, COUNT_CAP + 1]
     ).fetchone()[0]
     rows = conn.execute(
         f"SELECT {PROMPT_COLUMNS} FROM {SEARCH_SOURCE} WHERE {where} ORDER BY prompt_search.rowid DESC"
         " LIMIT ? OFFSET ?",
         [*params, per_page, page * per_page],
     ).fetchall()
-    capped = total > SEARCH_COUNT_CAP
-    return Page(tuple(prompt_from_row(r) for r in rows), min(total, SEARCH_COUNT_CAP), page, per_page, capped=capped)
+    capped = total > COUNT_CAP
+    return Page(tuple(prompt_from_row(r) for r in rows), min(total, COUNT_CAP), page, per_page, capped=capped)
 
 
 def _autocomplete(conn: sqlite3.Connection, guild_id: int, viewer: Viewer, typed: str, limit: int) -> list[Prompt]:
@@ -312,19 +317,19 @@ def _draw(
     """
     per_prompt = settings_store.load(conn, guild_id).claims_per_prompt
     statuses = ("open", "filled") if filters.include_filled else ("open",)
-    params: list[Any] = [guild_id, *statuses, viewer.member_id]
-    where = f"p.guild_id = ? AND p.status IN ({', '.join('?' for _ in statuses)}) AND p.author_id != ?"
+    # Eligibility as (condition on column {c}, parameters); rendered twice below.
+    rules: list[tuple[str, list[Any]]] = [
+        (f"{{c}}status IN ({', '.join('?' for _ in statuses)})", list(statuses)),
+        ("{c}author_id != ?", [viewer.member_id]),
+    ]
     if not viewer.age_restricted_channel:
-        where += " AND p.rating != 'E'"
+        rules.append(("{c}rating != 'E'", []))
     if filters.rating is not None:
-        where += " AND p.rating = ?"
-        params.append(validation.rating(filters.rating))
+        rules.append(("{c}rating = ?", [validation.rating(filters.rating)]))
     if filters.fandom is not None:
-        where += " AND p.fandom_key = ?"
-        params.append(validation.fandom_key(filters.fandom))
+        rules.append(("{c}fandom_key = ?", [validation.fandom_key(filters.fandom)]))
     if not filters.include_claimed and per_prompt > 0:
-        where += " AND p.active_claims < ?"
-        params.append(per_prompt)
+        rules.append(("{c}active_claims < ?", [per_prompt]))
     mine = [
         r[0]
         for r in conn.execute(
@@ -333,15 +338,19 @@ def _draw(
         )
     ]
     if mine:
-        where += f" AND p.id NOT IN ({', '.join('?' for _ in mine)})"
-        params += mine
+        rules.append((f"{{c}}id NOT IN ({', '.join('?' for _ in mine)})", mine))
     tag_key = validation.tag_key(filters.tag) if filters.tag is not None else None
     top = conn.execute("SELECT MAX(number) FROM prompts WHERE guild_id = ?", (guild_id,)).fetchone()[0]
     if top is None:
         raise NothingToDraw(_active_filters(filters))
 
-    # Per candidate, the tag is one primary-key probe.
-    probe_where, probe_params = where, list(params)
+    def render(column: str) -> tuple[str, list[Any]]:
+        where = " AND ".join(["p.guild_id = ?", *(rule.format(c=column) for rule, _ in rules)])
+        return where, [guild_id, *(value for _, values in rules for value in values)]
+
+    # Probing candidates by number: "+p." keeps SQLite on the (guild_id, number) index instead of a
+    # filter's index, and the tag is one primary-key probe per candidate.
+    probe_where, probe_params = render("+p.")
     if tag_key is not None:
         probe_where += " AND EXISTS (SELECT 1 FROM prompt_tags t WHERE t.prompt_id = p.id AND t.tag_key = ?)"
         probe_params.append(tag_key)
@@ -358,7 +367,8 @@ def _draw(
             if number in found:
                 return fetch_by_id(conn, found[number])
 
-    # Rare matches: when the filter is a tag, drive from the tag's index.
+    # Rare matches: count them by the filters' indexes (a tag from its own index) and take the k-th.
+    where, params = render("p.")
     if tag_key is not None:
         where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
         params.append(tag_key)

@@ -28,6 +28,7 @@ from discord import app_commands
 from discord.http import Route
 from discord.webhook.async_ import AsyncWebhookAdapter
 
+from ao3.client import AO3Config
 from bot import Promptfill, create_bot
 from db.database import Clock
 
@@ -602,8 +603,10 @@ class Driver:
         clock: Clock | None = None,
         guilds: tuple[Guild, ...] = (GUILD, OTHER_GUILD),
         rng: random.Random | None = None,
+        ao3: AO3Config | None = None,
     ) -> Driver:
-        bot = create_bot(database, clock=clock, rng=rng)
+        # AO3 lookups stay off unless a test points them at its own local server.
+        bot = create_bot(database, clock=clock, rng=rng, ao3=ao3 or AO3Config(enabled=False))
         fake = FakeDiscord()
         driver = cls(bot, fake)
         logging.getLogger().addHandler(driver.errors)

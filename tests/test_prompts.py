@@ -347,3 +347,13 @@ async def test_member_text_never_pings(driver: Driver) -> None:
     assert len(bodies) >= 7
     for body in bodies:
         assert body.get("allowed_mentions") == {"parse": []}, body
+
+
+async def test_long_lists_count_to_a_thousand_and_say_there_are_more(driver: Driver) -> None:
+    entries = [
+        (f"line {i}", {"text": f"Seeded idea number {i} about a moth", "author_id": BOB.id}) for i in range(1005)
+    ]
+    await driver.bot.store.transfer.import_entries(GUILD.id, MOD.id, entries)
+    out = await driver.command("prompt list", user=ALICE)
+    assert "Page 1 of 125+ · 1,000+ prompts" in out.text
+    assert any(c.endswith("next") for c in out.custom_ids)

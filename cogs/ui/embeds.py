@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import discord
 
+from ao3.parse import Series, Work
 from db.fills import FillRecorded
 from db.models import RATING_NAMES, Claim, Fill, Page, Prompt
 
@@ -124,3 +125,60 @@ def fill_embed(recorded: FillRecorded, *, age_restricted_channel: bool, prompt_l
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+EMBED_TOTAL_LIMIT = 6000
+
+
+def _listing(values: Iterable[str], limit: int, cap: int = 1024) -> str | None:
+    items = list(values)
+    if not items:
+        return None
+    shown = ", ".join(items[:limit]) + (f" (+{len(items) - limit} more)" if len(items) > limit else "")
+    return _clip(shown, cap)
+
+
+def ao3_embed(
+    recorded: FillRecorded, info: Work | Series, *, age_restricted_channel: bool, prompt_link: str | None
+) -> discord.Embed:
+    """A fill announcement with what readers decide by: title, authors, fandoms, rating, warnings, tags,
+    length, series and summary. Explicit works (or prompts) keep summary and tags for age-restricted channels."""
+    fill, prompt = recorded.fill, recorded.prompt
+    explicit = (isinstance(info, Work) and info.explicit) or prompt.explicit
+    hide = explicit and not age_restricted_channel
+    byline = ", ".join(info.authors) or "an unknown author"
+    intro = f"by **{_clip(byline, 200)}** · a new fill for **{heading(prompt)}** by <@{fill.member_id}>"
+    summary = None if hide else info.summary
+    embed = discord.Embed(
+        title=_clip(info.title, 256), url=fill.url, colour=discord.Colour.from_rgb(153, 0, 0), timestamp=fill.created_at
+    )
+    fields: list[tuple[str, str | None, bool]] = []
+    if isinstance(info, Work):
+        fields += [
+            ("Fandoms", _listing(info.fandoms, 5), False),
+            ("Rating", _listing(info.rating, 2), True),
+            ("Warnings", _listing(info.warnings, 4), True),
+            ("Words", info.words, True),
+            ("Chapters", info.chapters, True),
+        ]
+        if not hide:
+            fields += [
+                ("Relationships", _listing(info.relationships, 4), False),
+                ("Tags", _listing(info.freeforms, 8), False),
+            ]
+        fields.append(("Series", _listing(info.series, 3), False))
+    else:
+        fields.append(("Works in series", info.works, True))
+    prompt_text = EXPLICIT_NOTICE if prompt.explicit and not age_restricted_channel else excerpt(prompt.text, 300)
+    if prompt_link:
+        prompt_text += f"\n[See the prompt]({prompt_link})"
+    fields.append((f"Prompt #{prompt.number}", _clip(prompt_text, 1024), False))
+    for name, value, inline in fields:
+        if value:
+            embed.add_field(name=name, value=value, inline=inline)
+    embed.set_footer(text=f"Fill of prompt #{prompt.number} · Archive of Our Own")
+    # The summary gets whatever room the other parts leave, within Discord's 6,000-character embed limit.
+    room = min(4096, EMBED_TOTAL_LIMIT - len(embed) - len(intro) - 10)
+    description = intro if not summary else f"{intro}\n\n>>> {summary}"
+    embed.description = _clip(description, max(room, len(intro)))
+    return embed

@@ -31,13 +31,14 @@ class Paginator(discord.ui.View):
         first = await fetch(0)
         view = cls(interaction.user.id, fetch, render, first)
         kwargs: dict[str, Any] = {"embed": render(first), "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
-        if first.page_count > 1:
+        if first.page_count > 1 or first.capped:
             kwargs["view"] = view
         await interaction.response.send_message(**kwargs)
 
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.page.page <= 0
-        self.next.disabled = self.page.page >= self.page.page_count - 1
+        more_past_count = self.page.capped and len(self.page.items) == self.page.per_page
+        self.next.disabled = self.page.page >= self.page.page_count - 1 and not more_past_count
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:
@@ -50,7 +51,7 @@ class Paginator(discord.ui.View):
         return True
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
-        target = min(max(self.page.page + step, 0), self.page.page_count - 1)
+        target = max(self.page.page + step, 0)
         self.page = await self.fetch(target)
         self._sync_buttons()
         await interaction.response.edit_message(embed=self.render(self.page), view=self, allowed_mentions=NO_MENTIONS)

@@ -1,0 +1,122 @@
+"""Polite fetching from AO3: one request at a time, spaced, cached, merged, and never an exception.
+
+At most one request every `spacing` seconds across the whole process, in arrival order (asyncio.Lock
+wakes its waiters first come, first served); a 429's Retry-After pushes the next request back;
+answers are cached (an hour; failures a few minutes) and identical requests in flight share one fetch.
+Any failure (locked, unrevealed, deleted, rate-limited, timed out, down, challenged, unreadable) comes
+back as None with at most one WARNING line: a fill is announced plainly then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from ao3.links import AO3Link
+from ao3.parse import NotAWork, Series, Work, parse_series, parse_work
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "Promptfill/0.1 (Discord bot for fan-fiction prompt exchanges; fetches work pages for fill announcements)"
+Info = Work | Series
+
+
+@dataclass(frozen=True)
+class AO3Config:
+    enabled: bool = True
+    base_url: str = "https://archiveofourown.org"
+    spacing: float = 3.0
+    timeout: float = 5.0
+    cache_seconds: float = 3600.0
+    failure_cache_seconds: float = 300.0
+    longest_retry_after: float = 900.0
+
+
+class AO3Client:
+    def __init__(self, config: AO3Config, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.config = config
+        self._monotonic = monotonic
+        self._session: aiohttp.ClientSession | None = None
+        self._turns = asyncio.Lock()
+        self._next_allowed = 0.0
+        self._cache: dict[str, tuple[float, Info | None]] = {}
+        self._in_flight: dict[str, asyncio.Future[Info | None]] = {}
+        self.requests_sent = 0
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
+
+    async def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    async def lookup(self, link: AO3Link) -> Info | None:
+        key = link.path()
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] > self._monotonic():
+            return cached[1]
+        pending = self._in_flight.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Info | None] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        info: Info | None = None
+        try:
+            info = await self._fetch(link)
+        finally:
+            del self._in_flight[key]
+            future.set_result(info)
+        lifetime = self.config.cache_seconds if info is not None else self.config.failure_cache_seconds
+        self._cache[key] = (self._monotonic() + lifetime, info)
+        return info
+
+    async def _take_turn(self) -> None:
+        async with self._turns:
+            delay = self._next_allowed - self._monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next_allowed = self._monotonic() + self.config.spacing
+
+    async def _fetch(self, link: AO3Link) -> Info | None:
+        if self._session is None:
+            return None
+        await self._take_turn()
+        url = self.config.base_url.rstrip("/") + link.path()
+        self.requests_sent += 1
+        try:
+            timeout = aiohttp.ClientTimeout(total=self.config.timeout)
+            async with self._session.get(url, timeout=timeout, allow_redirects=True) as response:
+                if response.status == 429:
+                    self._back_off(response.headers.get("Retry-After"))
+                    log.warning("AO3 asked us to slow down (429) for %s", url)
+                    return None
+                if response.status != 200:
+                    log.warning("AO3 answered %s for %s; announcing the fill plainly", response.status, url)
+                    return None
+                if urlsplit(str(response.url)).path.startswith("/users/login"):
+                    log.warning("AO3 work %s is locked to logged-in users; announcing the fill plainly", url)
+                    return None
+                html = await response.text()
+        except (TimeoutError, aiohttp.ClientError) as error:
+            log.warning("AO3 lookup of %s failed (%s); announcing the fill plainly", url, type(error).__name__)
+            return None
+        try:
+            return parse_work(html) if link.kind == "work" else parse_series(html)
+        except NotAWork as problem:
+            log.warning("AO3 page %s has no readable metadata (%s)", url, problem.reason)
+            return None
+
+    def _back_off(self, retry_after: str | None) -> None:
+        try:
+            seconds = float(retry_after) if retry_after is not None else self.config.spacing
+        except ValueError:
+            seconds = self.config.spacing
+        seconds = min(max(seconds, 0.0), self.config.longest_retry_after)
+        self._next_allowed = max(self._next_allowed, self._monotonic() + seconds)
