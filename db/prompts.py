@@ -127,8 +127,9 @@ def _write_tags(conn: sqlite3.Connection, prompt_id: int, tags: tuple[str, ...])
     )
 
 
-def _index_for_search(conn: sqlite3.Connection, prompt: Prompt) -> None:
-    conn.execute("DELETE FROM prompt_search WHERE rowid = ?", (prompt.id,))
+def _index_for_search(conn: sqlite3.Connection, prompt: Prompt, *, new: bool = False) -> None:
+    if not new:
+        conn.execute("DELETE FROM prompt_search WHERE rowid = ?", (prompt.id,))
     conn.execute(
         "INSERT INTO prompt_search (rowid, text, title, fandom, tags) VALUES (?, ?, ?, ?, ?)",
         (prompt.id, prompt.text, prompt.title or "", prompt.fandom or "", " ".join(prompt.tags)),
@@ -146,33 +147,54 @@ def _refuse_duplicate(conn: sqlite3.Connection, guild_id: int, dedupe_key: str, 
 def insert(
     conn: sqlite3.Connection, guild_id: int, author_id: int, draft: PromptDraft, status: str, now: int
 ) -> Prompt:
-    """Store a validated prompt under the server's next number (computed inside the INSERT)."""
+    """Store a validated prompt under the server's next number (computed inside the INSERT).
+
+    The UNIQUE (guild_id, dedupe_key) constraint refuses duplicates; only then is the existing number read.
+    """
     key = validation.dedupe_key(draft.text)
-    _refuse_duplicate(conn, guild_id, key, None)
-    row = conn.execute(
-        "INSERT INTO prompts (guild_id, number, author_id, anonymous, status, rating, text, title, fandom,"
-        " fandom_key, dedupe_key, created_at, updated_at)"
-        " SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM prompts WHERE guild_id = ?"
-        " RETURNING id",
-        (
-            guild_id,
-            author_id,
-            int(draft.anonymous),
-            status,
-            draft.rating,
-            draft.text,
-            draft.title,
-            draft.fandom,
-            validation.fandom_key(draft.fandom),
-            key,
-            now,
-            now,
-            guild_id,
-        ),
-    ).fetchone()
+    try:
+        row = conn.execute(
+            "INSERT INTO prompts (guild_id, number, author_id, anonymous, status, rating, text, title, fandom,"
+            " fandom_key, dedupe_key, created_at, updated_at)"
+            " SELECT ?, COALESCE(MAX(number), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM prompts WHERE guild_id = ?"
+            " RETURNING id, number",
+            (
+                guild_id,
+                author_id,
+                int(draft.anonymous),
+                status,
+                draft.rating,
+                draft.text,
+                draft.title,
+                draft.fandom,
+                validation.fandom_key(draft.fandom),
+                key,
+                now,
+                now,
+                guild_id,
+            ),
+        ).fetchone()
+    except sqlite3.IntegrityError:
+        _refuse_duplicate(conn, guild_id, key, None)
+        raise
     _write_tags(conn, row["id"], draft.tags)
-    prompt = fetch_by_id(conn, row["id"])
-    _index_for_search(conn, prompt)
+    prompt = Prompt(
+        id=row["id"],
+        guild_id=guild_id,
+        number=row["number"],
+        author_id=author_id,
+        anonymous=draft.anonymous,
+        status=status,  # type: ignore[arg-type]  # callers pass a PromptStatus
+        rating=draft.rating,
+        text=draft.text,
+        title=draft.title,
+        fandom=draft.fandom,
+        tags=draft.tags,
+        active_claims=0,
+        fill_count=0,
+        created_at=from_epoch(now),
+    )
+    _index_for_search(conn, prompt, new=True)
     return prompt
 
 
