@@ -58,6 +58,10 @@ def announcement(recorded: FillRecorded, *, age_restricted_channel: bool) -> dic
     }
 
 
+def tally(counts: dict[str, int], keys: tuple[str, ...]) -> str:
+    return " · ".join(f"{counts.get(key, 0)} {key}" for key in keys)
+
+
 def profile_embed(member: discord.abc.User, profile: Profile, *, own: bool) -> discord.Embed:
     claims = profile.claims_by_status
     embed = discord.Embed(title=f"{member.display_name}'s profile", colour=discord.Colour.blurple())
@@ -65,7 +69,7 @@ def profile_embed(member: discord.abc.User, profile: Profile, *, own: bool) -> d
     embed.add_field(name="Fills", value=str(profile.fills_total), inline=True)
     embed.add_field(
         name="Claims",
-        value=" · ".join(f"{claims.get(s, 0)} {s}" for s in ("active", "filled", "expired", "dropped", "released")),
+        value=tally(claims, ("active", "filled", "expired", "dropped", "released")),
         inline=False,
     )
     prompt_lines = [
@@ -89,7 +93,7 @@ def stats_embed(guild_name: str, stats: ServerStats) -> discord.Embed:
     embed.add_field(name="Writers who filled", value=str(stats.fillers), inline=True)
     embed.add_field(
         name="By status",
-        value=" · ".join(f"{by_status.get(s, 0)} {s}" for s in ("open", "filled", "pending", "closed", "rejected")),
+        value=tally(by_status, ("open", "filled", "pending", "closed", "rejected")),
         inline=False,
     )
     embed.add_field(name="Active claims", value=str(stats.claims_active), inline=True)

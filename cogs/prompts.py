@@ -23,6 +23,7 @@ from cogs.errors import report
 from cogs.ui.announce import post_open_prompt, refresh_posted_prompt
 from cogs.ui.claiming import ClaimButton
 from cogs.ui.embeds import prompt_embed, prompt_list_embed
+from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
 from db import validation
 from db.models import Page, Prompt, PromptDraft
@@ -91,12 +92,13 @@ class SubmitModal(discord.ui.Modal, title="Submit a prompt"):
         await report(interaction, error)
 
 
-class DrawView(discord.ui.View):
+class DrawView(OwnedView):
     """Claim and Draw again under a drawn prompt; only the member who drew may press them."""
 
+    not_yours = "This draw belongs to someone else: use `/prompt random` for your own."
+
     def __init__(self, owner_id: int, filters: DrawFilters, number: int) -> None:
-        super().__init__(timeout=900)
-        self.owner_id = owner_id
+        super().__init__(owner_id, timeout=900)
         self.filters = filters
         self.add_item(ClaimButton(number))
         again = discord.ui.Button(
@@ -105,16 +107,6 @@ class DrawView(discord.ui.View):
         again.callback = self.draw_again
         self.add_item(again)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "This draw belongs to someone else: use `/prompt random` for your own.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return False
-        return True
-
     async def draw_again(self, interaction: discord.Interaction) -> None:
         try:
             viewer = await viewer_of(interaction)
@@ -122,9 +114,6 @@ class DrawView(discord.ui.View):
             await interaction.response.edit_message(**draw_message(interaction, prompt, self.filters))
         except Exception as error:
             await report(interaction, error)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
-        await report(interaction, error)
 
 
 def draw_message(interaction: discord.Interaction, prompt: Prompt, filters: DrawFilters) -> dict[str, Any]:

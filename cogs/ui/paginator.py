@@ -8,17 +8,18 @@ from typing import Any
 import discord
 
 from cogs.common import NO_MENTIONS
-from cogs.errors import report
+from cogs.ui.owned import OwnedView
 from db.models import Page
 
 FetchPage = Callable[[int], Awaitable[Page[Any]]]
 RenderPage = Callable[[Page[Any]], discord.Embed]
 
 
-class Paginator(discord.ui.View):
+class Paginator(OwnedView):
+    not_yours = "These buttons belong to whoever ran the command; run it yourself to page through."
+
     def __init__(self, owner_id: int, fetch: FetchPage, render: RenderPage, first: Page[Any]) -> None:
-        super().__init__(timeout=600)
-        self.owner_id = owner_id
+        super().__init__(owner_id, timeout=600)
         self.fetch = fetch
         self.render = render
         self.page = first
@@ -40,16 +41,6 @@ class Paginator(discord.ui.View):
         more_past_count = self.page.capped and len(self.page.items) == self.page.per_page
         self.next.disabled = self.page.page >= self.page.page_count - 1 and not more_past_count
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "These buttons belong to whoever ran the command; run it yourself to page through.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return False
-        return True
-
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         target = max(self.page.page + step, 0)
         self.page = await self.fetch(target)
@@ -63,6 +54,3 @@ class Paginator(discord.ui.View):
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, custom_id="promptfill:page:next")
     async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await self._turn(interaction, +1)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
-        await report(interaction, error)
