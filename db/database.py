@@ -2,16 +2,18 @@
 
 Every repository method is a plain function over a `sqlite3.Connection` that runs whole on aiosqlite's
 worker thread (`Database.read` / `Database.write`). One hand-off per request instead of one per
-statement: a transaction cannot interleave with another coroutine's statements on the shared
-connection, and each interaction pays the thread hand-off once.
+statement (and requests that queue up meanwhile share the next hand-off): a request cannot interleave
+with another's statements on the shared connection, and the thread hand-off is paid once per batch.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,11 +78,30 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA busy_timeout = 5000")
 
 
+@dataclass
+class _Job:
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    writes: bool
+    future: asyncio.Future[Any]
+
+
 class Database:
+    """One connection; requests queue up and run in arrival order, many per hand-off to its thread.
+
+    Requests that arrive while the thread is busy wait in `_pending` and then run together as one batch:
+    one hand-off, and for writes one transaction (group commit). Each write runs in its own SAVEPOINT, so a
+    refusal or error rolls back that request alone; reads in the batch see the writes queued before them,
+    exactly as if the requests had run one by one.
+    """
+
     def __init__(self, path: str | Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> None:
         self.path = str(path)
         self.migrations_dir = migrations_dir
         self._connection: aiosqlite.Connection | None = None
+        self._pending: list[_Job] = []
+        self._draining = False
+        self._runner: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         # isolation_level=None: transactions are begun explicitly, never implicitly by sqlite3.
@@ -94,6 +115,8 @@ class Database:
         self._connection = connection
 
     async def close(self) -> None:
+        if self._runner is not None and not self._runner.done():
+            await asyncio.wait({self._runner})
         if self._connection is not None:
             connection, self._connection = self._connection, None
             await connection.close()
@@ -109,23 +132,86 @@ class Database:
         return self._connection
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run fn(conn, *args) on the worker thread: a consistent read, no transaction needed."""
-        return await self._run(self._require(), fn, *args)
+        """Run fn(conn, *args) on the worker thread, seeing every write queued before it."""
+        return await self._enqueue(fn, args, writes=False)
 
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run fn(conn, *args) inside BEGIN IMMEDIATE ... COMMIT; any exception rolls it all back."""
-        return await self._run(self._require(), _in_transaction, fn, *args)
+        """Run fn(conn, *args) atomically: any exception it raises undoes all it wrote, and nothing else."""
+        return await self._enqueue(fn, args, writes=True)
+
+    async def _enqueue(self, fn: Callable[..., T], args: tuple[Any, ...], *, writes: bool) -> T:
+        connection = self._require()
+        job = _Job(fn, args, writes, asyncio.get_running_loop().create_future())
+        self._pending.append(job)
+        if not self._draining:
+            # Nobody is running batches: this request runs the batch it is in itself (no extra task when
+            # idle), and hands whatever queued up meanwhile to a task, so it never waits on later requests.
+            self._draining = True
+            try:
+                await self._run_next_batch(connection)
+            finally:
+                self._draining = False
+            if self._pending:
+                self._draining = True
+                self._runner = asyncio.create_task(self._drain(connection))
+        return await job.future
+
+    async def _drain(self, connection: aiosqlite.Connection) -> None:
+        try:
+            while self._pending:
+                await self._run_next_batch(connection)
+        finally:
+            self._draining = False
+
+    async def _run_next_batch(self, connection: aiosqlite.Connection) -> None:
+        batch, self._pending = self._pending, []
+        try:
+            outcomes = await self._run(connection, _run_batch, [(j.fn, j.args, j.writes) for j in batch])
+        except Exception as error:  # the batch's COMMIT failed, or the store closed: all of it failed
+            outcomes = [(False, error)] * len(batch)
+        for job, (ok, value) in zip(batch, outcomes, strict=True):
+            if job.future.done():
+                continue
+            if ok:
+                job.future.set_result(value)
+            else:
+                job.future.set_exception(value)
 
 
-def _in_transaction(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) -> T:
-    conn.execute("BEGIN IMMEDIATE")
+def _run_batch(
+    conn: sqlite3.Connection, jobs: list[tuple[Callable[..., Any], tuple[Any, ...], bool]]
+) -> list[tuple[bool, Any]]:
+    writes = any(job_writes for _, _, job_writes in jobs)
+    # A lone request needs no savepoint: rolling back the transaction undoes exactly its writes.
+    savepoints = len(jobs) > 1
+    if writes:
+        conn.execute("BEGIN IMMEDIATE")
+    outcomes: list[tuple[bool, Any]] = []
     try:
-        result = fn(conn, *args)
+        for fn, args, job_writes in jobs:
+            guarded = job_writes and savepoints
+            if guarded:
+                conn.execute("SAVEPOINT request")
+            try:
+                value = fn(conn, *args)
+            except Exception as error:
+                if guarded:
+                    conn.execute("ROLLBACK TO request")
+                    conn.execute("RELEASE request")
+                elif job_writes:
+                    conn.execute("ROLLBACK")
+                outcomes.append((False, error))
+                continue
+            if guarded:
+                conn.execute("RELEASE request")
+            outcomes.append((True, value))
+        if conn.in_transaction:
+            conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
-    return result
+    return outcomes
 
 
 def to_epoch(moment: datetime) -> int:

@@ -169,3 +169,30 @@ async def test_close_releases_the_store(db_path: Path, clock) -> None:
     assert not started.bot._sweep_loop.is_running()
     with pytest.raises(RuntimeError, match="not open"):
         await started.bot.store.settings.get(1)
+
+
+async def test_concurrent_writes_batch_but_a_failing_one_undoes_only_itself(db_path: Path) -> None:
+    """Writes that queue up share one transaction; each runs in its own savepoint."""
+    import asyncio
+
+    store = Store(db_path)
+    await store.open()
+
+    def write(conn, key: str, fail: bool) -> str:
+        conn.execute("INSERT INTO bot_state (key, value) VALUES (?, 'x')", (key,))
+        if fail:
+            raise ValueError(key)
+        return key
+
+    def keys(conn) -> list[str]:
+        return [r[0] for r in conn.execute("SELECT key FROM bot_state ORDER BY key")]
+
+    try:
+        results = await asyncio.gather(
+            *(store.db.write(write, f"k{i:02d}", i % 2 == 1) for i in range(20)), return_exceptions=True
+        )
+        assert [r for r in results if isinstance(r, str)] == [f"k{i:02d}" for i in range(0, 20, 2)]
+        assert all(isinstance(r, ValueError) for r in results[1::2])
+        assert await store.db.read(keys) == [f"k{i:02d}" for i in range(0, 20, 2)]
+    finally:
+        await store.close()
