@@ -95,17 +95,25 @@ def callback_latency_ms(driver: Driver, out: Outcome) -> float:
     return (callback.at - created) * 1000
 
 
+REPEATS = 3
+
+
 async def throughput(run: Callable[[int], Awaitable[Any]], count: int, in_flight: int) -> float:
-    """Interactions per second for `count` calls of run(i), at most `in_flight` at a time."""
+    """Interactions per second for `count` calls of run(i), at most `in_flight` at a time: the best of
+    REPEATS runs, since a shared 2-core machine only ever adds noise that slows a run down."""
     gate = asyncio.Semaphore(in_flight)
+    calls = iter(range(10**9))
 
-    async def one(i: int) -> None:
+    async def one() -> None:
         async with gate:
-            await run(i)
+            await run(next(calls))
 
-    started = time.perf_counter()
-    await asyncio.gather(*(one(i) for i in range(count)))
-    return count / (time.perf_counter() - started)
+    best = 0.0
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(count)))
+        best = max(best, count / (time.perf_counter() - started))
+    return best
 
 
 def prompt_text(rng: random.Random, i: int) -> str:
@@ -200,6 +208,7 @@ async def command_throughput(driver: Driver, count: int) -> dict[str, dict[str, 
     rng = random.Random(11)
     results: dict[str, dict[str, float]] = {}
     submitted = iter(range(10**9))
+    fill_serials = iter(range(10**9))
 
     async def submit(i: int) -> None:
         await driver.command(
@@ -213,7 +222,7 @@ async def command_throughput(driver: Driver, count: int) -> dict[str, dict[str, 
     results["prompt submit"] = {}
     results["prompt submit"]["sequential"] = await throughput(submit, count, 1)
     results["prompt submit"]["in_flight_50"] = await throughput(submit, count, 50)
-    total = 2 * count
+    total = 2 * REPEATS * count
     await driver.command("settings set", user=MOD, claims_per_member=0, claims_per_prompt=0)
     members = writers(50)
 
@@ -229,7 +238,10 @@ async def command_throughput(driver: Driver, count: int) -> dict[str, dict[str, 
         await driver.command("unclaim", user=member, prompt=number)
 
     async def fill(i: int) -> None:
-        await driver.command("fill", user=members[i % 50], prompt=1 + i % total, url=f"https://example.org/w/{i}")
+        serial = next(fill_serials)
+        await driver.command(
+            "fill", user=members[serial % 50], prompt=1 + serial % total, url=f"https://example.org/w/{serial}"
+        )
 
     async def autocomplete(i: int) -> None:
         await driver.autocomplete("claim", "prompt", rng.choice(WORDS), user=CAROL)

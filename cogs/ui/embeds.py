@@ -37,7 +37,7 @@ def prompter_line(prompt: Prompt, *, reveal_anonymous: bool) -> str:
     if not prompt.anonymous:
         return f"<@{prompt.author_id}>"
     if reveal_anonymous:
-        return f"Anonymous (<@{prompt.author_id}>, shown to moderators only)"
+        return f"Anonymous (<@{prompt.author_id}>; only moderators and the prompter see this)"
     return "Anonymous"
 
 
