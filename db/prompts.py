@@ -539,6 +539,10 @@ def _withdraw(
     return fetch_by_id(conn, prompt.id), ended
 
 
+def _highest_number(conn: sqlite3.Connection, guild_id: int) -> int:
+    return conn.execute("SELECT COALESCE(MAX(number), 0) FROM prompts WHERE guild_id = ?", (guild_id,)).fetchone()[0]
+
+
 def _set_message(conn: sqlite3.Connection, prompt_id: int, channel_id: int, message_id: int) -> None:
     conn.execute(
         "UPDATE prompts SET message_channel_id = ?, message_id = ? WHERE id = ?",
@@ -557,6 +561,10 @@ class PromptRepo:
 
     async def submit(self, guild_id: int, author_id: int, draft: PromptDraft) -> Prompt:
         return await self._db.write(_submit, guild_id, author_id, draft, self._now())
+
+    async def highest_number(self, guild_id: int) -> int:
+        """How many prompts the server has ever stored (numbers are 1..N, never reused)."""
+        return await self._db.read(_highest_number, guild_id)
 
     async def get(self, guild_id: int, number: int) -> Prompt:
         return await self._db.read(fetch, guild_id, number)
