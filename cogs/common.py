@@ -127,8 +127,8 @@ async def prompt_autocomplete(interaction: discord.Interaction, current: str) ->
     if interaction.guild_id is None:
         return []
     viewer = await viewer_of(interaction)
-    prompts = await bot_of(interaction).store.prompts.autocomplete(interaction.guild_id, viewer, current)
-    return [app_commands.Choice(name=_choice_name(p.number, p.title or p.text), value=p.number) for p in prompts[:25]]
+    choices = await bot_of(interaction).store.prompts.autocomplete(interaction.guild_id, viewer, current)
+    return [app_commands.Choice(name=_choice_name(c.number, c.label), value=c.number) for c in choices[:25]]
 
 
 def _choice_name(number: int, text: str) -> str:

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BATCH_LIMIT = 32
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
 
@@ -164,7 +165,8 @@ class Database:
             self._draining = False
 
     async def _run_next_batch(self, connection: aiosqlite.Connection) -> None:
-        batch, self._pending = self._pending, []
+        # Bounded batches: a burst is answered in waves, the first requests not waiting on the last.
+        batch, self._pending = self._pending[:BATCH_LIMIT], self._pending[BATCH_LIMIT:]
         try:
             outcomes = await self._run(connection, _run_batch, [(j.fn, j.args, j.writes) for j in batch])
         except Exception as error:  # the batch's COMMIT failed, or the store closed: all of it failed

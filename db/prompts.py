@@ -49,6 +49,12 @@ class Viewer:
 
 
 @dataclass(frozen=True)
+class PromptChoice:
+    number: int
+    label: str
+
+
+@dataclass(frozen=True)
 class PromptDetails:
     prompt: Prompt
     claims: tuple[Claim, ...]
@@ -287,36 +293,42 @@ def _search(
     return Page(tuple(prompt_from_row(r) for r in rows), min(total, COUNT_CAP), page, per_page, capped=capped)
 
 
-def _autocomplete(conn: sqlite3.Connection, guild_id: int, viewer: Viewer, typed: str, limit: int) -> list[Prompt]:
+# Just what a choice shows: the number and the start of the title or text.
+CHOICE_COLUMNS = "p.number, COALESCE(p.title, substr(p.text, 1, 120)) AS label"
+
+
+def _autocomplete(
+    conn: sqlite3.Connection, guild_id: int, viewer: Viewer, typed: str, limit: int
+) -> list[PromptChoice]:
     typed = typed.strip().lstrip("#")
     params: list[Any] = [guild_id]
     where = "p.guild_id = ?" + visibility_clause(viewer, params)
     if typed.isdigit() and len(typed) <= 9:
-        # Numbers that start with what was typed: 12 -> 12, 120..129, 1200..1299, ... (index ranges).
+        # Numbers that start with what was typed, in order: 12, then 120..129, then 1200..1299, ...
+        # one index range at a time, until the list is full.
         prefix = int(typed)
-        ranges = ["p.number = ?"]
-        range_params: list[int] = [prefix]
-        for width in range(1, 10 - len(typed)):
+        rows = []
+        for width in range(10 - len(typed)):
             low = prefix * 10**width
-            ranges.append("p.number BETWEEN ? AND ?")
-            range_params += [low, low + 10**width - 1]
-        rows = conn.execute(
-            f"SELECT {PROMPT_COLUMNS} FROM prompts p WHERE {where} AND ({' OR '.join(ranges)})"
-            " ORDER BY p.number LIMIT ?",
-            [*params, *range_params, limit],
-        ).fetchall()
+            rows += conn.execute(
+                f"SELECT {CHOICE_COLUMNS} FROM prompts p WHERE {where} AND p.number BETWEEN ? AND ?"
+                " ORDER BY p.number LIMIT ?",
+                [*params, low, low + 10**width - 1, limit - len(rows)],
+            ).fetchall()
+            if len(rows) >= limit:
+                break
     elif _WORD.search(typed):
         rows = conn.execute(
-            f"SELECT {PROMPT_COLUMNS} FROM {SEARCH_SOURCE}"
+            f"SELECT {CHOICE_COLUMNS} FROM {SEARCH_SOURCE}"
             f" WHERE prompt_search MATCH ? AND {where} ORDER BY prompt_search.rowid DESC LIMIT ?",
             [fts_query(typed), *params, limit],
         ).fetchall()
     else:
         rows = conn.execute(
-            f"SELECT {PROMPT_COLUMNS} FROM prompts p WHERE {where} ORDER BY p.number DESC LIMIT ?",
+            f"SELECT {CHOICE_COLUMNS} FROM prompts p WHERE {where} ORDER BY p.number DESC LIMIT ?",
             [*params, limit],
         ).fetchall()
-    return [prompt_from_row(r) for r in rows]
+    return [PromptChoice(r[0], r[1]) for r in rows]
 
 
 DRAW_BATCH = 64
@@ -376,7 +388,14 @@ def _draw(
     if tag_key is not None:
         probe_where += " AND EXISTS (SELECT 1 FROM prompt_tags t WHERE t.prompt_id = p.id AND t.tag_key = ?)"
         probe_params.append(tag_key)
-    for _ in range(DRAW_BATCHES):
+    where, params = render("p.")
+    if tag_key is not None:
+        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
+        params.append(tag_key)
+    for batch in range(DRAW_BATCHES):
+        if batch == 1 and conn.execute(f"SELECT 1 FROM prompts p WHERE {where} LIMIT 1", params).fetchone() is None:
+            # The first batch missed: make sure anything matches before probing further.
+            raise NothingToDraw(_active_filters(filters))
         numbers = [rng.randint(1, top) for _ in range(DRAW_BATCH)]
         found = dict(
             conn.execute(
@@ -390,10 +409,6 @@ def _draw(
                 return fetch_by_id(conn, found[number])
 
     # Rare matches: count them by the filters' indexes (a tag from its own index) and take the k-th.
-    where, params = render("p.")
-    if tag_key is not None:
-        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
-        params.append(tag_key)
     count = conn.execute(f"SELECT COUNT(*) FROM prompts p WHERE {where}", params).fetchone()[0]
     if count == 0:
         raise NothingToDraw(_active_filters(filters))
@@ -591,7 +606,7 @@ class PromptRepo:
     ) -> Page[Prompt]:
         return await self._db.read(_search, guild_id, viewer, query, page, per_page)
 
-    async def autocomplete(self, guild_id: int, viewer: Viewer, typed: str, *, limit: int = 25) -> list[Prompt]:
+    async def autocomplete(self, guild_id: int, viewer: Viewer, typed: str, *, limit: int = 25) -> list[PromptChoice]:
         return await self._db.read(_autocomplete, guild_id, viewer, typed, limit)
 
     async def draw(self, guild_id: int, viewer: Viewer, filters: DrawFilters) -> Prompt:

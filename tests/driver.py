@@ -223,6 +223,7 @@ class FakeDiscord:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.calls_by_token: dict[str, list[Call]] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         self.dm_channels: dict[int, int] = {}  # DM channel id -> user id
         self.failures: list[tuple[str, str, int | None, int, int]] = []
@@ -400,6 +401,7 @@ class FakeDiscord:
                 at=time.monotonic(),
             )
             fake.calls.append(call)
+            fake.calls_by_token.setdefault(token or "", []).append(call)
             call.response = fake._answer_webhook(call)
             return call.response
 
@@ -752,9 +754,8 @@ class Driver:
 
     async def _dispatch(self, payload: dict[str, Any]) -> Outcome:
         outcome = Outcome(payload["token"])
-        first = len(self.fake.calls)
         await self._feed("INTERACTION_CREATE", payload)
-        outcome.calls = [c for c in self.fake.calls[first:] if c.token == payload["token"]]
+        outcome.calls = self.fake.calls_by_token.pop(payload["token"], [])
         return outcome
 
     # -- what tests call -----------------------------------------------------------------------------------
