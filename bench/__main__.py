@@ -337,6 +337,7 @@ async def latencies(driver: Driver, samples: int) -> dict[str, dict[str, float]]
     }
     results = {}
     for name, make in cases.items():
+        gc.collect()
         values = [callback_latency_ms(driver, await make()) for _ in range(samples)]
         results[name] = {"p50_ms": percentile(values, 0.5), "p99_ms": percentile(values, 0.99)}
     return results
@@ -365,6 +366,7 @@ async def main() -> int:
                 figures["ratio_sequential"] = figures["sequential"] / framework["sequential"]
                 figures["ratio_in_flight_50"] = figures["in_flight_50"] / framework["in_flight_50"]
             results["commands_per_s"] = commands
+            gc.collect()
             results["burst"] = await burst(driver, 1000)
             errors = driver.forget_errors()
         finally:
