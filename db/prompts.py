@@ -384,18 +384,19 @@ def _draw(
 
     # Probing candidates by number: "+p." keeps SQLite on the (guild_id, number) index instead of a
     # filter's index, and the tag is one primary-key probe per candidate.
+    tag_probe = " AND EXISTS (SELECT 1 FROM prompt_tags t WHERE t.prompt_id = p.id AND t.tag_key = ?)"
     probe_where, probe_params = render("+p.")
     if tag_key is not None:
-        probe_where += " AND EXISTS (SELECT 1 FROM prompt_tags t WHERE t.prompt_id = p.id AND t.tag_key = ?)"
+        probe_where += tag_probe
         probe_params.append(tag_key)
     where, params = render("p.")
-    if tag_key is not None:
-        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
-        params.append(tag_key)
     for batch in range(DRAW_BATCHES):
-        if batch == 1 and conn.execute(f"SELECT 1 FROM prompts p WHERE {where} LIMIT 1", params).fetchone() is None:
-            # The first batch missed: make sure anything matches before probing further.
-            raise NothingToDraw(_active_filters(filters))
+        if batch == 1:
+            # The first batch missed: make sure anything matches (stopping at the first match, by the
+            # filters' index) before probing further.
+            exists_where, exists_params = (where + tag_probe, [*params, tag_key]) if tag_key else (where, params)
+            if conn.execute(f"SELECT 1 FROM prompts p WHERE {exists_where} LIMIT 1", exists_params).fetchone() is None:
+                raise NothingToDraw(_active_filters(filters))
         numbers = [rng.randint(1, top) for _ in range(DRAW_BATCH)]
         found = dict(
             conn.execute(
@@ -409,6 +410,9 @@ def _draw(
                 return fetch_by_id(conn, found[number])
 
     # Rare matches: count them by the filters' indexes (a tag from its own index) and take the k-th.
+    if tag_key is not None:
+        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
+        params.append(tag_key)
     count = conn.execute(f"SELECT COUNT(*) FROM prompts p WHERE {where}", params).fetchone()[0]
     if count == 0:
         raise NothingToDraw(_active_filters(filters))
