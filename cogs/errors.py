@@ -24,7 +24,6 @@ def _limit(limit: int) -> str:
 MESSAGES: dict[type[BaseException], Callable[[Any], str]] = {
     domain.InvalidField: lambda e: f"{e.field} {e.problem}. Nothing was changed.",
     domain.NothingToChange: lambda e: f"Nothing to change: give at least one new value for the {e.what}.",
-    domain.NotModerator: lambda e: "Only moderators can do that.",
     ModeratorsOnly: lambda e: "Only moderators (Manage Server, or the server's moderator role) can use this.",
     ServerOnly: lambda e: "This command works only inside a server.",
     domain.PromptNotFound: lambda e: (

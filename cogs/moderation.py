@@ -59,8 +59,9 @@ async def reject(interaction: discord.Interaction, number: int, reason: str | No
     """Reject and tell the prompter; returns the prompt and whether the direct message arrived."""
     bot = bot_of(interaction)
     guild_id = guild_id_of(interaction)
-    prompt = await bot.store.prompts.reject(guild_id, number, interaction.user.id, validation.reason(reason))
-    why = f"\nReason: {validation.reason(reason)}" if validation.reason(reason) else ""
+    checked_reason = validation.reason(reason)
+    prompt = await bot.store.prompts.reject(guild_id, number, interaction.user.id, checked_reason)
+    why = f"\nReason: {checked_reason}" if checked_reason else ""
     told = await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was not accepted.{why}")
     await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected prompt #{prompt.number}.")
     return prompt, told

@@ -37,10 +37,6 @@ class NothingToChange(Refusal):
         self.what = what
 
 
-class NotModerator(Refusal):
-    pass
-
-
 class PromptNotFound(Refusal):
     def __init__(self, number: int) -> None:
         super().__init__(f"prompt #{number} not found")

@@ -129,8 +129,8 @@ def _profile(
     include_explicit: bool,
     recent: int,
 ) -> Profile:
-    prompt_filter = "" if include_anonymous else " AND p.anonymous = 0"
-    visible = prompt_filter + " AND p.status IN ('open', 'filled', 'closed')" if not include_anonymous else ""
+    # Others see the member's named, public prompts; the member sees all of their own.
+    visible = "" if include_anonymous else " AND p.anonymous = 0 AND p.status IN ('open', 'filled', 'closed')"
     prompts_total = conn.execute(
         f"SELECT COUNT(*) FROM prompts p WHERE p.guild_id = ? AND p.author_id = ?{visible}",
         (guild_id, member_id),

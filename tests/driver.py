@@ -12,7 +12,6 @@ callback, no followup before the callback).
 from __future__ import annotations
 
 import asyncio
-import io
 import itertools
 import json
 import logging
@@ -1003,7 +1002,3 @@ def _client_rules(param: app_commands.Parameter, value: Any) -> None:
 def _long_lived(task: asyncio.Task[Any]) -> bool:
     name = task.get_coro().__qualname__ if task.get_coro() else ""  # type: ignore[union-attr]
     return any(part in name for part in ("timeout_task", "Loop._loop", "_delay_ready", "keep_alive"))
-
-
-def io_bytes(data: str) -> io.BytesIO:
-    return io.BytesIO(data.encode())
