@@ -13,6 +13,8 @@ import pytest
 import yarl
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
 
 from ao3.client import AO3Config
 from bot import create_bot
@@ -101,10 +103,8 @@ async def loopback(monkeypatch) -> AsyncIterator[LoopbackDiscord]:
     server = TestServer(fake.app(), host="127.0.0.1")
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
-    monkeypatch.setattr(discord.http.Route, "BASE", f"{base}/api/v10")
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{base.replace('http', 'ws')}/gateway")
-    )
+    monkeypatch.setattr(Route, "BASE", f"{base}/api/v10")
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{base.replace('http', 'ws')}/gateway"))
     try:
         yield fake
     finally:
