@@ -9,6 +9,7 @@ with another's statements on the shared connection, and the thread hand-off is p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
@@ -151,10 +152,11 @@ class Database:
             try:
                 await self._run_next_batch(connection)
             finally:
+                # Also when this request was cancelled: the requests queued behind it still get served.
                 self._draining = False
-            if self._pending:
-                self._draining = True
-                self._runner = asyncio.create_task(self._drain(connection))
+                if self._pending:
+                    self._draining = True
+                    self._runner = asyncio.create_task(self._drain(connection))
         return await job.future
 
     async def _drain(self, connection: aiosqlite.Connection) -> None:
@@ -167,17 +169,28 @@ class Database:
     async def _run_next_batch(self, connection: aiosqlite.Connection) -> None:
         # Bounded batches: a burst is answered in waves, the first requests not waiting on the last.
         batch, self._pending = self._pending[:BATCH_LIMIT], self._pending[BATCH_LIMIT:]
-        try:
-            outcomes = await self._run(connection, _run_batch, [(j.fn, j.args, j.writes) for j in batch])
-        except Exception as error:  # the batch's COMMIT failed, or the store closed: all of it failed
-            outcomes = [(False, error)] * len(batch)
-        for job, (ok, value) in zip(batch, outcomes, strict=True):
-            if job.future.done():
-                continue
-            if ok:
-                job.future.set_result(value)
-            else:
-                job.future.set_exception(value)
+        work = asyncio.ensure_future(self._run(connection, _run_batch, [(j.fn, j.args, j.writes) for j in batch]))
+        # The batch's outcome reaches its requests even if whoever awaits it here is cancelled.
+        work.add_done_callback(lambda done: _settle(batch, done))
+        with contextlib.suppress(Exception):  # failures are delivered to the requests by _settle
+            await asyncio.shield(work)
+
+
+def _settle(batch: list[_Job], work: asyncio.Future[list[tuple[bool, Any]]]) -> None:
+    if work.cancelled():
+        outcomes: list[tuple[bool, Any]] = [(False, RuntimeError("the store stopped before this request ran"))]
+        outcomes *= len(batch)
+    elif work.exception() is not None:  # the batch's COMMIT failed, or the store closed: all of it failed
+        outcomes = [(False, work.exception())] * len(batch)
+    else:
+        outcomes = work.result()
+    for job, (ok, value) in zip(batch, outcomes, strict=True):
+        if job.future.done():
+            continue
+        if ok:
+            job.future.set_result(value)
+        else:
+            job.future.set_exception(value)
 
 
 def _run_batch(
