@@ -344,3 +344,11 @@ async def test_the_counting_fallback_is_uniform_too(db_path, clock, monkeypatch)
         assert chi_square < 27.877, (chi_square, counts)  # 9 degrees of freedom, p = 0.001
     finally:
         await driver.close()
+
+
+async def test_claims_per_prompt_zero_means_no_limit(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, claims_per_prompt=0)
+    await submit(driver, "A prompt everyone can write at once", user=BOB)
+    outs = [await driver.command("claim", user=u, prompt=1) for u in (ALICE, CAROL, MOD)]
+    assert all("You claimed prompt #1" in o.content for o in outs)
+    assert (await driver.bot.store.prompts.get(GUILD.id, 1)).active_claims == 3

@@ -266,3 +266,12 @@ async def test_the_whole_loop(driver: Driver) -> None:
     stats = await driver.command("stats", user=ALICE)
     fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
     assert fields["Fills"] == "1" and fields["Fill rate"].startswith("100%")
+
+
+async def test_a_prompter_with_closed_direct_messages_does_not_lose_the_fill(driver: Driver) -> None:
+    await submit(driver, TEXT, user=BOB, anonymous=True)
+    driver.fake.close_dms(BOB.id)
+    out = await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    assert "new fill" in out.content
+    assert driver.dms(BOB) == []
+    assert (await driver.bot.store.prompts.get(GUILD.id, 1)).fill_count == 1

@@ -357,3 +357,15 @@ async def test_long_lists_count_to_a_thousand_and_say_there_are_more(driver: Dri
     out = await driver.command("prompt list", user=ALICE)
     assert "Page 1 of 125+ · 1,000+ prompts" in out.text
     assert any(c.endswith("next") for c in out.custom_ids)
+
+
+async def test_autocomplete_hides_other_members_pending_prompts(driver: Driver) -> None:
+    await submit(driver, TEXT)
+    await driver.command("settings set", user=MOD, require_approval=True)
+    await submit(driver, "A pending idea about a runaway train", user=BOB)
+    seen_by_alice = await driver.autocomplete("prompt view", "prompt", "", user=ALICE)
+    seen_by_bob = await driver.autocomplete("prompt view", "prompt", "", user=BOB)
+    seen_by_mod = await driver.autocomplete("queue approve", "prompt", "", user=MOD)
+    assert [c["value"] for c in seen_by_alice.choices] == [1]
+    assert [c["value"] for c in seen_by_bob.choices] == [2, 1]
+    assert [c["value"] for c in seen_by_mod.choices] == [2, 1]
