@@ -39,6 +39,26 @@ MEMBER_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, read_message_history=True, use_application_commands=True
 ).value
 
+# What Discord answers for the bot's own user and application (also served by the start-up test's fake).
+BOT_USER_PAYLOAD: dict[str, Any] = {
+    "id": str(BOT_USER_ID),
+    "username": "Promptfill",
+    "discriminator": "0",
+    "avatar": None,
+    "bot": True,
+}
+APPLICATION_PAYLOAD: dict[str, Any] = {
+    "id": str(APPLICATION_ID),
+    "name": "Promptfill",
+    "description": "",
+    "icon": None,
+    "bot_public": True,
+    "bot_require_code_grant": False,
+    "verify_key": "0" * 64,
+    "flags": 0,
+    "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": None},
+}
+
 _snowflakes = itertools.count(1_100_000_000_000_000_000)
 
 
@@ -266,14 +286,7 @@ class FakeDiscord:
         message = {
             "id": str(message_id or snowflake()),
             "channel_id": str(channel_id),
-            "author": author
-            or {
-                "id": str(BOT_USER_ID),
-                "username": "Promptfill",
-                "discriminator": "0",
-                "avatar": None,
-                "bot": True,
-            },
+            "author": author or BOT_USER_PAYLOAD,
             "content": body.get("content") or "",
             "timestamp": datetime.now(UTC).isoformat(),
             "edited_timestamp": None,
@@ -329,26 +342,9 @@ class FakeDiscord:
     def _answer_http(self, route: Route, params: dict[str, Any], body: Any) -> Any:
         path, method = route.path, route.method
         if path == "/users/@me":
-            return {
-                "id": str(BOT_USER_ID),
-                "username": "Promptfill",
-                "discriminator": "0",
-                "avatar": None,
-                "bot": True,
-                "flags": 0,
-            }
+            return {**BOT_USER_PAYLOAD, "flags": 0}
         if path == "/oauth2/applications/@me":
-            return {
-                "id": str(APPLICATION_ID),
-                "name": "Promptfill",
-                "description": "",
-                "icon": None,
-                "bot_public": True,
-                "bot_require_code_grant": False,
-                "verify_key": "0" * 64,
-                "flags": 0,
-                "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": None},
-            }
+            return APPLICATION_PAYLOAD
         if path.endswith("/commands") and method == "PUT":
             return [dict(c, id=str(snowflake()), application_id=str(APPLICATION_ID), version="1") for c in body]
         if path == "/users/@me/channels":
@@ -620,13 +616,7 @@ class Driver:
             await bot.login("fake-token")
             state = bot._connection
             state.guild_ready_timeout = 0.01
-            user = {
-                "id": str(BOT_USER_ID),
-                "username": "Promptfill",
-                "discriminator": "0",
-                "avatar": None,
-                "bot": True,
-            }
+            user = BOT_USER_PAYLOAD
             await driver._feed(
                 "READY",
                 {

@@ -18,9 +18,9 @@ from discord.http import Route
 
 from ao3.client import AO3Config
 from bot import create_bot
-from tests.driver import ALICE, APPLICATION_ID, BOT_USER_ID, GUILD
+from tests.driver import ALICE, APPLICATION_ID, APPLICATION_PAYLOAD, BOT_USER_ID, BOT_USER_PAYLOAD, GUILD
 
-BOT_USER = {"id": str(BOT_USER_ID), "username": "Promptfill", "discriminator": "0", "avatar": None, "bot": True}
+BOT_USER = BOT_USER_PAYLOAD
 
 
 def json_response(payload: Any) -> web.Response:
@@ -40,19 +40,7 @@ class LoopbackDiscord:
 
         async def application(request: web.Request) -> web.Response:
             self.rest.append(f"GET {request.path}")
-            return json_response(
-                {
-                    "id": str(APPLICATION_ID),
-                    "name": "Promptfill",
-                    "description": "",
-                    "icon": None,
-                    "bot_public": True,
-                    "bot_require_code_grant": False,
-                    "verify_key": "0" * 64,
-                    "flags": 0,
-                    "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": None},
-                }
-            )
+            return json_response(APPLICATION_PAYLOAD)
 
         async def sync(request: web.Request) -> web.Response:
             self.rest.append(f"PUT {request.path}")
