@@ -33,6 +33,7 @@ EXTENSIONS = (
     "cogs.moderation",
     "cogs.claims",
     "cogs.fills",
+    "cogs.profiles",
     "cogs.data",
 )
 SYNC_HASH_KEY = "command_sync_hash"

@@ -264,7 +264,7 @@ async def burst(driver: Driver, size: int) -> dict[str, float]:
     """`size` mixed interactions in flight at once: 60% reads, 40% writes."""
     rng = random.Random(3)
     members = writers(200)
-    top = await driver.bot.store.prompts.highest_number(GUILD.id)
+    top = await driver.bot.store.browse.highest_number(GUILD.id)
 
     def make(i: int) -> Awaitable[Outcome]:
         member = members[i % len(members)]
@@ -303,7 +303,7 @@ async def burst(driver: Driver, size: int) -> dict[str, float]:
 async def seed(driver: Driver, target: int) -> float:
     """Grow the server to `target` prompts straight through the store (an import), with some claims."""
     store = driver.bot.store
-    have = await store.prompts.highest_number(GUILD.id)
+    have = await store.browse.highest_number(GUILD.id)
     rng = random.Random(target)
     authors = [u.id for u in writers(300)]
     started = time.perf_counter()
@@ -312,7 +312,7 @@ async def seed(driver: Driver, target: int) -> float:
         entries = [(f"seed {i}", entry(rng, i, rng.choice(authors))) for i in range(start, min(target, start + batch))]
         await store.transfer.import_entries(GUILD.id, MOD.id, entries)
     claimers = writers(400)
-    now_total = await store.prompts.highest_number(GUILD.id)
+    now_total = await store.browse.highest_number(GUILD.id)
     for i in range(max(0, (target - have) // 100)):
         try:
             await store.claims.take(GUILD.id, rng.randint(1, now_total), claimers[i % len(claimers)].id)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import NO_MENTIONS, bot_of, guild_id_of, prompt_autocomplete, send_dm
 from cogs.ui.announce import refresh_posted_prompt
+from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import claim_and_reply
 from cogs.ui.embeds import claims_embed, timestamp
+from interactions.checks import Interaction, guild_id_of
+from interactions.sending import NO_MENTIONS, send_dm
 
 if TYPE_CHECKING:
     from bot import Promptfill
-
-log = logging.getLogger(__name__)
 
 
 class Claims(commands.Cog):
@@ -28,16 +27,15 @@ class Claims(commands.Cog):
     @app_commands.describe(prompt="The prompt's number")
     @app_commands.autocomplete(prompt=prompt_autocomplete)
     @app_commands.guild_only()
-    async def claim(self, interaction: discord.Interaction, prompt: int) -> None:
+    async def claim(self, interaction: Interaction, prompt: int) -> None:
         await claim_and_reply(interaction, prompt)
 
     @app_commands.command(name="unclaim", description="Drop your claim on a prompt")
     @app_commands.describe(prompt="The prompt's number")
     @app_commands.autocomplete(prompt=prompt_autocomplete)
     @app_commands.guild_only()
-    async def unclaim(self, interaction: discord.Interaction, prompt: int) -> None:
-        bot = bot_of(interaction)
-        claim = await bot.store.claims.drop(guild_id_of(interaction), prompt, interaction.user.id)
+    async def unclaim(self, interaction: Interaction, prompt: int) -> None:
+        claim = await self.bot.store.claims.drop(guild_id_of(interaction), prompt, interaction.user.id)
         await interaction.response.send_message(
             f"You dropped your claim on #{claim.prompt_number}; its slot is free for someone else.",
             ephemeral=True,
@@ -47,9 +45,9 @@ class Claims(commands.Cog):
     @app_commands.command(name="claims", description="Active claims and their deadlines")
     @app_commands.describe(member="Whose claims (default: yours)")
     @app_commands.guild_only()
-    async def claims(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
+    async def claims(self, interaction: Interaction, member: discord.User | None = None) -> None:
         who = member or interaction.user
-        held = await bot_of(interaction).store.claims.of_member(guild_id_of(interaction), who.id)
+        held = await self.bot.store.claims.of_member(guild_id_of(interaction), who.id)
         await interaction.response.send_message(
             embed=claims_embed(who.id, held), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -80,5 +78,5 @@ class Claims(commands.Cog):
             await refresh_posted_prompt(self.bot, event.prompt)
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Claims(cast("Promptfill", bot)))
+async def setup(bot: Promptfill) -> None:
+    await bot.add_cog(Claims(bot))

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import NO_MENTIONS, guild_id_of, log_line, require_moderator
-from cogs.errors import message_for
 from db.transfer import parse_import
+from interactions.checks import Interaction, guild_id_of, moderators_only
+from interactions.refusals import sentence
+from interactions.sending import NO_MENTIONS, log_line
 
 if TYPE_CHECKING:
     from bot import Promptfill
 
-MODERATORS = discord.Permissions(manage_guild=True)
 REPORT_LINES = 25
 
 
@@ -24,14 +24,10 @@ class Data(commands.Cog):
     def __init__(self, bot: Promptfill) -> None:
         self.bot = bot
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
-        return await require_moderator(interaction)
-
+    @moderators_only()
     @app_commands.command(name="export", description="Download the server's prompts, claims and fills")
     @app_commands.describe(format="json keeps everything and can be imported again; csv opens in spreadsheets")
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.guild_only()
-    async def export(self, interaction: discord.Interaction, format: Literal["csv", "json"]) -> None:
+    async def export(self, interaction: Interaction, format: Literal["csv", "json"]) -> None:
         guild_id = guild_id_of(interaction)
         transfer = self.bot.store.transfer
         body = await (transfer.export_json(guild_id) if format == "json" else transfer.export_csv(guild_id))
@@ -42,11 +38,10 @@ class Data(commands.Cog):
         )
         await log_line(self.bot, guild_id, f"📦 <@{interaction.user.id}> exported the server's prompts ({format}).")
 
+    @moderators_only()
     @app_commands.command(name="import", description="Add prompts from a JSON export or a text file (one per line)")
     @app_commands.describe(file="A .json file made by /export, or a .txt file with one prompt per line")
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.guild_only()
-    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    async def import_(self, interaction: Interaction, file: discord.Attachment) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         entries = parse_import(file.filename, await file.read())
@@ -58,7 +53,7 @@ class Data(commands.Cog):
         if report.refused:
             lines.append(f"Refused {len(report.refused)}:")
             lines += [
-                f"• {name}: {(message_for(why) or str(why)).removesuffix(' Nothing was changed.')}"
+                f"• {name}: {(sentence(why) or str(why)).removesuffix(' Nothing was changed.')}"
                 for name, why in report.refused[:REPORT_LINES]
             ]
             if len(report.refused) > REPORT_LINES:
@@ -67,5 +62,5 @@ class Data(commands.Cog):
         await log_line(self.bot, guild_id, f"📥 <@{interaction.user.id}> imported {len(report.added)} prompts.")
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Data(cast("Promptfill", bot)))
+async def setup(bot: Promptfill) -> None:
+    await bot.add_cog(Data(bot))

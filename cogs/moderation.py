@@ -3,38 +3,39 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import (
-    NO_MENTIONS,
-    age_restricted,
-    bot_of,
-    guild_id_of,
-    log_line,
-    prompt_autocomplete,
-    require_moderator,
-    send_dm,
-)
-from cogs.errors import report
 from cogs.ui.announce import post_open_prompt
-from cogs.ui.embeds import prompt_embed, timestamp
+from cogs.ui.autocomplete import prompt_autocomplete
+from cogs.ui.embeds import audit_embed, prompt_embed, timestamp
 from cogs.ui.paginator import Paginator
 from db import validation
 from db.models import AuditEntry, Page, Prompt
+from interactions.checks import (
+    MODERATOR_PERMISSIONS,
+    Interaction,
+    guild_id_of,
+    moderators_only,
+    require_moderator,
+    viewer_of,
+)
+from interactions.refusals import report
+from interactions.sending import NO_MENTIONS, log_line, send_dm
 
-MODERATORS = discord.Permissions(manage_guild=True)
+if TYPE_CHECKING:
+    from bot import Promptfill
 
 
-async def queue_message(interaction: discord.Interaction) -> dict[str, Any]:
+async def queue_message(interaction: Interaction) -> dict[str, Any]:
     """The oldest pending prompt with Approve and Reject, or word that the queue is empty."""
-    oldest, waiting = await bot_of(interaction).store.prompts.oldest_pending(guild_id_of(interaction))
+    oldest, waiting = await interaction.client.store.prompts.oldest_pending(guild_id_of(interaction))
     if oldest is None:
         return {"content": "The queue is empty: no prompt waits for approval.", "embed": None, "view": None}
-    embed = prompt_embed(oldest, age_restricted_channel=age_restricted(interaction.channel), reveal_anonymous=True)
+    embed = prompt_embed(oldest, await viewer_of(interaction), private=True)
     view = discord.ui.View(timeout=None)
     view.add_item(QueueButton("approve", oldest.number))
     view.add_item(QueueButton("reject", oldest.number))
@@ -45,8 +46,8 @@ async def queue_message(interaction: discord.Interaction) -> dict[str, Any]:
     }
 
 
-async def approve(interaction: discord.Interaction, number: int) -> Prompt:
-    bot = bot_of(interaction)
+async def approve(interaction: Interaction, number: int) -> Prompt:
+    bot = interaction.client
     guild_id = guild_id_of(interaction)
     prompt = await bot.store.prompts.approve(guild_id, number, interaction.user.id)
     await post_open_prompt(bot, prompt)
@@ -55,9 +56,9 @@ async def approve(interaction: discord.Interaction, number: int) -> Prompt:
     return prompt
 
 
-async def reject(interaction: discord.Interaction, number: int, reason: str | None) -> tuple[Prompt, bool]:
+async def reject(interaction: Interaction, number: int, reason: str | None) -> tuple[Prompt, bool]:
     """Reject and tell the prompter; returns the prompt and whether the direct message arrived."""
-    bot = bot_of(interaction)
+    bot = interaction.client
     guild_id = guild_id_of(interaction)
     checked_reason = validation.reason(reason)
     prompt = await bot.store.prompts.reject(guild_id, number, interaction.user.id, checked_reason)
@@ -89,14 +90,14 @@ class RejectModal(discord.ui.Modal, title="Reject prompt"):
         super().__init__(custom_id=f"promptfill:reject:{number}")
         self.number = number
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
         await require_moderator(interaction)
         prompt, told = await reject(interaction, self.number, self.reason.value or None)
         await interaction.response.send_message(
             rejected_reply(prompt, told), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report(interaction, error)
 
 
@@ -115,11 +116,11 @@ class QueueButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> QueueButton:
         return cls(match["action"], int(match["number"]))
 
-    async def callback(self, interaction: discord.Interaction) -> Any:
+    async def callback(self, interaction: Interaction) -> Any:  # type: ignore[override]
         try:
             await require_moderator(interaction)
             if self.action == "reject":
@@ -133,42 +134,21 @@ class QueueButton(
             await report(interaction, error)
 
 
-def audit_line(entry: AuditEntry) -> str:
-    parts = [discord.utils.format_dt(entry.created_at, "f"), f"<@{entry.actor_id}>", entry.action]
-    if entry.prompt_number is not None:
-        parts.append(f"#{entry.prompt_number}")
-    if entry.target_id is not None and entry.target_id != entry.actor_id:
-        parts.append(f"→ <@{entry.target_id}>")
-    if entry.detail:
-        parts.append(f"({entry.detail[:150]})")
-    return " ".join(parts)
-
-
-def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
-    embed = discord.Embed(
-        title="Moderation log",
-        description="\n".join(audit_line(e) for e in page.items) or "No moderator actions yet.",
-        colour=discord.Colour.dark_teal(),
-    )
-    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count} · {page.total} entries")
-    return embed
-
-
 class Moderation(commands.Cog):
     queue = app_commands.Group(
         name="queue",
         description="Prompts waiting for approval (moderators)",
-        default_permissions=MODERATORS,
+        default_permissions=MODERATOR_PERMISSIONS,
         guild_only=True,
     )
     mod = app_commands.Group(
         name="mod",
         description="Claims and the moderation log (moderators)",
-        default_permissions=MODERATORS,
+        default_permissions=MODERATOR_PERMISSIONS,
         guild_only=True,
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: Promptfill) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -177,39 +157,40 @@ class Moderation(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(QueueButton)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
-        return await require_moderator(interaction)
-
+    @moderators_only()
     @queue.command(name="show", description="The oldest pending prompt, with Approve and Reject")
-    async def show(self, interaction: discord.Interaction) -> None:
+    async def show(self, interaction: Interaction) -> None:
         message = await queue_message(interaction)
         if message["view"] is None:
             del message["view"]
         await interaction.response.send_message(**message, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @moderators_only()
     @queue.command(name="approve", description="Open a pending prompt")
     @app_commands.describe(prompt="The pending prompt's number")
     @app_commands.autocomplete(prompt=prompt_autocomplete)
-    async def approve_(self, interaction: discord.Interaction, prompt: int) -> None:
+    async def approve_(self, interaction: Interaction, prompt: int) -> None:
         approved = await approve(interaction, prompt)
         await interaction.response.send_message(
             f"Prompt #{approved.number} approved and open.", ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
+    @moderators_only()
     @queue.command(name="reject", description="Reject a pending prompt; the prompter is told why")
     @app_commands.describe(prompt="The pending prompt's number", reason="Why (sent to the prompter)")
     @app_commands.autocomplete(prompt=prompt_autocomplete)
-    async def reject_(self, interaction: discord.Interaction, prompt: int, reason: str | None = None) -> None:
+    async def reject_(self, interaction: Interaction, prompt: int, reason: str | None = None) -> None:
         rejected, told = await reject(interaction, prompt, reason)
         await interaction.response.send_message(
             rejected_reply(rejected, told), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
+    @moderators_only()
     @mod.command(name="release", description="End a member's claim on a prompt")
     @app_commands.describe(prompt="The prompt's number", member="Whose claim to end")
     @app_commands.autocomplete(prompt=prompt_autocomplete)
-    async def release(self, interaction: discord.Interaction, prompt: int, member: discord.User) -> None:
-        bot = bot_of(interaction)
+    async def release(self, interaction: Interaction, prompt: int, member: discord.User) -> None:
+        bot = self.bot
         guild_id = guild_id_of(interaction)
         claim = await bot.store.claims.release(guild_id, prompt, member.id, interaction.user.id)
         await interaction.response.send_message(
@@ -222,17 +203,18 @@ class Moderation(commands.Cog):
             bot, guild_id, f"🔓 <@{interaction.user.id}> released <@{member.id}>'s claim on #{claim.prompt_number}."
         )
 
+    @moderators_only()
     @mod.command(name="extend", description="Give a claim more days")
     @app_commands.describe(prompt="The prompt's number", member="Whose claim", days="Days to add (1 to 365)")
     @app_commands.autocomplete(prompt=prompt_autocomplete)
     async def extend(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         prompt: int,
         member: discord.User,
         days: app_commands.Range[int, 1, 365],
     ) -> None:
-        bot = bot_of(interaction)
+        bot = self.bot
         guild_id = guild_id_of(interaction)
         validation.extend_days(days)
         claim = await bot.store.claims.extend(guild_id, prompt, member.id, days, interaction.user.id)
@@ -254,10 +236,11 @@ class Moderation(commands.Cog):
             f"#{claim.prompt_number} by {days} day{'s' if days != 1 else ''}.",
         )
 
+    @moderators_only()
     @mod.command(name="log", description="The latest moderator actions")
     @app_commands.describe(member="Only actions by or on this member")
-    async def log(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
-        store = bot_of(interaction).store
+    async def log(self, interaction: Interaction, member: discord.User | None = None) -> None:
+        store = self.bot.store
         guild_id = guild_id_of(interaction)
 
         async def fetch(page: int) -> Page[AuditEntry]:
@@ -266,5 +249,5 @@ class Moderation(commands.Cog):
         await Paginator.send(interaction, fetch, audit_embed)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: Promptfill) -> None:
     await bot.add_cog(Moderation(bot))

@@ -2,46 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import (
-    NO_MENTIONS,
-    age_restricted,
-    bot_of,
-    guild_id_of,
-    is_moderator,
-    log_line,
-    prompt_autocomplete,
-    send_dm,
-    viewer_of,
-)
-from cogs.errors import report
 from cogs.ui.announce import post_open_prompt, refresh_posted_prompt
+from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import ClaimButton
-from cogs.ui.embeds import prompt_embed, prompt_list_embed
+from cogs.ui.embeds import list_title, prompt_embed, prompt_list_embed
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
 from db import validation
-from db.models import Page, Prompt, PromptDraft
-from db.prompts import DrawFilters
+from db.browse import DrawFilters
+from db.models import Page, Prompt, PromptDraft, PromptStatus
+from interactions.checks import Interaction, guild_id_of, viewer_of
+from interactions.refusals import report
+from interactions.sending import NO_MENTIONS, log_line, send_dm
+
+if TYPE_CHECKING:
+    from bot import Promptfill
 
 RatingChoice = Literal["G", "T", "M", "E", "NR"]
-StatusChoice = Literal["pending", "open", "filled", "closed", "rejected"]
 PER_PAGE = 8
 
 
-async def store_submission(interaction: discord.Interaction, draft: PromptDraft) -> None:
-    bot = bot_of(interaction)
+async def store_submission(interaction: Interaction, draft: PromptDraft) -> None:
+    bot = interaction.client
     prompt = await bot.store.prompts.submit(guild_id_of(interaction), interaction.user.id, draft)
     if prompt.status == "pending":
         note = "It waits for a moderator's approval; it opens for claims once approved."
     else:
         note = "It is open for claims."
-    embed = prompt_embed(prompt, age_restricted_channel=age_restricted(interaction.channel), reveal_anonymous=True)
+    embed = prompt_embed(prompt, await viewer_of(interaction), private=True)
     await interaction.response.send_message(
         f"Thank you! Your prompt is **#{prompt.number}**. {note}",
         embed=embed,
@@ -69,15 +63,17 @@ class SubmitModal(discord.ui.Modal, title="Submit a prompt"):
         label="Tags, comma separated (optional)", required=False, max_length=1000, custom_id="tags"
     )
 
-    def __init__(self, *, rating: str | None, anonymous: bool, defaults: dict[str, str | None]) -> None:
+    def __init__(
+        self, *, rating: str | None, anonymous: bool, title: str | None, fandom: str | None, tags: str | None
+    ) -> None:
         super().__init__(custom_id="promptfill:submit")
         self.rating = rating
         self.anonymous = anonymous
-        self.prompt_title.default = defaults.get("title")
-        self.fandom.default = defaults.get("fandom")
-        self.tags.default = defaults.get("tags")
+        self.prompt_title.default = title
+        self.fandom.default = fandom
+        self.tags.default = tags
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
         draft = validation.draft(
             text=self.text.value,
             title_=self.prompt_title.value or None,
@@ -88,7 +84,7 @@ class SubmitModal(discord.ui.Modal, title="Submit a prompt"):
         )
         await store_submission(interaction, draft)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report(interaction, error)
 
 
@@ -107,33 +103,30 @@ class DrawView(OwnedView):
         again.callback = self.draw_again
         self.add_item(again)
 
-    async def draw_again(self, interaction: discord.Interaction) -> None:
+    async def draw_again(self, interaction: Interaction) -> None:
         try:
-            viewer = await viewer_of(interaction)
-            prompt = await bot_of(interaction).store.prompts.draw(guild_id_of(interaction), viewer, self.filters)
-            await interaction.response.edit_message(**draw_message(interaction, prompt, self.filters))
+            message = await draw_message(interaction, self.filters)
+            await interaction.response.edit_message(**message)
         except Exception as error:
             await report(interaction, error)
 
 
-def draw_message(interaction: discord.Interaction, prompt: Prompt, filters: DrawFilters) -> dict[str, Any]:
+async def draw_message(interaction: Interaction, filters: DrawFilters) -> dict[str, Any]:
+    """A fresh draw for this member, with its Claim and Draw again buttons."""
+    viewer = await viewer_of(interaction)
+    prompt = await interaction.client.store.browse.draw(guild_id_of(interaction), viewer, filters)
     return {
         "content": "🎲 Your draw:",
-        "embed": prompt_embed(prompt, age_restricted_channel=age_restricted(interaction.channel)),
+        "embed": prompt_embed(prompt, viewer, private=True),
         "view": DrawView(interaction.user.id, filters, prompt.number),
         "allowed_mentions": NO_MENTIONS,
     }
 
 
-def list_title(base: str, filters: dict[str, Any]) -> str:
-    shown = [f"{name}: {value}" for name, value in filters.items() if value is not None]
-    return f"{base} ({', '.join(shown)})" if shown else base
-
-
 class Prompts(commands.Cog):
     prompt = app_commands.Group(name="prompt", description="Post, find and manage prompts", guild_only=True)
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: Promptfill) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -153,7 +146,7 @@ class Prompts(commands.Cog):
     )
     async def submit(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         text: str | None = None,
         title: str | None = None,
         fandom: str | None = None,
@@ -165,9 +158,7 @@ class Prompts(commands.Cog):
         if text is None:
             if rating is not None:
                 validation.rating(rating)
-            modal = SubmitModal(
-                rating=rating, anonymous=anonymous, defaults={"title": title, "fandom": fandom, "tags": tags}
-            )
+            modal = SubmitModal(rating=rating, anonymous=anonymous, title=title, fandom=fandom, tags=tags)
             await interaction.response.send_modal(modal)
             return
         draft = validation.draft(
@@ -178,19 +169,11 @@ class Prompts(commands.Cog):
     @prompt.command(name="view", description="Show a prompt with its claims and fills")
     @app_commands.describe(prompt="The prompt's number")
     @app_commands.autocomplete(prompt=prompt_autocomplete)
-    async def view(self, interaction: discord.Interaction, prompt: int) -> None:
+    async def view(self, interaction: Interaction, prompt: int) -> None:
         viewer = await viewer_of(interaction)
-        details = await bot_of(interaction).store.prompts.details(guild_id_of(interaction), prompt, viewer)
-        shown = details.prompt
-        reveal = viewer.is_moderator and shown.anonymous
-        private = reveal or shown.status in ("pending", "rejected")
-        embed = prompt_embed(
-            shown,
-            age_restricted_channel=viewer.age_restricted_channel,
-            reveal_anonymous=reveal,
-            claims=details.claims,
-            fills=details.fills,
-        )
+        details = await self.bot.store.browse.details(guild_id_of(interaction), prompt, viewer)
+        private = viewer.reply_is_private(details.prompt)
+        embed = prompt_embed(details.prompt, viewer, private=private, claims=details.claims, fills=details.fills)
         await interaction.response.send_message(embed=embed, ephemeral=private, allowed_mentions=NO_MENTIONS)
 
     @prompt.command(name="random", description="Draw a random prompt to write")
@@ -203,7 +186,7 @@ class Prompts(commands.Cog):
     )
     async def random(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         fandom: str | None = None,
         tag: str | None = None,
         rating: RatingChoice | None = None,
@@ -217,9 +200,7 @@ class Prompts(commands.Cog):
             include_filled=include_filled,
             include_claimed=include_claimed,
         )
-        viewer = await viewer_of(interaction)
-        drawn = await bot_of(interaction).store.prompts.draw(guild_id_of(interaction), viewer, filters)
-        await interaction.response.send_message(**draw_message(interaction, drawn, filters), ephemeral=True)
+        await interaction.response.send_message(**await draw_message(interaction, filters), ephemeral=True)
 
     @prompt.command(name="list", description="Browse prompts, newest first")
     @app_commands.describe(
@@ -230,55 +211,46 @@ class Prompts(commands.Cog):
     )
     async def list_(
         self,
-        interaction: discord.Interaction,
-        status: StatusChoice | None = None,
+        interaction: Interaction,
+        status: PromptStatus | None = None,
         fandom: str | None = None,
         tag: str | None = None,
         member: discord.User | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
         viewer = await viewer_of(interaction)
-        store = bot_of(interaction).store
         fandom, tag = validation.clean(fandom), validation.clean(tag)
-        title = list_title(
-            "Prompts",
-            {"status": status, "fandom": fandom, "tag": tag, "member": member.display_name if member else None},
-        )
+        shown = {"status": status, "fandom": fandom, "tag": tag, "member": member.display_name if member else None}
+        title = list_title("Prompts", shown)
+        browse = self.bot.store.browse
 
         async def fetch(page: int) -> Page[Prompt]:
-            return await store.prompts.list(
+            member_id = member.id if member else None
+            return await browse.list(
                 guild_id,
                 viewer,
                 status=status,
                 fandom=fandom,
                 tag=tag,
-                member_id=member.id if member else None,
+                member_id=member_id,
                 page=page,
                 per_page=PER_PAGE,
             )
 
-        await Paginator.send(
-            interaction,
-            fetch,
-            lambda p: prompt_list_embed(title, p),
-        )
+        await Paginator.send(interaction, fetch, lambda p: prompt_list_embed(title, p))
 
     @prompt.command(name="search", description="Search prompts by words in their text, title, fandom and tags")
     @app_commands.describe(query="Words to look for")
-    async def search(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200]) -> None:
+    async def search(self, interaction: Interaction, query: app_commands.Range[str, 1, 200]) -> None:
         guild_id = guild_id_of(interaction)
         viewer = await viewer_of(interaction)
-        store = bot_of(interaction).store
         title = f"Search: {query[:80]}"
+        browse = self.bot.store.browse
 
         async def fetch(page: int) -> Page[Prompt]:
-            return await store.prompts.search(guild_id, viewer, query, page=page, per_page=PER_PAGE)
+            return await browse.search(guild_id, viewer, query, page=page, per_page=PER_PAGE)
 
-        await Paginator.send(
-            interaction,
-            fetch,
-            lambda p: prompt_list_embed(title, p),
-        )
+        await Paginator.send(interaction, fetch, lambda p: prompt_list_embed(title, p))
 
     @prompt.command(name="edit", description="Change a prompt (yours while unclaimed; moderators always)")
     @app_commands.describe(
@@ -292,7 +264,7 @@ class Prompts(commands.Cog):
     @app_commands.autocomplete(prompt=prompt_autocomplete)
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         prompt: int,
         text: str | None = None,
         title: str | None = None,
@@ -300,62 +272,47 @@ class Prompts(commands.Cog):
         tags: str | None = None,
         rating: RatingChoice | None = None,
     ) -> None:
-        bot = bot_of(interaction)
         guild_id = guild_id_of(interaction)
-        changes: dict[str, Any] = {}
-        if text is not None:
-            changes["text"] = validation.prompt_text(text)
-        if title is not None:
-            changes["title"] = validation.title(title)
-        if fandom is not None:
-            changes["fandom"] = validation.fandom(fandom)
-        if tags is not None:
-            changes["tags"] = validation.tags(tags)
-        if rating is not None:
-            changes["rating"] = validation.rating(rating)
-        moderator = await is_moderator(interaction)
-        before, after = await bot.store.prompts.edit(
-            guild_id, prompt, interaction.user.id, is_moderator=moderator, changes=changes
-        )
-        embed = prompt_embed(
-            after,
-            age_restricted_channel=age_restricted(interaction.channel),
-            reveal_anonymous=moderator or after.author_id == interaction.user.id,
-        )
+        edit = validation.prompt_edit(text=text, title_=title, fandom_=fandom, tags_=tags, rating_=rating)
+        actor = await viewer_of(interaction)
+        before, after = await self.bot.store.prompts.edit(guild_id, prompt, actor, edit)
         await interaction.response.send_message(
-            f"Prompt #{after.number} updated.", embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+            f"Prompt #{after.number} updated.",
+            embed=prompt_embed(after, actor, private=True),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
-        await refresh_posted_prompt(bot, after)
-        if before.author_id != interaction.user.id:
-            await log_line(bot, guild_id, f"✏️ <@{interaction.user.id}> edited prompt #{after.number}.")
+        await refresh_posted_prompt(self.bot, after)
+        if actor.acts_as_moderator_on(before):
+            await log_line(self.bot, guild_id, f"✏️ <@{actor.member_id}> edited prompt #{after.number}.")
 
     @prompt.command(name="withdraw", description="Close a prompt (yours, or any as a moderator)")
     @app_commands.describe(prompt="The prompt's number")
     @app_commands.autocomplete(prompt=prompt_autocomplete)
-    async def withdraw(self, interaction: discord.Interaction, prompt: int) -> None:
-        bot = bot_of(interaction)
+    async def withdraw(self, interaction: Interaction, prompt: int) -> None:
         guild_id = guild_id_of(interaction)
-        moderator = await is_moderator(interaction)
-        closed, ended = await bot.store.prompts.withdraw(guild_id, prompt, interaction.user.id, is_moderator=moderator)
+        actor = await viewer_of(interaction)
+        closed, ended = await self.bot.store.prompts.withdraw(guild_id, prompt, actor)
         ended_note = f" {len(ended)} claim{'s' if len(ended) != 1 else ''} on it ended." if ended else ""
         await interaction.response.send_message(
             f"Prompt #{closed.number} is withdrawn (closed). Its fills and history are kept.{ended_note}",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
+        server = interaction.guild.name if interaction.guild else "the server"
         for claim in ended:
             await send_dm(
-                bot,
+                self.bot,
                 claim.member_id,
                 content=(
-                    f"Prompt #{closed.number} in **{interaction.guild.name if interaction.guild else 'the server'}** "
-                    "was withdrawn, so your claim on it has ended. Thank you for picking it up!"
+                    f"Prompt #{closed.number} in **{server}** was withdrawn, so your claim on it has ended. "
+                    "Thank you for picking it up!"
                 ),
             )
-        await refresh_posted_prompt(bot, closed)
-        if closed.author_id != interaction.user.id:
-            await log_line(bot, guild_id, f"🚫 <@{interaction.user.id}> withdrew prompt #{closed.number}.")
+        await refresh_posted_prompt(self.bot, closed)
+        if actor.acts_as_moderator_on(closed):
+            await log_line(self.bot, guild_id, f"🚫 <@{actor.member_id}> withdrew prompt #{closed.number}.")
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: Promptfill) -> None:
     await bot.add_cog(Prompts(bot))

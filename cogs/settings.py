@@ -2,64 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import NO_MENTIONS, bot_of, guild_id_of, log_line, require_moderator
-from db.models import GuildSettings
-from db.settings import as_named
+from cogs.ui.embeds import describe_setting, settings_embed
+from db import validation
+from db.models import SettingName, SettingValue, named_settings
+from interactions.checks import MODERATOR_PERMISSIONS, Interaction, guild_id_of, moderators_only
+from interactions.sending import NO_MENTIONS, log_line
+
+if TYPE_CHECKING:
+    from bot import Promptfill
 
 CountSetting = app_commands.Range[int, 0, 365]
 Clearable = Literal["prompts_channel", "fills_channel", "log_channel", "moderator_role"]
 
 
-def describe_value(name: str, value: Any) -> str:
-    if value is None:
-        return "not set"
-    if name.endswith("_channel"):
-        return f"<#{value}>"
-    if name == "moderator_role":
-        return f"<@&{value}>"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if name == "claim_days":
-        return "no deadline" if value == 0 else f"{value} days"
-    if name.startswith("claims_per"):
-        return "no limit" if value == 0 else str(value)
-    return str(value)
-
-
-def settings_embed(settings: GuildSettings) -> discord.Embed:
-    embed = discord.Embed(title="Promptfill settings", colour=discord.Colour.blurple())
-    for name, value in as_named(settings).items():
-        embed.add_field(name=name, value=describe_value(name, value), inline=True)
-    return embed
+def _id(thing: discord.abc.Snowflake | None) -> int | None:
+    return thing.id if thing else None
 
 
 class Settings(commands.Cog):
     settings = app_commands.Group(
         name="settings",
         description="Server settings for Promptfill (moderators)",
-        default_permissions=discord.Permissions(manage_guild=True),
+        default_permissions=MODERATOR_PERMISSIONS,
         guild_only=True,
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: Promptfill) -> None:
         self.bot = bot
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
-        return await require_moderator(interaction)
-
+    @moderators_only()
     @settings.command(name="view", description="Show every setting and its value")
-    async def view(self, interaction: discord.Interaction) -> None:
-        current = await bot_of(interaction).store.settings.get(guild_id_of(interaction))
+    async def view(self, interaction: Interaction) -> None:
+        current = await self.bot.store.settings.get(guild_id_of(interaction))
         await interaction.response.send_message(
             embed=settings_embed(current), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
+    @moderators_only()
     @settings.command(name="set", description="Change one or more settings")
     @app_commands.describe(
         prompts_channel="Where open prompts are posted",
@@ -75,7 +60,7 @@ class Settings(commands.Cog):
     )
     async def set_(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         prompts_channel: discord.TextChannel | None = None,
         fills_channel: discord.TextChannel | None = None,
         log_channel: discord.TextChannel | None = None,
@@ -87,26 +72,23 @@ class Settings(commands.Cog):
         allow_anonymous: bool | None = None,
         clear: Clearable | None = None,
     ) -> None:
-        bot = bot_of(interaction)
         guild_id = guild_id_of(interaction)
-        given: dict[str, Any] = {
-            "prompts_channel": prompts_channel.id if prompts_channel else None,
-            "fills_channel": fills_channel.id if fills_channel else None,
-            "log_channel": log_channel.id if log_channel else None,
-            "moderator_role": moderator_role.id if moderator_role else None,
+        given: dict[SettingName, SettingValue] = {
+            "prompts_channel": _id(prompts_channel),
+            "fills_channel": _id(fills_channel),
+            "log_channel": _id(log_channel),
+            "moderator_role": _id(moderator_role),
             "require_approval": require_approval,
             "claims_per_member": claims_per_member,
             "claims_per_prompt": claims_per_prompt,
             "claim_days": claim_days,
             "allow_anonymous": allow_anonymous,
         }
-        changes = {name: value for name, value in given.items() if value is not None}
-        if clear is not None:
-            changes[clear] = None
-        before, after = await bot.store.settings.update(guild_id, interaction.user.id, changes)
-        old, new = as_named(before), as_named(after)
+        changes = validation.setting_changes(given, clear)
+        before, after = await self.bot.store.settings.update(guild_id, interaction.user.id, changes)
+        old, new = named_settings(before), named_settings(after)
         lines = [
-            f"**{name}**: {describe_value(name, old[name])} → {describe_value(name, new[name])}"
+            f"**{name}**: {describe_setting(name, old[name])} → {describe_setting(name, new[name])}"
             for name in changes
             if old[name] != new[name]
         ]
@@ -120,8 +102,8 @@ class Settings(commands.Cog):
         await interaction.response.send_message(
             "Settings changed:\n" + "\n".join(lines), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
-        await log_line(bot, guild_id, f"⚙️ <@{interaction.user.id}> changed settings:\n" + "\n".join(lines))
+        await log_line(self.bot, guild_id, f"⚙️ <@{interaction.user.id}> changed settings:\n" + "\n".join(lines))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: Promptfill) -> None:
     await bot.add_cog(Settings(bot))

@@ -7,24 +7,14 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
-from db import audit
-from db import settings as settings_store
-from db.database import Clock, Database, from_epoch, from_epoch_or_none, to_epoch
-from db.errors import (
-    AlreadyClaimed,
-    ClaimLimitReached,
-    ClaimNotFound,
-    NoClaimSlot,
-    OwnPrompt,
-    WrongStatus,
-)
-from db.models import CLAIMABLE_STATUSES, Claim, Prompt
-from db.prompts import fetch, fetch_by_id
+from db import rows
+from db.database import Repository, to_epoch
+from db.errors import AlreadyClaimed, ClaimLimitReached, ClaimNotFound, NoClaimSlot, OwnPrompt, WrongStatus
+from db.models import CLAIMABLE_STATUSES, Claim, ClaimStatus, Prompt
+from db.rows import CLAIM_COLUMNS, CLAIM_SOURCE, claim_from_row, placeholders
 
 REMINDER_BEFORE = timedelta(days=2)
 _DAY = 86400
-CLAIM_COLUMNS = "c.*, p.number AS prompt_number"
-CLAIM_SOURCE = "claims c JOIN prompts p ON p.id = c.prompt_id"
 
 
 @dataclass(frozen=True)
@@ -35,34 +25,12 @@ class ClaimEvent:
     prompt: Prompt
 
 
-def claim_from_row(row: sqlite3.Row) -> Claim:
-    claimed_at = from_epoch(row["claimed_at"])
-    return Claim(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        prompt_id=row["prompt_id"],
-        prompt_number=row["prompt_number"],
-        member_id=row["member_id"],
-        status=row["status"],
-        claimed_at=claimed_at,
-        deadline=from_epoch_or_none(row["deadline"]),
-        reminded=bool(row["reminded"]),
-        ended_at=from_epoch_or_none(row["ended_at"]),
-    )
-
-
-def _claim_by_id(conn: sqlite3.Connection, claim_id: int) -> Claim:
-    return claim_from_row(
-        conn.execute(f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.id = ?", (claim_id,)).fetchone()
-    )
-
-
-def claims_for_prompt(conn: sqlite3.Connection, prompt_id: int) -> list[Claim]:
-    rows = conn.execute(
-        f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.prompt_id = ? AND c.status = 'active' ORDER BY c.id",
-        (prompt_id,),
-    ).fetchall()
-    return [claim_from_row(r) for r in rows]
+def check_claimable(prompt: Prompt, member_id: int, action: str) -> None:
+    """The rules a claim and a fill share: the prompt takes them, and it is not the member's own."""
+    if not prompt.claimable:
+        raise WrongStatus(prompt.number, prompt.status, action)
+    if prompt.author_id == member_id:
+        raise OwnPrompt(prompt.number, action)
 
 
 def active_claim(conn: sqlite3.Connection, prompt_id: int, member_id: int) -> Claim | None:
@@ -77,20 +45,20 @@ def end_claim(
     conn: sqlite3.Connection,
     claim: Claim,
     *,
-    status: str,
+    status: ClaimStatus,
     actor_id: int,
     now: int,
     by_moderator: bool = False,
     detail: str | None = None,
 ) -> Claim:
-    """Close an active claim and free its slot; False-safe: only an active claim moves."""
+    """Close an active claim and free its slot; only a claim that is still active moves."""
     changed = conn.execute(
         "UPDATE claims SET status = ?, ended_at = ? WHERE id = ? AND status = 'active'",
         (status, now, claim.id),
     ).rowcount
     if changed:
         conn.execute("UPDATE prompts SET active_claims = active_claims - 1 WHERE id = ?", (claim.prompt_id,))
-        audit.record(
+        rows.record_audit(
             conn,
             guild_id=claim.guild_id,
             actor_id=actor_id,
@@ -101,33 +69,13 @@ def end_claim(
             by_moderator=by_moderator,
             now=now,
         )
-    return _claim_by_id(conn, claim.id)
-
-
-def end_all_claims(
-    conn: sqlite3.Connection, prompt: Prompt, *, actor_id: int, now: int, by_moderator: bool
-) -> list[Claim]:
-    return [
-        end_claim(
-            conn,
-            claim,
-            status="released",
-            actor_id=actor_id,
-            now=now,
-            by_moderator=by_moderator,
-            detail="prompt withdrawn",
-        )
-        for claim in claims_for_prompt(conn, prompt.id)
-    ]
+    return rows.claim_by_id(conn, claim.id)
 
 
 def _take(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, now: int) -> tuple[Claim, Prompt]:
-    config = settings_store.load(conn, guild_id)
-    prompt = fetch(conn, guild_id, number)
-    if prompt.status not in CLAIMABLE_STATUSES:
-        raise WrongStatus(number, prompt.status, "claim it")
-    if prompt.author_id == member_id:
-        raise OwnPrompt(number, "claim it")
+    config = rows.settings(conn, guild_id)
+    prompt = rows.prompt(conn, guild_id, number)
+    check_claimable(prompt, member_id, "claim it")
     if active_claim(conn, prompt.id, member_id) is not None:
         raise AlreadyClaimed(number)
     if config.claims_per_member:
@@ -139,8 +87,8 @@ def _take(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, 
             raise ClaimLimitReached(config.claims_per_member)
     took_slot = conn.execute(
         "UPDATE prompts SET active_claims = active_claims + 1"
-        " WHERE id = ? AND status IN ('open', 'filled') AND (? = 0 OR active_claims < ?)",
-        (prompt.id, config.claims_per_prompt, config.claims_per_prompt),
+        f" WHERE id = ? AND status IN ({placeholders(CLAIMABLE_STATUSES)}) AND (? = 0 OR active_claims < ?)",
+        (prompt.id, *CLAIMABLE_STATUSES, config.claims_per_prompt, config.claims_per_prompt),
     ).rowcount
     if not took_slot:
         raise NoClaimSlot(number, config.claims_per_prompt)
@@ -150,23 +98,17 @@ def _take(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, 
         " VALUES (?, ?, ?, 'active', ?, ?) RETURNING id",
         (guild_id, prompt.id, member_id, now, deadline),
     ).fetchone()[0]
-    audit.record(
-        conn,
-        guild_id=guild_id,
-        actor_id=member_id,
-        action="claim",
-        prompt_number=number,
-        target_id=member_id,
-        now=now,
+    rows.record_audit(
+        conn, guild_id=guild_id, actor_id=member_id, action="claim", prompt_number=number, target_id=member_id, now=now
     )
-    return _claim_by_id(conn, claim_id), fetch_by_id(conn, prompt.id)
+    return rows.claim_by_id(conn, claim_id), rows.prompt_by_id(conn, prompt.id)
 
 
 def _find_active(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, *, own: bool) -> Claim:
-    prompt = fetch(conn, guild_id, number)
+    prompt = rows.prompt(conn, guild_id, number)
     claim = active_claim(conn, prompt.id, member_id)
     if claim is None:
-        raise ClaimNotFound(number, member_id, own=own)
+        raise ClaimNotFound(number, member_id, own)
     return claim
 
 
@@ -189,7 +131,7 @@ def _extend(
     # A new deadline far enough away earns a new reminder.
     reminded = int(claim.reminded and new_deadline - now <= REMINDER_BEFORE.total_seconds())
     conn.execute("UPDATE claims SET deadline = ?, reminded = ? WHERE id = ?", (new_deadline, reminded, claim.id))
-    audit.record(
+    rows.record_audit(
         conn,
         guild_id=guild_id,
         actor_id=actor_id,
@@ -200,26 +142,26 @@ def _extend(
         by_moderator=True,
         now=now,
     )
-    return _claim_by_id(conn, claim.id)
+    return rows.claim_by_id(conn, claim.id)
 
 
 def _member_claims(conn: sqlite3.Connection, guild_id: int, member_id: int) -> list[Claim]:
-    rows = conn.execute(
+    found = conn.execute(
         f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.guild_id = ? AND c.member_id = ? AND c.status = 'active'"
         " ORDER BY c.deadline IS NULL, c.deadline, c.id",
         (guild_id, member_id),
-    ).fetchall()
-    return [claim_from_row(r) for r in rows]
+    )
+    return [claim_from_row(r) for r in found]
 
 
 def _due_reminders(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
     """Claims whose reminder is due, marked as reminded in the same transaction: sent at most once."""
-    rows = conn.execute(
+    marked = conn.execute(
         "UPDATE claims SET reminded = 1 WHERE status = 'active' AND reminded = 0 AND deadline IS NOT NULL"
         " AND deadline > ? AND deadline - ? <= ? RETURNING id",
         (now, now, int(REMINDER_BEFORE.total_seconds())),
     ).fetchall()
-    return _events(conn, [r[0] for r in rows])
+    return _events(conn, [r[0] for r in marked])
 
 
 def _expire_due(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
@@ -235,19 +177,12 @@ def _expire_due(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
 def _events(conn: sqlite3.Connection, claim_ids: list[int]) -> list[ClaimEvent]:
     events = []
     for claim_id in claim_ids:
-        claim = _claim_by_id(conn, claim_id)
-        events.append(ClaimEvent(claim, fetch_by_id(conn, claim.prompt_id)))
+        claim = rows.claim_by_id(conn, claim_id)
+        events.append(ClaimEvent(claim, rows.prompt_by_id(conn, claim.prompt_id)))
     return events
 
 
-class ClaimRepo:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
-        self._clock = clock
-
-    def _now(self) -> int:
-        return to_epoch(self._clock())
-
+class ClaimRepo(Repository):
     async def take(self, guild_id: int, number: int, member_id: int) -> tuple[Claim, Prompt]:
         return await self._db.write(_take, guild_id, number, member_id, self._now())
 

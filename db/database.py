@@ -1,23 +1,29 @@
-"""The one SQLite connection, its pragmas, migrations, and how work reaches it.
+"""The one SQLite connection: pragmas, migrations, and how work reaches it.
 
-Every repository method is a plain function over a `sqlite3.Connection` that runs whole on aiosqlite's
-worker thread (`Database.read` / `Database.write`). One hand-off per request instead of one per
-statement (and requests that queue up meanwhile share the next hand-off): a request cannot interleave
-with another's statements on the shared connection, and the thread hand-off is paid once per batch.
+Every repository method hands one plain function over a `sqlite3.Connection` to `Database.read` or
+`Database.write`, which run it whole on aiosqlite's worker thread: a request never interleaves with
+another's statements on the shared connection. Both calls are typed with the function's own
+parameters, so a repository call with a wrong argument fails the type checker.
+
+Group commit: requests that arrive while the thread is busy wait in a queue and then run together in
+one hand-off, writes in one `BEGIN IMMEDIATE ... COMMIT` with a savepoint each. It stays because it
+pays for itself under load (figures in the README's Benchmarks section): the hand-off to the thread,
+not the SQL, is what a request costs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -25,15 +31,31 @@ from db.errors import DatabaseTooNew
 
 log = logging.getLogger(__name__)
 
+P = ParamSpec("P")
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Bounded batches: a burst is answered in waves, the first requests not waiting on the last.
 BATCH_LIMIT = 32
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
 
 def real_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def to_epoch(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: the store only takes aware UTC times")
+    return int(moment.timestamp())
+
+
+def from_epoch(value: int) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def from_epoch_or_none(value: int | None) -> datetime | None:
+    return None if value is None else from_epoch(value)
 
 
 def discover_migrations(directory: Path) -> list[tuple[int, Path]]:
@@ -80,140 +102,161 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA busy_timeout = 5000")
 
 
-@dataclass
-class _Job:
-    fn: Callable[..., Any]
-    args: tuple[Any, ...]
+async def run_on_worker_thread(connection: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run work(conn) on aiosqlite's worker thread, alone, in the connection's queue order.
+
+    aiosqlite has no public call for this; this is the one place that uses its internals
+    (`_execute` and `_conn`), and tests/test_store.py fails loudly if an upgrade changes them.
+    """
+    return await connection._execute(work, connection._conn)
+
+
+@dataclass(eq=False)
+class _Request:
+    work: Callable[[sqlite3.Connection], Any]
     writes: bool
-    future: asyncio.Future[Any]
+    answer: asyncio.Future[Any]
+    # Set on the event loop when the caller gives up; read by the worker thread just before it would run.
+    abandoned: bool = field(default=False)
+
+
+class _BatchAborted(Exception):
+    """SQLite rolled the whole transaction back: every request in the batch lost its writes."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 class Database:
-    """One connection; requests queue up and run in arrival order, many per hand-off to its thread.
-
-    Requests that arrive while the thread is busy wait in `_pending` and then run together as one batch:
-    one hand-off, and for writes one transaction (group commit). Each write runs in its own SAVEPOINT, so a
-    refusal or error rolls back that request alone; reads in the batch see the writes queued before them,
-    exactly as if the requests had run one by one.
-    """
-
     def __init__(self, path: str | Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> None:
         self.path = str(path)
         self.migrations_dir = migrations_dir
+        self.batches = 0  # hand-offs to the worker thread: fewer than requests when they queue up
         self._connection: aiosqlite.Connection | None = None
-        self._pending: list[_Job] = []
-        self._draining = False
-        self._runner: asyncio.Task[None] | None = None
+        self._queue: list[_Request] = []
+        self._leading = False
+        self._follower: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         # isolation_level=None: transactions are begun explicitly, never implicitly by sqlite3.
         connection = await aiosqlite.connect(self.path, isolation_level=None)
         try:
-            await self._run(connection, _configure)
-            await self._run(connection, migrate, self.migrations_dir)
+            await run_on_worker_thread(connection, _configure)
+            await run_on_worker_thread(connection, functools.partial(migrate, directory=self.migrations_dir))
         except BaseException:
             await connection.close()
             raise
         self._connection = connection
 
     async def close(self) -> None:
-        if self._runner is not None and not self._runner.done():
-            await asyncio.wait({self._runner})
+        if self._follower is not None and not self._follower.done():
+            await asyncio.wait({self._follower})
         if self._connection is not None:
             connection, self._connection = self._connection, None
             await connection.close()
 
-    @staticmethod
-    async def _run(connection: aiosqlite.Connection, fn: Callable[..., T], *args: Any) -> T:
-        # aiosqlite's own queue: fn runs on the connection's worker thread, alone.
-        return await connection._execute(fn, connection._conn, *args)
+    async def read(self, fn: Callable[Concatenate[sqlite3.Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """fn(conn, *args) on the worker thread, seeing every write queued before it."""
+        return await self._submit(lambda conn: fn(conn, *args, **kwargs), writes=False)
 
-    def _require(self) -> aiosqlite.Connection:
+    async def write(self, fn: Callable[Concatenate[sqlite3.Connection, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """fn(conn, *args) atomically: any exception it raises undoes all it wrote, and nothing else."""
+        return await self._submit(lambda conn: fn(conn, *args, **kwargs), writes=True)
+
+    async def _submit(self, work: Callable[[sqlite3.Connection], T], *, writes: bool) -> T:
         if self._connection is None:
             raise RuntimeError("the store is not open")
-        return self._connection
-
-    async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run fn(conn, *args) on the worker thread, seeing every write queued before it."""
-        return await self._enqueue(fn, args, writes=False)
-
-    async def write(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run fn(conn, *args) atomically: any exception it raises undoes all it wrote, and nothing else."""
-        return await self._enqueue(fn, args, writes=True)
-
-    async def _enqueue(self, fn: Callable[..., T], args: tuple[Any, ...], *, writes: bool) -> T:
-        connection = self._require()
-        job = _Job(fn, args, writes, asyncio.get_running_loop().create_future())
-        self._pending.append(job)
-        if not self._draining:
-            # Nobody is running batches: this request runs the batch it is in itself (no extra task when
-            # idle), and hands whatever queued up meanwhile to a task, so it never waits on later requests.
-            self._draining = True
+        connection = self._connection
+        request = _Request(work, writes, asyncio.get_running_loop().create_future())
+        request.answer.add_done_callback(_mark_abandoned(request))
+        self._queue.append(request)
+        if not self._leading:
+            # Idle: this request runs the batch it is in itself (no extra task), and leaves whatever queued
+            # up meanwhile to a follower task, so that it never waits on later requests.
+            self._leading = True
             try:
-                await self._run_next_batch(connection)
+                await self._run_batch(connection)
             finally:
                 # Also when this request was cancelled: the requests queued behind it still get served.
-                self._draining = False
-                if self._pending:
-                    self._draining = True
-                    self._runner = asyncio.create_task(self._drain(connection))
-        return await job.future
+                self._leading = False
+                if self._queue:
+                    self._leading = True
+                    self._follower = asyncio.create_task(self._follow(connection))
+        return await request.answer
 
-    async def _drain(self, connection: aiosqlite.Connection) -> None:
+    async def _follow(self, connection: aiosqlite.Connection) -> None:
         try:
-            while self._pending:
-                await self._run_next_batch(connection)
+            while self._queue:
+                await self._run_batch(connection)
         finally:
-            self._draining = False
+            self._leading = False
 
-    async def _run_next_batch(self, connection: aiosqlite.Connection) -> None:
-        # Bounded batches: a burst is answered in waves, the first requests not waiting on the last.
-        batch, self._pending = self._pending[:BATCH_LIMIT], self._pending[BATCH_LIMIT:]
-        work = asyncio.ensure_future(self._run(connection, _run_batch, [(j.fn, j.args, j.writes) for j in batch]))
-        # The batch's outcome reaches its requests even if whoever awaits it here is cancelled.
-        work.add_done_callback(lambda done: _settle(batch, done))
-        with contextlib.suppress(Exception):  # failures are delivered to the requests by _settle
+    async def _run_batch(self, connection: aiosqlite.Connection) -> None:
+        taken, self._queue = self._queue[:BATCH_LIMIT], self._queue[BATCH_LIMIT:]
+        batch = [request for request in taken if not request.answer.done()]
+        if not batch:
+            return
+        self.batches += 1
+        work = asyncio.ensure_future(run_on_worker_thread(connection, functools.partial(_run_requests, batch=batch)))
+        # The outcome reaches every request even if whoever awaits the batch here is cancelled.
+        work.add_done_callback(functools.partial(_deliver, batch))
+        with contextlib.suppress(Exception):  # failures are delivered to the requests by _deliver
             await asyncio.shield(work)
 
 
-def _settle(batch: list[_Job], work: asyncio.Future[list[tuple[bool, Any]]]) -> None:
+def _mark_abandoned(request: _Request) -> Callable[[asyncio.Future[Any]], None]:
+    def mark(answer: asyncio.Future[Any]) -> None:
+        if answer.cancelled():
+            request.abandoned = True
+
+    return mark
+
+
+def _deliver(batch: list[_Request], work: asyncio.Future[list[tuple[bool, Any]]]) -> None:
     if work.cancelled():
         outcomes: list[tuple[bool, Any]] = [(False, RuntimeError("the store stopped before this request ran"))]
         outcomes *= len(batch)
-    elif work.exception() is not None:  # the batch's COMMIT failed, or the store closed: all of it failed
-        outcomes = [(False, work.exception())] * len(batch)
+    elif (error := work.exception()) is not None:
+        # The COMMIT failed, SQLite aborted the transaction, or the store closed: none of the batch happened.
+        real = error.cause if isinstance(error, _BatchAborted) else error
+        outcomes = [(False, real)] * len(batch)
     else:
         outcomes = work.result()
-    for job, (ok, value) in zip(batch, outcomes, strict=True):
-        if job.future.done():
+    for request, (ok, value) in zip(batch, outcomes, strict=True):
+        if request.answer.done():
             continue
         if ok:
-            job.future.set_result(value)
+            request.answer.set_result(value)
         else:
-            job.future.set_exception(value)
+            request.answer.set_exception(value)
 
 
-def _run_batch(
-    conn: sqlite3.Connection, jobs: list[tuple[Callable[..., Any], tuple[Any, ...], bool]]
-) -> list[tuple[bool, Any]]:
-    writes = any(job_writes for _, _, job_writes in jobs)
+def _run_requests(conn: sqlite3.Connection, *, batch: list[_Request]) -> list[tuple[bool, Any]]:
+    """On the worker thread: the batch in order, writes in one transaction with a savepoint each."""
+    writes = any(request.writes for request in batch)
     # A lone request needs no savepoint: rolling back the transaction undoes exactly its writes.
-    savepoints = len(jobs) > 1
+    savepoints = len(batch) > 1
     if writes:
         conn.execute("BEGIN IMMEDIATE")
     outcomes: list[tuple[bool, Any]] = []
     try:
-        for fn, args, job_writes in jobs:
-            guarded = job_writes and savepoints
+        for request in batch:
+            if request.abandoned:
+                outcomes.append((False, asyncio.CancelledError()))
+                continue
+            guarded = request.writes and savepoints
             if guarded:
                 conn.execute("SAVEPOINT request")
             try:
-                value = fn(conn, *args)
+                value = request.work(conn)
             except Exception as error:
+                if writes and not conn.in_transaction:
+                    raise _BatchAborted(error) from error
                 if guarded:
                     conn.execute("ROLLBACK TO request")
                     conn.execute("RELEASE request")
-                elif job_writes:
+                elif request.writes:
                     conn.execute("ROLLBACK")
                 outcomes.append((False, error))
                 continue
@@ -229,15 +272,12 @@ def _run_batch(
     return outcomes
 
 
-def to_epoch(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: the store only takes aware UTC times")
-    return int(moment.timestamp())
+class Repository:
+    """What every repository holds: the database and the injected clock."""
 
+    def __init__(self, db: Database, clock: Clock = real_clock) -> None:
+        self._db = db
+        self._clock = clock
 
-def from_epoch(value: int) -> datetime:
-    return datetime.fromtimestamp(value, UTC)
-
-
-def from_epoch_or_none(value: int | None) -> datetime | None:
-    return None if value is None else from_epoch(value)
+    def _now(self) -> int:
+        return to_epoch(self._clock())

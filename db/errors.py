@@ -1,15 +1,20 @@
-"""Domain refusals.
+"""Domain refusals: the facts of each refusal as a small dataclass.
 
-Each exception carries the facts of one refusal; cogs/errors.py turns them into the sentence a member
-reads. Raising one inside a store transaction rolls the transaction back, so a refusal never leaves a
+The one sentence a member reads for each lives in interactions/refusals.py, which reads these fields
+with type checking. Raising one inside a store transaction rolls it back, so a refusal never leaves a
 partial change behind.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class Refusal(Exception):
     """A request the rules do not allow. Never a bug: answered, not logged."""
+
+    def __str__(self) -> str:
+        return repr(self)
 
 
 class DatabaseTooNew(Exception):
@@ -24,111 +29,96 @@ class DatabaseTooNew(Exception):
         self.known = known
 
 
+@dataclass(eq=False)
 class InvalidField(Refusal):
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
-        self.problem = problem
+    field: str
+    problem: str
 
 
+@dataclass(eq=False)
 class NothingToChange(Refusal):
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
+    what: str
 
 
+@dataclass(eq=False)
 class PromptNotFound(Refusal):
-    def __init__(self, number: int) -> None:
-        super().__init__(f"prompt #{number} not found")
-        self.number = number
+    number: int
 
 
+@dataclass(eq=False)
 class DuplicatePrompt(Refusal):
-    def __init__(self, existing_number: int) -> None:
-        super().__init__(f"duplicate of #{existing_number}")
-        self.existing_number = existing_number
+    existing_number: int
 
 
+@dataclass(eq=False)
 class AnonymousNotAllowed(Refusal):
     pass
 
 
+@dataclass(eq=False)
 class WrongStatus(Refusal):
     """The prompt's status does not allow the action (approve a non-pending prompt, claim a closed one)."""
 
-    def __init__(self, number: int, status: str, action: str) -> None:
-        super().__init__(f"#{number} is {status}; cannot {action}")
-        self.number = number
-        self.status = status
-        self.action = action
+    number: int
+    status: str
+    action: str
 
 
+@dataclass(eq=False)
 class NotPrompter(Refusal):
-    def __init__(self, number: int, action: str) -> None:
-        super().__init__(f"not the prompter of #{number}; cannot {action}")
-        self.number = number
-        self.action = action
+    number: int
+    action: str
 
 
+@dataclass(eq=False)
 class EditLocked(Refusal):
-    def __init__(self, number: int) -> None:
-        super().__init__(f"#{number} is claimed or filled")
-        self.number = number
+    number: int
 
 
+@dataclass(eq=False)
 class ExplicitNeedsAgeRestrictedChannel(Refusal):
-    def __init__(self, number: int) -> None:
-        super().__init__(f"#{number} is rated E")
-        self.number = number
+    number: int
 
 
+@dataclass(eq=False)
 class OwnPrompt(Refusal):
-    def __init__(self, number: int, action: str) -> None:
-        super().__init__(f"#{number} is your own prompt; cannot {action}")
-        self.number = number
-        self.action = action
+    number: int
+    action: str
 
 
+@dataclass(eq=False)
 class AlreadyClaimed(Refusal):
-    def __init__(self, number: int) -> None:
-        super().__init__(f"already claimed #{number}")
-        self.number = number
+    number: int
 
 
+@dataclass(eq=False)
 class NoClaimSlot(Refusal):
-    def __init__(self, number: int, limit: int) -> None:
-        super().__init__(f"#{number} has no free claim slot")
-        self.number = number
-        self.limit = limit
+    number: int
+    limit: int
 
 
+@dataclass(eq=False)
 class ClaimLimitReached(Refusal):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"claim limit {limit} reached")
-        self.limit = limit
+    limit: int
 
 
+@dataclass(eq=False)
 class ClaimNotFound(Refusal):
-    def __init__(self, number: int, member_id: int, *, own: bool) -> None:
-        super().__init__(f"no active claim on #{number}")
-        self.number = number
-        self.member_id = member_id
-        self.own = own
+    number: int
+    member_id: int
+    own: bool
 
 
+@dataclass(eq=False)
 class DuplicateFill(Refusal):
-    def __init__(self, number: int) -> None:
-        super().__init__(f"this URL already fills #{number}")
-        self.number = number
+    number: int
 
 
+@dataclass(eq=False)
 class NothingToDraw(Refusal):
-    def __init__(self, filters: list[str]) -> None:
-        super().__init__("nothing to draw")
-        self.filters = filters
+    filters: tuple[str, ...]
 
 
+@dataclass(eq=False)
 class ImportUnreadable(Refusal):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    reason: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar, get_args
 
 T = TypeVar("T")
 
@@ -21,7 +21,12 @@ RATING_NAMES: dict[str, str] = {
     "E": "Explicit",
     "NR": "Not Rated",
 }
+# Every member sees these; a pending or rejected prompt only its prompter and moderators.
+MEMBER_VISIBLE_STATUSES: tuple[PromptStatus, ...] = ("open", "filled", "closed")
+# A prompt in one of these takes claims and fills.
 CLAIMABLE_STATUSES: tuple[PromptStatus, ...] = ("open", "filled")
+# Its prompter may still edit a prompt in one of these while nobody claimed or filled it.
+PROMPTER_EDITABLE_STATUSES: tuple[PromptStatus, ...] = ("pending", "open")
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class GuildSettings:
     allow_anonymous: bool = True
 
 
-SETTING_NAMES: tuple[str, ...] = (
+SettingName = Literal[
     "prompts_channel",
     "fills_channel",
     "log_channel",
@@ -48,7 +53,18 @@ SETTING_NAMES: tuple[str, ...] = (
     "claims_per_prompt",
     "claim_days",
     "allow_anonymous",
-)
+]
+SETTING_NAMES: tuple[SettingName, ...] = get_args(SettingName)
+# Setting name (as /settings calls it) -> the GuildSettings field and guild_settings column.
+SETTING_COLUMNS: dict[SettingName, str] = {
+    name: f"{name}_id" if name.endswith(("_channel", "_role")) else name for name in SETTING_NAMES
+}
+SettingValue = int | bool | None
+
+
+def named_settings(settings: GuildSettings) -> dict[SettingName, SettingValue]:
+    """Settings keyed by the names /settings uses."""
+    return {name: getattr(settings, column) for name, column in SETTING_COLUMNS.items()}
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,44 @@ class Prompt:
 
 
 @dataclass(frozen=True)
+class Viewer:
+    """Who is looking or acting, and where. Every rule about what a member may see or does as a moderator."""
+
+    member_id: int
+    is_moderator: bool = False
+    age_restricted_channel: bool = False
+
+    @classmethod
+    def channel_reader(cls, *, age_restricted: bool) -> Viewer:
+        """Anyone reading a channel post: no member in particular, never a moderator."""
+        return cls(member_id=0, age_restricted_channel=age_restricted)
+
+    def is_member(self, member_id: int) -> bool:
+        return self.member_id == member_id
+
+    def owns(self, prompt: Prompt) -> bool:
+        return prompt.author_id == self.member_id
+
+    def may_see(self, prompt: Prompt) -> bool:
+        """Whether the prompt exists for this viewer at all (its rating aside)."""
+        return prompt.status in MEMBER_VISIBLE_STATUSES or self.is_moderator or self.owns(prompt)
+
+    def acts_as_moderator_on(self, prompt: Prompt) -> bool:
+        """Acting on someone else's prompt: only a moderator may, and it is logged as a moderator action."""
+        return not self.owns(prompt)
+
+    def reply_is_private(self, prompt: Prompt) -> bool:
+        """Whether an answer showing this prompt must be private: a hidden prompt, or a moderator shown a
+        prompter who posted anonymously."""
+        return prompt.status not in MEMBER_VISIBLE_STATUSES or (prompt.anonymous and self.is_moderator)
+
+    def sees_prompter(self, prompt: Prompt, *, private: bool) -> bool:
+        """Whether the prompter is named: always for a named prompt; for an anonymous one only in a private
+        answer to its prompter or a moderator."""
+        return not prompt.anonymous or (private and (self.is_moderator or self.owns(prompt)))
+
+
+@dataclass(frozen=True)
 class PromptDraft:
     """A validated submission, not yet stored (no number yet)."""
 
@@ -89,6 +143,20 @@ class PromptDraft:
     tags: tuple[str, ...]
     rating: Rating
     anonymous: bool
+
+
+@dataclass(frozen=True)
+class PromptEdit:
+    """Validated changes to a prompt; None leaves a field as it is."""
+
+    text: str | None = None
+    title: str | None = None
+    fandom: str | None = None
+    tags: tuple[str, ...] | None = None
+    rating: Rating | None = None
+
+    def given(self) -> list[str]:
+        return [name for name in ("text", "title", "fandom", "tags", "rating") if getattr(self, name) is not None]
 
 
 @dataclass(frozen=True)

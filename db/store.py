@@ -7,9 +7,11 @@ import sqlite3
 from pathlib import Path
 
 from db.audit import AuditRepo
+from db.browse import BrowseRepo
 from db.claims import ClaimRepo
 from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
 from db.fills import FillRepo
+from db.profiles import ProfileRepo
 from db.prompts import PromptRepo
 from db.settings import SettingsRepo
 from db.transfer import TransferRepo
@@ -38,10 +40,12 @@ class Store:
     ) -> None:
         self.db = Database(path, migrations_dir=migrations_dir)
         self.settings = SettingsRepo(self.db, clock)
-        self.prompts = PromptRepo(self.db, clock, rng)
+        self.prompts = PromptRepo(self.db, clock)
+        self.browse = BrowseRepo(self.db, rng)
         self.claims = ClaimRepo(self.db, clock)
         self.fills = FillRepo(self.db, clock)
-        self.audit = AuditRepo(self.db)
+        self.profiles = ProfileRepo(self.db, clock)
+        self.audit = AuditRepo(self.db, clock)
         self.transfer = TransferRepo(self.db, clock)
 
     async def open(self) -> None:

@@ -10,14 +10,31 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from db import audit, validation
-from db import settings as settings_store
-from db.claims import CLAIM_COLUMNS, CLAIM_SOURCE, claim_from_row
-from db.database import Clock, Database, to_epoch
+from db import rows, validation
+from db.database import Repository, to_epoch
 from db.errors import ImportUnreadable, InvalidField, Refusal
-from db.fills import FILL_COLUMNS, FILL_SOURCE, fill_from_row
-from db.models import PROMPT_STATUSES, Claim, Fill, Prompt, PromptDraft
-from db.prompts import PROMPT_COLUMNS, insert, prompt_from_row
+from db.models import (
+    PROMPT_STATUSES,
+    Claim,
+    Fill,
+    Prompt,
+    PromptDraft,
+    PromptStatus,
+    SettingName,
+    SettingValue,
+    named_settings,
+)
+from db.prompts import insert
+from db.rows import (
+    CLAIM_COLUMNS,
+    CLAIM_SOURCE,
+    FILL_COLUMNS,
+    FILL_SOURCE,
+    PROMPT_COLUMNS,
+    claim_from_row,
+    fill_from_row,
+    prompt_from_row,
+)
 
 EXPORT_FORMAT = "promptfill-export"
 EXPORT_VERSION = 1
@@ -56,7 +73,7 @@ class ImportReport:
 
 @dataclass
 class _Snapshot:
-    settings: dict[str, Any]
+    settings: dict[SettingName, SettingValue]
     prompts: list[Prompt] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
@@ -67,7 +84,7 @@ def _iso(moment) -> str | None:
 
 
 def _snapshot(conn: sqlite3.Connection, guild_id: int) -> _Snapshot:
-    snap = _Snapshot(settings_store.as_named(settings_store.load(conn, guild_id)))
+    snap = _Snapshot(named_settings(rows.settings(conn, guild_id)))
     snap.prompts = [
         prompt_from_row(r)
         for r in conn.execute(
@@ -224,12 +241,13 @@ def parse_import(filename: str, data: bytes) -> list[tuple[str, dict[str, Any]]]
     return entries
 
 
-def _read_entry(entry: Any, actor_id: int) -> tuple[PromptDraft, str, int, list[dict[str, Any]]]:
+def _read_entry(entry: Any, actor_id: int) -> tuple[PromptDraft, PromptStatus, int, list[dict[str, Any]]]:
     """Validate one entry exactly as a submission would be; raises the refusal."""
     if not isinstance(entry, dict):
         raise InvalidField("Entry", 'is not an object with a "text"')
-    status = entry.get("status") or "open"
-    if status not in PROMPT_STATUSES:
+    given_status = entry.get("status") or "open"
+    status: PromptStatus | None = next((known for known in PROMPT_STATUSES if known == given_status), None)
+    if status is None:
         raise InvalidField("Status", f"must be one of {', '.join(PROMPT_STATUSES)}")
     tags = entry.get("tags")
     if isinstance(tags, list):
@@ -298,7 +316,7 @@ def _import(
             (prompt.id, prompt.id),
         )
         added.append(prompt.number)
-    audit.record(
+    rows.record_audit(
         conn,
         guild_id=guild_id,
         actor_id=actor_id,
@@ -310,11 +328,7 @@ def _import(
     return ImportReport(tuple(added), tuple(refused))
 
 
-class TransferRepo:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
-        self._clock = clock
-
+class TransferRepo(Repository):
     async def export_json(self, guild_id: int) -> str:
         snap = await self._db.read(_snapshot, guild_id)
         return json.dumps(_as_document(snap, guild_id, self._clock().isoformat()), indent=2, ensure_ascii=False)
@@ -324,4 +338,4 @@ class TransferRepo:
         return _as_csv(_as_document(snap, guild_id, self._clock().isoformat()))
 
     async def import_entries(self, guild_id: int, actor_id: int, entries: list[tuple[str, Any]]) -> ImportReport:
-        return await self._db.write(_import, guild_id, actor_id, entries, to_epoch(self._clock()))
+        return await self._db.write(_import, guild_id, actor_id, entries, self._now())

@@ -1,4 +1,5 @@
-"""The contract's limits on what members type, checked before anything is stored."""
+"""The contract's limits on what members type: cogs turn options into checked, typed values here before
+they reach a repository (prompts, edits, fills, settings alike)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from db.errors import InvalidField
-from db.models import RATINGS, PromptDraft, Rating
+from db.models import RATINGS, PromptDraft, PromptEdit, Rating, SettingName, SettingValue
 
 TEXT_MIN, TEXT_MAX = 10, 4000
 TITLE_MAX = 200
@@ -135,6 +136,24 @@ def draft(
     )
 
 
+def prompt_edit(
+    *,
+    text: str | None = None,
+    title_: str | None = None,
+    fandom_: str | None = None,
+    tags_: str | None = None,
+    rating_: str | None = None,
+) -> PromptEdit:
+    """The options an edit gave, each checked as at submission; options not given stay None."""
+    return PromptEdit(
+        text=None if text is None else prompt_text(text),
+        title=None if title_ is None else title(title_),
+        fandom=None if fandom_ is None else fandom(fandom_),
+        tags=None if tags_ is None else tags(tags_),
+        rating=None if rating_ is None else rating(rating_),
+    )
+
+
 def fill_url(value: str | None) -> str:
     cleaned = clean(value)
     if cleaned is None:
@@ -154,10 +173,21 @@ def fill_url(value: str | None) -> str:
     return cleaned
 
 
-def count_setting(name: str, value: int) -> int:
-    if not 0 <= value <= COUNT_SETTING_MAX:
-        raise InvalidField(name, f"must be between 0 and {COUNT_SETTING_MAX} (0 means no limit)")
-    return value
+COUNT_SETTINGS: tuple[SettingName, ...] = ("claims_per_member", "claims_per_prompt", "claim_days")
+
+
+def setting_changes(
+    given: dict[SettingName, SettingValue], clear: SettingName | None
+) -> dict[SettingName, SettingValue]:
+    """The settings /settings set changes: those given (counts checked), and the one it clears."""
+    changes: dict[SettingName, SettingValue] = {name: value for name, value in given.items() if value is not None}
+    for name in COUNT_SETTINGS:
+        value = changes.get(name)
+        if isinstance(value, int) and not 0 <= value <= COUNT_SETTING_MAX:
+            raise InvalidField(name, f"must be between 0 and {COUNT_SETTING_MAX} (0 means no limit)")
+    if clear is not None:
+        changes[clear] = None
+    return changes
 
 
 def extend_days(value: int) -> int:

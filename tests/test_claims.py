@@ -326,9 +326,9 @@ async def test_a_closed_direct_message_does_not_stop_the_sweep_for_others(driver
 
 async def test_the_counting_fallback_is_uniform_too(db_path, clock, monkeypatch) -> None:
     """When eligible prompts are too rare for rejection sampling, the draw counts them and takes the k-th."""
-    import db.prompts
+    import db.browse
 
-    monkeypatch.setattr(db.prompts, "DRAW_BATCHES", 0)
+    monkeypatch.setattr(db.browse, "DRAW_BATCHES", 0)
     driver = await seeded_driver(db_path, clock, seed=7)
     try:
         eligible = [await submit(driver, f"Tagged idea {i} about a comet", user=BOB, tags="rare") for i in range(10)]

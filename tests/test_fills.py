@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from db.models import Viewer
 from tests.conftest import snapshot, submit
 from tests.driver import (
     ALICE,
@@ -40,7 +41,7 @@ async def test_fill_completes_the_claim_marks_filled_and_announces_here(driver: 
     assert out.last["allowed_mentions"] == {"parse": [], "users": [BOB.id]}
     prompt = await driver.bot.store.prompts.get(GUILD.id, 1)
     assert prompt.status == "filled" and prompt.fill_count == 1 and prompt.active_claims == 0
-    stats = await driver.bot.store.fills.profile(GUILD.id, CAROL.id, include_anonymous=True, include_explicit=True)
+    stats = await driver.bot.store.profiles.profile(GUILD.id, CAROL.id, Viewer(CAROL.id, age_restricted_channel=True))
     assert stats.claims_by_status == {"filled": 1}
 
 

@@ -120,7 +120,7 @@ async def test_fifty_concurrent_submissions_get_numbers_1_to_50(driver: Driver) 
     )
     numbers = sorted(int(o.content.split("**#")[1].split("**")[0]) for o in outs)
     assert numbers == list(range(1, 51))
-    page = await driver.bot.store.prompts.list(GUILD.id, _moderator(), per_page=100)
+    page = await driver.bot.store.browse.list(GUILD.id, _moderator(), per_page=100)
     assert sorted(p.number for p in page.items) == list(range(1, 51))
 
 
@@ -133,7 +133,7 @@ async def test_numbers_are_per_server_and_a_refusal_uses_no_number(driver: Drive
 
 
 def _moderator():
-    from db.prompts import Viewer
+    from db.models import Viewer
 
     return Viewer(member_id=MOD.id, is_moderator=True, age_restricted_channel=True)
 

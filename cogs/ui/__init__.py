@@ -1,1 +1,2 @@
-"""Views, modals and embeds shared by more than one cog."""
+"""Rendering and the interactive pieces features share: embeds, the paginator, the Claim button, prompt posts.
+Imports interactions/ and db/, never cogs/."""

@@ -1,4 +1,4 @@
-"""Taking a claim: the same interaction whether it comes from /claim or a Claim button."""
+"""Taking a claim: the same interaction whether it comes from /claim or a Claim button, and its reply."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from typing import Any
 
 import discord
 
-from cogs.common import NO_MENTIONS, bot_of, guild_id_of
-from cogs.errors import report
 from cogs.ui.embeds import timestamp
+from interactions.checks import Interaction, guild_id_of
+from interactions.refusals import report
+from interactions.sending import NO_MENTIONS
 
 
-async def claim_and_reply(interaction: discord.Interaction, number: int) -> None:
-    claim, prompt = await bot_of(interaction).store.claims.take(guild_id_of(interaction), number, interaction.user.id)
+async def claim_and_reply(interaction: Interaction, number: int) -> None:
+    claims = interaction.client.store.claims
+    claim, prompt = await claims.take(guild_id_of(interaction), number, interaction.user.id)
     due = f"Your deadline is {timestamp(claim.deadline)}." if claim.deadline else "There is no deadline."
     await interaction.response.send_message(
         f"You claimed prompt #{prompt.number}. {due} When your work is posted, share it with `/fill`.",
@@ -39,7 +41,7 @@ class ClaimButton(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfi
     ) -> ClaimButton:
         return cls(int(match["number"]))
 
-    async def callback(self, interaction: discord.Interaction) -> Any:
+    async def callback(self, interaction: Interaction) -> Any:  # type: ignore[override]
         try:
             await claim_and_reply(interaction, self.number)
         except Exception as error:

@@ -1,14 +1,17 @@
-"""How prompts, claims and fills look. One renderer per thing, used by every command that shows it."""
+"""Every embed the bot sends is built here, one renderer per thing, used by every command that shows it.
+Cogs choose the words of a reply and which embed goes with it; they never build an embed themselves."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import discord
 
 from ao3.parse import Series, Work
 from db.fills import FillRecorded
-from db.models import RATING_NAMES, Claim, Fill, Page, Prompt
+from db.models import RATING_NAMES, AuditEntry, Claim, Fill, GuildSettings, Page, Prompt, Viewer, named_settings
+from db.profiles import Profile, ServerStats
 
 STATUS_COLOURS = {
     "pending": discord.Colour.light_grey(),
@@ -18,6 +21,7 @@ STATUS_COLOURS = {
     "rejected": discord.Colour.red(),
 }
 EXPLICIT_NOTICE = "This prompt is rated Explicit: its text is shown only in age-restricted channels."
+EMBED_TOTAL_LIMIT = 6000
 
 
 def excerpt(text: str, limit: int = 80) -> str:
@@ -25,7 +29,15 @@ def excerpt(text: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def timestamp(moment) -> str:
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def timestamp(moment: datetime | None) -> str:
     return discord.utils.format_dt(moment, "R") if moment else "no deadline"
 
 
@@ -33,24 +45,32 @@ def heading(prompt: Prompt) -> str:
     return f"#{prompt.number} · {prompt.title}" if prompt.title else f"Prompt #{prompt.number}"
 
 
-def prompter_line(prompt: Prompt, *, reveal_anonymous: bool) -> str:
+def prompt_link(prompt: Prompt) -> str | None:
+    """The prompt's post in the prompts channel, if it was posted."""
+    if prompt.message_channel_id is None or prompt.message_id is None:
+        return None
+    return f"https://discord.com/channels/{prompt.guild_id}/{prompt.message_channel_id}/{prompt.message_id}"
+
+
+def prompter_line(prompt: Prompt, viewer: Viewer, *, private: bool) -> str:
     if not prompt.anonymous:
         return f"<@{prompt.author_id}>"
-    if reveal_anonymous:
+    if viewer.sees_prompter(prompt, private=private):
         return f"Anonymous (<@{prompt.author_id}>; only moderators and the prompter see this)"
     return "Anonymous"
 
 
 def prompt_embed(
     prompt: Prompt,
+    viewer: Viewer,
     *,
-    age_restricted_channel: bool,
-    reveal_anonymous: bool = False,
+    private: bool,
     claims: Iterable[Claim] | None = None,
     fills: Iterable[Fill] | None = None,
 ) -> discord.Embed:
-    """The standard prompt embed. Explicit prompts outside age-restricted channels show a notice instead."""
-    hide_text = prompt.explicit and not age_restricted_channel
+    """The standard prompt embed, as `viewer` may see it in a private or public message. Explicit prompts
+    outside age-restricted channels show a notice instead of their text."""
+    hide_text = prompt.explicit and not viewer.age_restricted_channel
     embed = discord.Embed(
         title=heading(prompt),
         description=EXPLICIT_NOTICE if hide_text else prompt.text,
@@ -63,7 +83,7 @@ def prompt_embed(
     embed.add_field(name="Status", value=prompt.status, inline=True)
     if prompt.tags and not hide_text:
         embed.add_field(name="Tags", value=_clip(", ".join(prompt.tags), 1024), inline=False)
-    embed.add_field(name="Prompter", value=prompter_line(prompt, reveal_anonymous=reveal_anonymous), inline=True)
+    embed.add_field(name="Prompter", value=prompter_line(prompt, viewer, private=private), inline=True)
     if claims is not None:
         claim_lines = [f"<@{c.member_id}> (due {timestamp(c.deadline)})" for c in claims]
         embed.add_field(name="Claims", value=_clip("\n".join(claim_lines) or "none", 1024), inline=True)
@@ -78,6 +98,11 @@ def prompt_line(prompt: Prompt) -> str:
     title = f"**{prompt.title}** — " if prompt.title else ""
     fandom = f" · {prompt.fandom}" if prompt.fandom else ""
     return f"`#{prompt.number}` [{prompt.rating}] {title}{excerpt(prompt.text, 90)}{fandom} *({prompt.status})*"
+
+
+def list_title(base: str, filters: dict[str, str | None]) -> str:
+    shown = [f"{name}: {value}" for name, value in filters.items() if value is not None]
+    return f"{base} ({', '.join(shown)})" if shown else base
 
 
 def prompt_list_embed(title: str, page: Page[Prompt]) -> discord.Embed:
@@ -100,9 +125,18 @@ def claims_embed(member_id: int, claims: Iterable[Claim]) -> discord.Embed:
     )
 
 
-def fill_embed(recorded: FillRecorded, *, age_restricted_channel: bool, prompt_link: str | None) -> discord.Embed:
+def _prompt_field(prompt: Prompt, reader: Viewer) -> str:
+    """The prompt a fill answers, under the fill: an excerpt (or the Explicit notice) and a link to its post."""
+    text = EXPLICIT_NOTICE if prompt.explicit and not reader.age_restricted_channel else excerpt(prompt.text, 300)
+    link = prompt_link(prompt)
+    if link:
+        text += f"\n[See the prompt]({link})"
+    return _clip(text, 1024)
+
+
+def fill_embed(recorded: FillRecorded, reader: Viewer) -> discord.Embed:
     fill, prompt = recorded.fill, recorded.prompt
-    hide_text = prompt.explicit and not age_restricted_channel
+    hide_text = prompt.explicit and not reader.age_restricted_channel
     embed = discord.Embed(
         title=_clip(fill.title or fill.url, 256),
         url=fill.url,
@@ -110,10 +144,7 @@ def fill_embed(recorded: FillRecorded, *, age_restricted_channel: bool, prompt_l
         colour=discord.Colour.gold(),
         timestamp=fill.created_at,
     )
-    prompt_text = EXPLICIT_NOTICE if hide_text else excerpt(prompt.text, 300)
-    if prompt_link:
-        prompt_text += f"\n[See the prompt]({prompt_link})"
-    embed.add_field(name=f"Prompt #{prompt.number}", value=_clip(prompt_text, 1024), inline=False)
+    embed.add_field(name=f"Prompt #{prompt.number}", value=_prompt_field(prompt, reader), inline=False)
     if prompt.fandom:
         embed.add_field(name="Fandom", value=prompt.fandom, inline=True)
     embed.add_field(name="Rating", value=RATING_NAMES[prompt.rating], inline=True)
@@ -123,11 +154,93 @@ def fill_embed(recorded: FillRecorded, *, age_restricted_channel: bool, prompt_l
     return embed
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _tally(counts: dict[str, int], keys: tuple[str, ...]) -> str:
+    return " · ".join(f"{counts.get(key, 0)} {key}" for key in keys)
 
 
-EMBED_TOTAL_LIMIT = 6000
+def profile_embed(member: discord.abc.User, profile: Profile, viewer: Viewer) -> discord.Embed:
+    own = viewer.is_member(member.id)
+    embed = discord.Embed(title=f"{member.display_name}'s profile", colour=discord.Colour.blurple())
+    embed.add_field(name="Prompts", value=str(profile.prompts_total), inline=True)
+    embed.add_field(name="Fills", value=str(profile.fills_total), inline=True)
+    embed.add_field(
+        name="Claims",
+        value=_tally(profile.claims_by_status, ("active", "filled", "expired", "dropped", "released")),
+        inline=False,
+    )
+    prompt_lines = [
+        f"`#{p.number}` {excerpt(p.title or p.text, 60)}" + (" *(anonymous)*" if p.anonymous and own else "")
+        for p in profile.recent_prompts
+    ]
+    claim_lines = [f"`#{c.prompt_number}` due {timestamp(c.deadline)}" for c in profile.active_claims]
+    fill_lines = [f"`#{f.prompt_number}` [{excerpt(f.title or f.url, 60)}]({f.url})" for f in profile.recent_fills]
+    embed.add_field(name="Recent prompts", value="\n".join(prompt_lines) or "none", inline=False)
+    embed.add_field(name="Active claims", value="\n".join(claim_lines) or "none", inline=False)
+    embed.add_field(name="Recent fills", value="\n".join(fill_lines) or "none", inline=False)
+    return embed
+
+
+def stats_embed(guild_name: str, stats: ServerStats) -> discord.Embed:
+    by_status = stats.prompts_by_status
+    embed = discord.Embed(title=f"{guild_name} in numbers", colour=discord.Colour.gold())
+    embed.add_field(name="Prompts", value=str(sum(by_status.values())), inline=True)
+    embed.add_field(name="Fills", value=str(stats.fills_total), inline=True)
+    embed.add_field(name="Writers who filled", value=str(stats.fillers), inline=True)
+    embed.add_field(
+        name="By status", value=_tally(by_status, ("open", "filled", "pending", "closed", "rejected")), inline=False
+    )
+    embed.add_field(name="Active claims", value=str(stats.claims_active), inline=True)
+    embed.add_field(name="Fill rate", value=f"{stats.fill_rate:.0%} of open and filled prompts", inline=True)
+    top = [
+        f"{rank}. <@{member_id}> · {_plural(count, 'fill')}"
+        for rank, (member_id, count) in enumerate(stats.top_fillers, start=1)
+    ]
+    embed.add_field(name="Top fillers", value="\n".join(top) or "No fills yet: be the first!", inline=False)
+    return embed
+
+
+def audit_line(entry: AuditEntry) -> str:
+    parts = [discord.utils.format_dt(entry.created_at, "f"), f"<@{entry.actor_id}>", entry.action]
+    if entry.prompt_number is not None:
+        parts.append(f"#{entry.prompt_number}")
+    if entry.target_id is not None and entry.target_id != entry.actor_id:
+        parts.append(f"→ <@{entry.target_id}>")
+    if entry.detail:
+        parts.append(f"({entry.detail[:150]})")
+    return " ".join(parts)
+
+
+def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
+    embed = discord.Embed(
+        title="Moderation log",
+        description="\n".join(audit_line(e) for e in page.items) or "No moderator actions yet.",
+        colour=discord.Colour.dark_teal(),
+    )
+    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count} · {page.total} entries")
+    return embed
+
+
+def describe_setting(name: str, value: int | bool | None) -> str:
+    if value is None:
+        return "not set"
+    if name.endswith("_channel"):
+        return f"<#{value}>"
+    if name == "moderator_role":
+        return f"<@&{value}>"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name == "claim_days":
+        return "no deadline" if value == 0 else f"{value} days"
+    if name.startswith("claims_per"):
+        return "no limit" if value == 0 else str(value)
+    return str(value)
+
+
+def settings_embed(settings: GuildSettings) -> discord.Embed:
+    embed = discord.Embed(title="Promptfill settings", colour=discord.Colour.blurple())
+    for name, value in named_settings(settings).items():
+        embed.add_field(name=name, value=describe_setting(name, value), inline=True)
+    return embed
 
 
 def _listing(values: Iterable[str], limit: int, cap: int = 1024) -> str | None:
@@ -138,14 +251,12 @@ def _listing(values: Iterable[str], limit: int, cap: int = 1024) -> str | None:
     return _clip(shown, cap)
 
 
-def ao3_embed(
-    recorded: FillRecorded, info: Work | Series, *, age_restricted_channel: bool, prompt_link: str | None
-) -> discord.Embed:
+def ao3_embed(recorded: FillRecorded, info: Work | Series, reader: Viewer) -> discord.Embed:
     """A fill announcement with what readers decide by: title, authors, fandoms, rating, warnings, tags,
     length, series and summary. Explicit works (or prompts) keep summary and tags for age-restricted channels."""
     fill, prompt = recorded.fill, recorded.prompt
     explicit = (isinstance(info, Work) and info.explicit) or prompt.explicit
-    hide = explicit and not age_restricted_channel
+    hide = explicit and not reader.age_restricted_channel
     byline = ", ".join(info.authors) or "an unknown author"
     intro = f"by **{_clip(byline, 200)}** · a new fill for **{heading(prompt)}** by <@{fill.member_id}>"
     summary = None if hide else info.summary
@@ -169,10 +280,7 @@ def ao3_embed(
         fields.append(("Series", _listing(info.series, 3), False))
     else:
         fields.append(("Works in series", info.works, True))
-    prompt_text = EXPLICIT_NOTICE if prompt.explicit and not age_restricted_channel else excerpt(prompt.text, 300)
-    if prompt_link:
-        prompt_text += f"\n[See the prompt]({prompt_link})"
-    fields.append((f"Prompt #{prompt.number}", _clip(prompt_text, 1024), False))
+    fields.append((f"Prompt #{prompt.number}", _prompt_field(prompt, reader), False))
     for name, value, inline in fields:
         if value:
             embed.add_field(name=name, value=value, inline=inline)

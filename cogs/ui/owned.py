@@ -6,8 +6,9 @@ from typing import Any
 
 import discord
 
-from cogs.common import NO_MENTIONS
-from cogs.errors import report
+from interactions.checks import Interaction
+from interactions.refusals import report
+from interactions.sending import NO_MENTIONS
 
 
 class OwnedView(discord.ui.View):
@@ -17,11 +18,11 @@ class OwnedView(discord.ui.View):
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         if interaction.user.id != self.owner_id:
             await interaction.response.send_message(self.not_yours, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return False
         return True
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+    async def on_error(self, interaction: Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:  # type: ignore[override]
         await report(interaction, error)

@@ -7,9 +7,10 @@ from typing import Any
 
 import discord
 
-from cogs.common import NO_MENTIONS
 from cogs.ui.owned import OwnedView
 from db.models import Page
+from interactions.checks import Interaction
+from interactions.sending import NO_MENTIONS
 
 FetchPage = Callable[[int], Awaitable[Page[Any]]]
 RenderPage = Callable[[Page[Any]], discord.Embed]
@@ -27,7 +28,7 @@ class Paginator(OwnedView):
 
     @classmethod
     async def send(
-        cls, interaction: discord.Interaction, fetch: FetchPage, render: RenderPage, *, ephemeral: bool = True
+        cls, interaction: Interaction, fetch: FetchPage, render: RenderPage, *, ephemeral: bool = True
     ) -> None:
         first = await fetch(0)
         view = cls(interaction.user.id, fetch, render, first)
@@ -41,16 +42,16 @@ class Paginator(OwnedView):
         more_past_count = self.page.capped and len(self.page.items) == self.page.per_page
         self.next.disabled = self.page.page >= self.page.page_count - 1 and not more_past_count
 
-    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+    async def _turn(self, interaction: Interaction, step: int) -> None:
         target = max(self.page.page + step, 0)
         self.page = await self.fetch(target)
         self._sync_buttons()
         await interaction.response.edit_message(embed=self.render(self.page), view=self, allowed_mentions=NO_MENTIONS)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, custom_id="promptfill:page:previous")
-    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def previous(self, interaction: Interaction, button: discord.ui.Button) -> None:
         await self._turn(interaction, -1)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, custom_id="promptfill:page:next")
-    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def next(self, interaction: Interaction, button: discord.ui.Button) -> None:
         await self._turn(interaction, +1)

@@ -1,0 +1,313 @@
+"""Browsing prompts: who may see which, a prompt with its claims and fills, lists, search,
+autocomplete, and the random draw. Reads only; the lifecycle writes live in db/prompts.py."""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from db import rows, validation
+from db.database import Database
+from db.errors import ExplicitNeedsAgeRestrictedChannel, InvalidField, NothingToDraw, PromptNotFound
+from db.models import CLAIMABLE_STATUSES, MEMBER_VISIBLE_STATUSES, Claim, Fill, Page, Prompt, PromptStatus, Viewer
+from db.rows import PROMPT_COLUMNS, placeholders, prompt_from_row
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Lists and searches count matches up to this many ("1,000+"): counting a whole large server costs a scan.
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class PromptChoice:
+    number: int
+    label: str
+
+
+@dataclass(frozen=True)
+class PromptDetails:
+    prompt: Prompt
+    claims: tuple[Claim, ...]
+    fills: tuple[Fill, ...]
+
+
+@dataclass(frozen=True)
+class DrawFilters:
+    fandom: str | None = None
+    tag: str | None = None
+    rating: str | None = None
+    include_filled: bool = False
+    include_claimed: bool = False
+
+
+def visibility_clause(viewer: Viewer, params: list[Any]) -> str:
+    """SQL (on alias p) keeping what Viewer.may_see allows, and no Explicit prompt outside age-restricted channels."""
+    clause = ""
+    if not viewer.is_moderator:
+        clause += f" AND (p.status IN ({placeholders(MEMBER_VISIBLE_STATUSES)}) OR p.author_id = ?)"
+        params += [*MEMBER_VISIBLE_STATUSES, viewer.member_id]
+    if not viewer.age_restricted_channel:
+        clause += " AND p.rating != 'E'"
+    return clause
+
+
+def _details(conn: sqlite3.Connection, guild_id: int, number: int, viewer: Viewer) -> PromptDetails:
+    prompt = rows.prompt(conn, guild_id, number)
+    if not viewer.may_see(prompt):
+        raise PromptNotFound(number)
+    if prompt.explicit and not viewer.age_restricted_channel:
+        raise ExplicitNeedsAgeRestrictedChannel(number)
+    return PromptDetails(prompt, tuple(rows.active_claims_on(conn, prompt.id)), tuple(rows.fills_of(conn, prompt.id)))
+
+
+def _list(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    viewer: Viewer,
+    status: PromptStatus | None,
+    fandom: str | None,
+    tag: str | None,
+    member_id: int | None,
+    page: int,
+    per_page: int,
+) -> Page[Prompt]:
+    params: list[Any] = [guild_id]
+    where = "p.guild_id = ?" + visibility_clause(viewer, params)
+    if status is not None:
+        where += " AND p.status = ?"
+        params.append(status)
+    if fandom is not None:
+        where += " AND p.fandom_key = ?"
+        params.append(validation.fandom_key(fandom))
+    if tag is not None:
+        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
+        params.append(validation.tag_key(tag))
+    if member_id is not None:
+        where += " AND p.author_id = ?"
+        params.append(member_id)
+        if member_id != viewer.member_id:
+            # Filtering by prompter must not reveal who wrote the anonymous ones.
+            where += " AND p.anonymous = 0"
+    total = conn.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM prompts p WHERE {where} LIMIT ?)", [*params, COUNT_CAP + 1]
+    ).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {PROMPT_COLUMNS} FROM prompts p WHERE {where} ORDER BY p.number DESC LIMIT ? OFFSET ?",
+        [*params, per_page, page * per_page],
+    ).fetchall()
+    return Page(
+        tuple(prompt_from_row(r) for r in rows), min(total, COUNT_CAP), page, per_page, capped=total > COUNT_CAP
+    )
+
+
+def fts_query(text: str) -> str:
+    """The member's words as an FTS5 query: each word quoted (never FTS syntax), all required, prefixes."""
+    words = _WORD.findall(text)
+    if not words:
+        raise InvalidField("Query", "needs at least one word or number to look for")
+    return " ".join(f'"{word}"*' for word in words[:20])
+
+
+# Search results come newest first: FTS5 walks its matches in rowid order, so a page stops early instead of
+# ranking every match (a common word matches most of a large server).
+SEARCH_SOURCE = "prompt_search CROSS JOIN prompts p ON p.id = prompt_search.rowid"
+
+
+def _search(
+    conn: sqlite3.Connection, guild_id: int, viewer: Viewer, query: str, page: int, per_page: int
+) -> Page[Prompt]:
+    params: list[Any] = [fts_query(query), guild_id]
+    where = "prompt_search MATCH ? AND p.guild_id = ?" + visibility_clause(viewer, params)
+    total = conn.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_SOURCE} WHERE {where} LIMIT ?)", [*params, COUNT_CAP + 1]
+    ).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {PROMPT_COLUMNS} FROM {SEARCH_SOURCE} WHERE {where} ORDER BY prompt_search.rowid DESC"
+        " LIMIT ? OFFSET ?",
+        [*params, per_page, page * per_page],
+    ).fetchall()
+    capped = total > COUNT_CAP
+    return Page(tuple(prompt_from_row(r) for r in rows), min(total, COUNT_CAP), page, per_page, capped=capped)
+
+
+# Just what a choice shows: the number and the start of the title or text.
+CHOICE_COLUMNS = "p.number, COALESCE(p.title, substr(p.text, 1, 120)) AS label"
+
+
+def _autocomplete(
+    conn: sqlite3.Connection, guild_id: int, viewer: Viewer, typed: str, limit: int
+) -> list[PromptChoice]:
+    typed = typed.strip().lstrip("#")
+    params: list[Any] = [guild_id]
+    where = "p.guild_id = ?" + visibility_clause(viewer, params)
+    if typed.isdigit() and len(typed) <= 9:
+        # Numbers that start with what was typed, in order: 12, then 120..129, then 1200..1299, ...
+        # one index range at a time, until the list is full.
+        prefix = int(typed)
+        rows = []
+        for width in range(10 - len(typed)):
+            low = prefix * 10**width
+            rows += conn.execute(
+                f"SELECT {CHOICE_COLUMNS} FROM prompts p WHERE {where} AND p.number BETWEEN ? AND ?"
+                " ORDER BY p.number LIMIT ?",
+                [*params, low, low + 10**width - 1, limit - len(rows)],
+            ).fetchall()
+            if len(rows) >= limit:
+                break
+    elif _WORD.search(typed):
+        rows = conn.execute(
+            f"SELECT {CHOICE_COLUMNS} FROM {SEARCH_SOURCE}"
+            f" WHERE prompt_search MATCH ? AND {where} ORDER BY prompt_search.rowid DESC LIMIT ?",
+            [fts_query(typed), *params, limit],
+        ).fetchall()
+    else:
+        rows = conn.execute(
+            f"SELECT {CHOICE_COLUMNS} FROM prompts p WHERE {where} ORDER BY p.number DESC LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+    return [PromptChoice(r[0], r[1]) for r in rows]
+
+
+DRAW_BATCH = 64
+DRAW_BATCHES = 8
+
+
+def _draw(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    viewer: Viewer,
+    filters: DrawFilters,
+    rng: random.Random,
+) -> Prompt:
+    """One eligible prompt, uniformly at random, without scanning the server's prompts.
+
+    Numbers are dense (1..N per server), so: pick random numbers and keep the first one whose prompt is
+    eligible (rejection sampling, exactly uniform over the eligible set), looked up by the (guild, number)
+    index in batches. When eligible prompts are too rare for that to find one quickly, fall back to counting
+    them and fetching the k-th, which is also uniform; both steps read the same rows in this one hop.
+    """
+    per_prompt = rows.settings(conn, guild_id).claims_per_prompt
+    statuses = CLAIMABLE_STATUSES if filters.include_filled else ("open",)
+    # Eligibility as (condition on column {c}, parameters); rendered twice below.
+    rules: list[tuple[str, list[Any]]] = [
+        (f"{{c}}status IN ({', '.join('?' for _ in statuses)})", list(statuses)),
+        ("{c}author_id != ?", [viewer.member_id]),
+    ]
+    if not viewer.age_restricted_channel:
+        rules.append(("{c}rating != 'E'", []))
+    if filters.rating is not None:
+        rules.append(("{c}rating = ?", [validation.rating(filters.rating)]))
+    if filters.fandom is not None:
+        rules.append(("{c}fandom_key = ?", [validation.fandom_key(filters.fandom)]))
+    if not filters.include_claimed and per_prompt > 0:
+        rules.append(("{c}active_claims < ?", [per_prompt]))
+    mine = [
+        r[0]
+        for r in conn.execute(
+            "SELECT prompt_id FROM claims WHERE guild_id = ? AND member_id = ? AND status = 'active'",
+            (guild_id, viewer.member_id),
+        )
+    ]
+    if mine:
+        rules.append((f"{{c}}id NOT IN ({', '.join('?' for _ in mine)})", mine))
+    tag_key = validation.tag_key(filters.tag) if filters.tag is not None else None
+    top = conn.execute("SELECT MAX(number) FROM prompts WHERE guild_id = ?", (guild_id,)).fetchone()[0]
+    if top is None:
+        raise NothingToDraw(_active_filters(filters))
+
+    def render(column: str) -> tuple[str, list[Any]]:
+        where = " AND ".join(["p.guild_id = ?", *(rule.format(c=column) for rule, _ in rules)])
+        return where, [guild_id, *(value for _, values in rules for value in values)]
+
+    # Probing candidates by number: "+p." keeps SQLite on the (guild_id, number) index instead of a
+    # filter's index, and the tag is one primary-key probe per candidate.
+    tag_probe = " AND EXISTS (SELECT 1 FROM prompt_tags t WHERE t.prompt_id = p.id AND t.tag_key = ?)"
+    probe_where, probe_params = render("+p.")
+    if tag_key is not None:
+        probe_where += tag_probe
+        probe_params.append(tag_key)
+    where, params = render("p.")
+    for batch in range(DRAW_BATCHES):
+        if batch == 1:
+            # The first batch missed: make sure anything matches (stopping at the first match, by the
+            # filters' index) before probing further.
+            exists_where, exists_params = (where + tag_probe, [*params, tag_key]) if tag_key else (where, params)
+            if conn.execute(f"SELECT 1 FROM prompts p WHERE {exists_where} LIMIT 1", exists_params).fetchone() is None:
+                raise NothingToDraw(_active_filters(filters))
+        numbers = [rng.randint(1, top) for _ in range(DRAW_BATCH)]
+        found = dict(
+            conn.execute(
+                f"SELECT p.number, p.id FROM prompts p WHERE {probe_where}"
+                f" AND p.number IN ({', '.join('?' for _ in numbers)})",
+                [*probe_params, *numbers],
+            ).fetchall()
+        )
+        for number in numbers:
+            if number in found:
+                return rows.prompt_by_id(conn, found[number])
+
+    # Rare matches: count them by the filters' indexes (a tag from its own index) and take the k-th.
+    if tag_key is not None:
+        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
+        params.append(tag_key)
+    count = conn.execute(f"SELECT COUNT(*) FROM prompts p WHERE {where}", params).fetchone()[0]
+    if count == 0:
+        raise NothingToDraw(_active_filters(filters))
+    row = conn.execute(
+        f"SELECT p.id FROM prompts p WHERE {where} LIMIT 1 OFFSET ?", [*params, rng.randrange(count)]
+    ).fetchone()
+    return rows.prompt_by_id(conn, row[0])
+
+
+def _active_filters(filters: DrawFilters) -> tuple[str, ...]:
+    named = [("fandom", filters.fandom), ("tag", filters.tag), ("rating", filters.rating)]
+    active = [name for name, value in named if value is not None]
+    if not filters.include_filled:
+        active.append("include_filled")
+    if not filters.include_claimed:
+        active.append("include_claimed")
+    return tuple(active)
+
+
+def _highest_number(conn: sqlite3.Connection, guild_id: int) -> int:
+    return conn.execute("SELECT COALESCE(MAX(number), 0) FROM prompts WHERE guild_id = ?", (guild_id,)).fetchone()[0]
+
+
+class BrowseRepo:
+    def __init__(self, db: Database, rng: random.Random | None = None) -> None:
+        self._db = db
+        self._rng = rng or random.SystemRandom()
+
+    async def details(self, guild_id: int, number: int, viewer: Viewer) -> PromptDetails:
+        return await self._db.read(_details, guild_id, number, viewer)
+
+    async def list(
+        self,
+        guild_id: int,
+        viewer: Viewer,
+        *,
+        status: PromptStatus | None = None,
+        fandom: str | None = None,
+        tag: str | None = None,
+        member_id: int | None = None,
+        page: int = 0,
+        per_page: int = 5,
+    ) -> Page[Prompt]:
+        return await self._db.read(_list, guild_id, viewer, status, fandom, tag, member_id, page, per_page)
+
+    async def search(
+        self, guild_id: int, viewer: Viewer, query: str, *, page: int = 0, per_page: int = 5
+    ) -> Page[Prompt]:
+        return await self._db.read(_search, guild_id, viewer, query, page, per_page)
+
+    async def autocomplete(self, guild_id: int, viewer: Viewer, typed: str, *, limit: int = 25) -> list[PromptChoice]:
+        return await self._db.read(_autocomplete, guild_id, viewer, typed, limit)
+
+    async def draw(self, guild_id: int, viewer: Viewer, filters: DrawFilters) -> Prompt:
+        return await self._db.read(_draw, guild_id, viewer, filters, self._rng)
+
+    async def highest_number(self, guild_id: int) -> int:
+        """How many prompts the server has ever stored (numbers are 1..N, never reused)."""
+        return await self._db.read(_highest_number, guild_id)

@@ -1,0 +1,80 @@
+"""Who is asking, where, and whether they may: the server, the moderator rule and the viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
+
+import discord
+from discord import app_commands
+
+from db.models import Viewer
+
+if TYPE_CHECKING:
+    from bot import Promptfill
+
+Interaction: TypeAlias = "discord.Interaction[Promptfill]"
+T = TypeVar("T")
+
+# What Discord asks of a member before it shows them a moderator command at all.
+MODERATOR_PERMISSIONS = discord.Permissions(manage_guild=True)
+
+
+class ModeratorsOnly(app_commands.CheckFailure):
+    """Raised by the runtime moderator check (Manage Server or the server's moderator role)."""
+
+
+class ServerOnly(app_commands.CheckFailure):
+    """A server command used in a direct message."""
+
+
+def guild_id_of(interaction: Interaction) -> int:
+    if interaction.guild_id is None:
+        raise ServerOnly()
+    return interaction.guild_id
+
+
+def age_restricted(channel: object) -> bool:
+    is_nsfw = getattr(channel, "is_nsfw", None)
+    return bool(is_nsfw()) if callable(is_nsfw) else False
+
+
+async def is_moderator(interaction: Interaction) -> bool:
+    """Manage Server (or Administrator), or the role set by /settings set moderator_role."""
+    if interaction.guild_id is None:
+        return False
+    if interaction.permissions.manage_guild or interaction.permissions.administrator:
+        return True
+    role_id = (await interaction.client.store.settings.get(interaction.guild_id)).moderator_role_id
+    member = interaction.user
+    return role_id is not None and isinstance(member, discord.Member) and member.get_role(role_id) is not None
+
+
+async def require_moderator(interaction: Interaction) -> bool:
+    """The runtime check of every moderator command and button: default_permissions only hides them."""
+    guild_id_of(interaction)
+    if not await is_moderator(interaction):
+        raise ModeratorsOnly()
+    return True
+
+
+def moderators_only() -> Callable[[T], T]:
+    """Hidden from members by Discord (Manage Server) and checked again every time the command runs.
+
+    Discord applies default permissions only to top-level commands, so a group of moderator commands
+    also declares `default_permissions=MODERATOR_PERMISSIONS` itself."""
+
+    def decorate(func: T) -> T:
+        func = app_commands.default_permissions(manage_guild=True)(func)
+        func = app_commands.guild_only()(func)
+        return app_commands.check(require_moderator)(func)
+
+    return decorate
+
+
+async def viewer_of(interaction: Interaction) -> Viewer:
+    return Viewer(
+        member_id=interaction.user.id,
+        is_moderator=await is_moderator(interaction),
+        age_restricted_channel=age_restricted(interaction.channel),
+    )

@@ -1,0 +1,137 @@
+"""The one place refusals become sentences, and unexpected errors become an apology and a log entry."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from db.errors import (
+    AlreadyClaimed,
+    AnonymousNotAllowed,
+    ClaimLimitReached,
+    ClaimNotFound,
+    DuplicateFill,
+    DuplicatePrompt,
+    EditLocked,
+    ExplicitNeedsAgeRestrictedChannel,
+    ImportUnreadable,
+    InvalidField,
+    NoClaimSlot,
+    NothingToChange,
+    NothingToDraw,
+    NotPrompter,
+    OwnPrompt,
+    PromptNotFound,
+    WrongStatus,
+)
+from interactions.checks import Interaction, ModeratorsOnly, ServerOnly
+from interactions.sending import NO_MENTIONS
+
+log = logging.getLogger(__name__)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def sentence(error: BaseException) -> str | None:
+    """What a member reads for a refusal; None when the error is a bug."""
+    match error:
+        case InvalidField(field=field, problem=problem):
+            return f"{field} {problem}. Nothing was changed."
+        case NothingToChange(what=what):
+            return f"Nothing to change: give at least one new value for the {what}."
+        case PromptNotFound(number=number):
+            return (
+                f"There is no prompt #{number} in this server. "
+                "Check the number with `/prompt list` or `/prompt search`."
+            )
+        case DuplicatePrompt(existing_number=number):
+            return (
+                f"That prompt already exists here as #{number}. Have a look at it with `/prompt view prompt:{number}`."
+            )
+        case AnonymousNotAllowed():
+            return "This server does not take anonymous prompts. Submit again without `anonymous`."
+        case WrongStatus(number=number, status=status, action=action):
+            return f"Prompt #{number} is {status}, so you cannot {action}."
+        case NotPrompter(number=number, action=action):
+            return f"Only the member who posted #{number}, or a moderator, can {action}."
+        case EditLocked(number=number):
+            return f"Prompt #{number} has been claimed or filled, so only a moderator can edit it now."
+        case ExplicitNeedsAgeRestrictedChannel(number=number):
+            return f"Prompt #{number} is rated Explicit: use this in an age-restricted channel to see it."
+        case OwnPrompt(number=number, action=action):
+            return f"#{number} is your own prompt, so you cannot {action}: an exchange is writing for others."
+        case AlreadyClaimed(number=number):
+            return f"You already hold a claim on #{number}. See `/claims`."
+        case NoClaimSlot(number=number, limit=limit):
+            return (
+                f"Prompt #{number} has no free claim slot "
+                f"(this server allows {_plural(limit, 'claim')} per prompt). Try `/prompt random`."
+            )
+        case ClaimLimitReached(limit=limit):
+            return f"You already hold {_plural(limit, 'claim')}, this server's limit. Fill or `/unclaim` one first."
+        case ClaimNotFound(number=number, member_id=member_id, own=own):
+            if own:
+                return f"You hold no claim on #{number}."
+            return f"<@{member_id}> holds no active claim on #{number}; nothing was changed."
+        case DuplicateFill(number=number):
+            return f"That link is already recorded as a fill of #{number}."
+        case NothingToDraw(filters=filters):
+            loosen = f" Try loosening: {', '.join(f'`{f}`' for f in filters)}." if filters else ""
+            return "No prompt matches that draw." + loosen
+        case ImportUnreadable(reason=reason):
+            return f"That file could not be imported: {reason}. Nothing was added."
+        case ModeratorsOnly():
+            return "Only moderators (Manage Server, or the server's moderator role) can use this."
+        case ServerOnly() | app_commands.NoPrivateMessage():
+            return "This command works only inside a server."
+        case app_commands.MissingPermissions():
+            return "You lack the permissions this command needs."
+        case _:
+            return None
+
+
+def unwrap(error: BaseException) -> BaseException:
+    while isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    return error
+
+
+async def report(interaction: Interaction, error: BaseException) -> None:
+    """Answer any failure of an interaction: a refusal's sentence, or an apology with a reference."""
+    error = unwrap(error)
+    text = sentence(error)
+    if text is None:
+        reference = secrets.token_hex(3)
+        log.error(
+            "unexpected error [%s] in %s by user %s in guild %s",
+            reference,
+            _describe(interaction),
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=error,
+        )
+        text = f"Sorry, something went wrong on our side. It has been logged (reference `{reference}`)."
+    await reply(interaction, text)
+
+
+async def reply(interaction: Interaction, text: str) -> None:
+    """A private answer, as the interaction's response or, once that is used, as a followup."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not deliver an error reply for %s", _describe(interaction), exc_info=True)
+
+
+def _describe(interaction: Interaction) -> str:
+    if interaction.command is not None:
+        return f"/{interaction.command.qualified_name}"
+    data = interaction.data or {}
+    return f"component {data.get('custom_id', '?')}"

@@ -1,0 +1,58 @@
+"""Sending: member text never pings, and a failed send (closed DMs, a deleted channel) is logged, never raised."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from db.models import Viewer
+from interactions.checks import age_restricted
+
+if TYPE_CHECKING:
+    from bot import Promptfill
+
+log = logging.getLogger(__name__)
+
+# The one deliberate exception (the prompter in a fill announcement) builds its own AllowedMentions
+# naming that single user.
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def channel_reader(bot: discord.Client, channel_id: int) -> Viewer:
+    """Whoever reads a post in that channel."""
+    return Viewer.channel_reader(age_restricted=age_restricted(bot.get_channel(channel_id)))
+
+
+async def send_dm(bot: discord.Client, user_id: int, **message: Any) -> bool:
+    """Direct message a member; False (and a log line) when Discord refuses, e.g. closed DMs."""
+    message.setdefault("allowed_mentions", NO_MENTIONS)
+    try:
+        channel = await bot.create_dm(discord.Object(id=user_id))
+        await channel.send(**message)
+    except discord.HTTPException as error:
+        log.info("could not direct-message user %s: %s", user_id, error)
+        return False
+    return True
+
+
+async def post(bot: discord.Client, channel_id: int, **message: Any) -> discord.Message | None:
+    """Send to a configured channel; None (and a log line) when that fails (deleted, no permission)."""
+    message.setdefault("allowed_mentions", NO_MENTIONS)
+    channel = bot.get_channel(channel_id) or bot.get_partial_messageable(channel_id)
+    if not isinstance(channel, discord.abc.Messageable):
+        log.warning("channel %s is not one the bot can post in", channel_id)
+        return None
+    try:
+        return await channel.send(**message)
+    except discord.HTTPException as error:
+        log.warning("could not post in channel %s: %s", channel_id, error)
+        return None
+
+
+async def log_line(bot: Promptfill, guild_id: int, text: str) -> None:
+    """One line in the server's log channel, if it has one. Callers never name anonymous prompters."""
+    settings = await bot.store.settings.get(guild_id)
+    if settings.log_channel_id is not None:
+        await post(bot, settings.log_channel_id, content=text)
