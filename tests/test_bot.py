@@ -1,10 +1,10 @@
-"""The shell: migrations, start-up without a token, command sync, the tree, the error handler."""
+"""bot.py: start-up without a token, create_bot, the cogs and the command tree, command sync, the error handler,
+closing."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,9 +14,6 @@ import discord
 import pytest
 
 from bot import EXTENSIONS, create_bot
-from db import Store
-from db.database import MIGRATIONS_DIR
-from db.errors import DatabaseTooNew
 from tests.driver import ALICE, Driver
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,67 +36,9 @@ def tables(path: Path) -> set[str]:
         conn.close()
 
 
-async def test_fresh_database_gets_the_whole_schema(db_path: Path) -> None:
-    store = Store(db_path)
-    await store.open()
-    await store.close()
-    assert user_version(db_path) == len(list(MIGRATIONS_DIR.glob("*.sql")))
-    assert {
-        "guild_settings",
-        "prompts",
-        "prompt_tags",
-        "claims",
-        "fills",
-        "audit_log",
-        "prompt_search",
-    } <= tables(db_path)
-
-
-async def test_reopening_applies_nothing_twice(db_path: Path) -> None:
-    store = Store(db_path)
-    await store.open()
-    await store.settings.update(1, 2, {"claim_days": 3})
-    await store.close()
-    again = Store(db_path)
-    await again.open()
-    kept = await again.settings.get(1)
-    await again.close()
-    assert kept.claim_days == 3
-    assert user_version(db_path) == 1
-
-
-async def test_newer_database_is_refused_clearly(db_path: Path) -> None:
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA user_version = 99")
-    conn.close()
-    store = Store(db_path)
-    with pytest.raises(DatabaseTooNew, match=r"schema version 99.*Upgrade Promptfill"):
-        await store.open()
-    assert user_version(db_path) == 99
-
-
-async def test_failing_migration_leaves_no_partial_schema(tmp_path: Path, db_path: Path) -> None:
-    migrations = tmp_path / "migrations"
-    migrations.mkdir()
-    shutil.copy(MIGRATIONS_DIR / "0001_initial.sql", migrations)
-    (migrations / "0002_broken.sql").write_text(
-        "CREATE TABLE half_done (id INTEGER PRIMARY KEY);\nALTER TABLE prompts ADD COLUMN x INTEGER;\n"
-        "CREATE TABLE broken (;\n"
-    )
-    store = Store(db_path, migrations_dir=migrations)
-    with pytest.raises(sqlite3.OperationalError):
-        await store.open()
-    assert user_version(db_path) == 1
-    assert "half_done" not in tables(db_path)
-    conn = sqlite3.connect(db_path)
-    columns = [r[1] for r in conn.execute("PRAGMA table_info(prompts)")]
-    conn.close()
-    assert "x" not in columns
-
-
 def test_without_a_token_it_exits_2_naming_env_example_and_creates_nothing(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "DATABASE_PATH")}
-    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+    result = subprocess.run(
         [sys.executable, str(ROOT / "bot.py")],
         cwd=tmp_path,
         env=env,
@@ -169,30 +108,3 @@ async def test_close_releases_the_store(db_path: Path, clock) -> None:
     assert not started.bot._sweep_loop.is_running()
     with pytest.raises(RuntimeError, match="not open"):
         await started.bot.store.settings.get(1)
-
-
-async def test_concurrent_writes_batch_but_a_failing_one_undoes_only_itself(db_path: Path) -> None:
-    """Writes that queue up share one transaction; each runs in its own savepoint."""
-    import asyncio
-
-    store = Store(db_path)
-    await store.open()
-
-    def write(conn, key: str, fail: bool) -> str:
-        conn.execute("INSERT INTO bot_state (key, value) VALUES (?, 'x')", (key,))
-        if fail:
-            raise ValueError(key)
-        return key
-
-    def keys(conn) -> list[str]:
-        return [r[0] for r in conn.execute("SELECT key FROM bot_state ORDER BY key")]
-
-    try:
-        results = await asyncio.gather(
-            *(store.db.write(write, f"k{i:02d}", i % 2 == 1) for i in range(20)), return_exceptions=True
-        )
-        assert [r for r in results if isinstance(r, str)] == [f"k{i:02d}" for i in range(0, 20, 2)]
-        assert all(isinstance(r, ValueError) for r in results[1::2])
-        assert await store.db.read(keys) == [f"k{i:02d}" for i in range(0, 20, 2)]
-    finally:
-        await store.close()
