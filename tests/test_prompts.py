@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
+import re
+from collections import Counter
 
 from tests.conftest import all_sent_bodies, snapshot, submit
 from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, NSFW, OTHER_CHANNEL, OTHER_GUILD, PROMPTS, Driver
@@ -369,3 +372,112 @@ async def test_autocomplete_hides_other_members_pending_prompts(driver: Driver) 
     assert [c["value"] for c in seen_by_alice.choices] == [1]
     assert [c["value"] for c in seen_by_bob.choices] == [2, 1]
     assert [c["value"] for c in seen_by_mod.choices] == [2, 1]
+
+
+def drawn_number(out) -> int:
+    match = re.search(r"#(\d+)", out.embeds[0]["footer"]["text"])
+    assert match, out.messages
+    return int(match.group(1))
+
+
+CHI_SQUARE_19_DF_0_1_PERCENT = 43.820  # critical value, 19 degrees of freedom, p = 0.001
+
+
+async def seeded_driver(db_path, clock, seed: int = 20261125) -> Driver:
+    return await Driver.start(db_path, clock=clock, rng=random.Random(seed))
+
+
+async def test_draw_is_uniform_and_never_offers_an_ineligible_prompt(db_path, clock) -> None:
+    driver = await seeded_driver(db_path, clock)
+    try:
+        eligible = [await submit(driver, f"Eligible idea {i}: a ghost in the library", user=BOB) for i in range(20)]
+        own = await submit(driver, "Carol's own idea about a moth", user=CAROL)
+        mine_claimed = await submit(driver, "An idea Carol already claimed", user=BOB)
+        await driver.command("claim", user=CAROL, prompt=mine_claimed)
+        full = await submit(driver, "An idea whose only slot is taken", user=BOB)
+        await driver.command("claim", user=ALICE, prompt=full)
+        closed = await submit(driver, "An idea that was withdrawn", user=BOB)
+        await driver.command("prompt withdraw", user=BOB, prompt=closed)
+        filled = await submit(driver, "An idea already filled once", user=BOB)
+        await driver.command("fill", user=ALICE, prompt=filled, url="https://example.org/work/1")
+        explicit = await submit(driver, "An explicit idea for adults", user=BOB, rating="E")
+        await driver.command("settings set", user=MOD, require_approval=True)
+        pending = await submit(driver, "An idea still waiting for approval", user=BOB)
+        ineligible = {own, mine_claimed, full, closed, filled, explicit, pending}
+
+        counts: Counter[int] = Counter()
+        for _ in range(200):
+            outs = await asyncio.gather(*(driver.command("prompt random", user=CAROL) for _ in range(50)))
+            counts.update(drawn_number(o) for o in outs)
+        assert sum(counts.values()) == 10_000
+        assert not set(counts) & ineligible
+        assert set(counts) == set(eligible)
+        expected = 10_000 / 20
+        chi_square = sum((counts[n] - expected) ** 2 / expected for n in eligible)
+        assert chi_square < CHI_SQUARE_19_DF_0_1_PERCENT, (chi_square, counts)
+    finally:
+        await driver.close()
+
+
+async def test_filters_and_include_options_decide_what_is_drawn(driver: Driver) -> None:
+    await submit(driver, "A Good Omens idea with fluff", user=BOB, fandom="Good Omens", tags="Fluff", rating="G")
+    await submit(driver, "A Leverage idea with heists", user=BOB, fandom="Leverage", tags="heist", rating="T")
+    filled = await submit(driver, "A filled Leverage idea", user=BOB, fandom="Leverage", rating="T")
+    await driver.command("fill", user=ALICE, prompt=filled, url="https://example.org/w")
+    claimed = await submit(driver, "A claimed idea with heists", user=BOB, fandom="Leverage", tags="heist")
+    await driver.command("claim", user=ALICE, prompt=claimed)
+    explicit = await submit(driver, "An explicit Good Omens idea", user=BOB, fandom="Good Omens", rating="E")
+
+    async def draws(**options) -> set[int]:
+        return {drawn_number(await driver.command("prompt random", user=CAROL, **options)) for _ in range(40)}
+
+    assert await draws(fandom="good omens") == {1}
+    assert await draws(tag="HEIST") == {2}
+    assert await draws(rating="T") == {2}
+    assert await draws(fandom="Leverage", include_filled=True) == {2, filled}
+    assert await draws(tag="heist", include_claimed=True) == {2, claimed}
+    assert explicit in await draws(channel=NSFW, fandom="Good Omens")
+
+
+async def test_nothing_to_draw_says_which_filters_to_loosen(driver: Driver) -> None:
+    await submit(driver, "A Leverage idea with heists", user=BOB, fandom="Leverage")
+    out = await driver.command("prompt random", user=CAROL, fandom="Stargate")
+    assert out.ephemeral and "No prompt matches" in out.content
+    assert "`fandom`" in out.content and "`include_filled`" in out.content
+
+
+async def test_draw_again_replaces_the_message_and_claim_button_claims(driver: Driver) -> None:
+    for i in range(3):
+        await submit(driver, f"Idea {i} about a haunted lighthouse", user=BOB)
+    out = await driver.command("prompt random", user=CAROL)
+    assert out.ephemeral
+    again_id = next(c for c in out.custom_ids if not c.startswith("promptfill:claim:"))
+    again = await driver.click(out.message_id, again_id, user=CAROL)
+    assert again.kind == 7 and again.embeds  # an update of the same message
+    number = drawn_number(again)
+    claim = await driver.click(again.message_id, f"promptfill:claim:{number}", user=CAROL)
+    assert claim.ephemeral and f"You claimed prompt #{number}" in claim.content
+    stranger = await driver.click(out.message_id, again_id, user=ALICE)
+    assert stranger.ephemeral and "belongs to someone else" in stranger.content
+
+
+async def test_the_counting_fallback_is_uniform_too(db_path, clock, monkeypatch) -> None:
+    """When eligible prompts are too rare for rejection sampling, the draw counts them and takes the k-th."""
+    import db.browse
+
+    monkeypatch.setattr(db.browse, "DRAW_BATCHES", 0)
+    driver = await seeded_driver(db_path, clock, seed=7)
+    try:
+        eligible = [await submit(driver, f"Tagged idea {i} about a comet", user=BOB, tags="rare") for i in range(10)]
+        for i in range(10):
+            await submit(driver, f"Untagged idea {i} about a lantern", user=BOB)
+        counts: Counter[int] = Counter()
+        for _ in range(40):
+            outs = await asyncio.gather(*(driver.command("prompt random", user=CAROL, tag="rare") for _ in range(50)))
+            counts.update(drawn_number(o) for o in outs)
+        assert set(counts) == set(eligible)
+        expected = 2000 / 10
+        chi_square = sum((counts[n] - expected) ** 2 / expected for n in eligible)
+        assert chi_square < 27.877, (chi_square, counts)  # 9 degrees of freedom, p = 0.001
+    finally:
+        await driver.close()

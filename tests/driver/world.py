@@ -1,0 +1,189 @@
+"""The world of a test: Discord's payloads for the bot itself, servers, channels, roles and members."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+APPLICATION_ID = 900000000000000001
+BOT_USER_ID = APPLICATION_ID
+CALLBACK_WINDOW = 3.0
+MANAGE_GUILD = discord.Permissions(manage_guild=True).value
+MEMBER_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, read_message_history=True, use_application_commands=True
+).value
+
+# What Discord answers for the bot's own user and application (also served by the start-up test's fake).
+BOT_USER_PAYLOAD: dict[str, Any] = {
+    "id": str(BOT_USER_ID),
+    "username": "Promptfill",
+    "discriminator": "0",
+    "avatar": None,
+    "bot": True,
+}
+APPLICATION_PAYLOAD: dict[str, Any] = {
+    "id": str(APPLICATION_ID),
+    "name": "Promptfill",
+    "description": "",
+    "icon": None,
+    "bot_public": True,
+    "bot_require_code_grant": False,
+    "verify_key": "0" * 64,
+    "flags": 0,
+    "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": None},
+}
+
+_snowflakes = itertools.count(1_100_000_000_000_000_000)
+
+
+def snowflake() -> int:
+    return next(_snowflakes)
+
+
+@dataclass(frozen=True)
+class Role:
+    id: int
+    name: str
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "color": 0,
+            "hoist": False,
+            "position": 1,
+            "permissions": "0",
+            "managed": False,
+            "mentionable": True,
+            "flags": 0,
+        }
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    roles: tuple[int, ...] = ()
+    permissions: int = MEMBER_PERMISSIONS
+
+    def user_payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "username": self.name,
+            "discriminator": "0",
+            "global_name": self.name,
+            "avatar": None,
+        }
+
+    def member_payload(self) -> dict[str, Any]:
+        return {
+            "user": self.user_payload(),
+            "roles": [str(r) for r in self.roles],
+            "joined_at": "2025-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": str(self.permissions),
+        }
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: int
+    name: str
+    nsfw: bool = False
+
+    def payload(self, guild_id: int) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "type": 0,
+            "guild_id": str(guild_id),
+            "name": self.name,
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": self.nsfw,
+            "parent_id": None,
+            "topic": None,
+            "rate_limit_per_user": 0,
+            "last_message_id": None,
+            "flags": 0,
+        }
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+    @property
+    def url(self) -> str:
+        return f"https://cdn.example.invalid/attachments/{self.filename}"
+
+
+@dataclass(frozen=True)
+class Guild:
+    id: int
+    name: str
+    channels: tuple[Channel, ...]
+    roles: tuple[Role, ...]
+
+    def payload(self, members: list[User]) -> dict[str, Any]:
+        everyone = Role(self.id, "@everyone").payload()
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "icon": None,
+            "owner_id": "1",
+            "afk_channel_id": None,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "features": [],
+            "mfa_level": 0,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "vanity_url_code": None,
+            "description": None,
+            "banner": None,
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "public_updates_channel_id": None,
+            "nsfw_level": 0,
+            "premium_progress_bar_enabled": False,
+            "emojis": [],
+            "stickers": [],
+            "roles": [everyone, *(r.payload() for r in self.roles)],
+            "channels": [c.payload(self.id) for c in self.channels],
+            "threads": [],
+            "members": [m.member_payload() for m in members],
+            "member_count": len(members),
+            "large": False,
+            "unavailable": False,
+            "joined_at": "2025-01-01T00:00:00+00:00",
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+        }
+
+
+# The default world of a test: one server with ordinary, age-restricted and configured channels.
+MOD_ROLE = Role(700000000000000001, "Prompt Mods")
+GENERAL = Channel(710000000000000001, "general")
+NSFW = Channel(710000000000000002, "after-dark", nsfw=True)
+PROMPTS = Channel(710000000000000003, "prompts")
+FILLS = Channel(710000000000000004, "fills")
+LOG = Channel(710000000000000005, "mod-log")
+GUILD = Guild(720000000000000001, "Writers' Den", (GENERAL, NSFW, PROMPTS, FILLS, LOG), (MOD_ROLE,))
+OTHER_CHANNEL = Channel(710000000000000099, "elsewhere")
+OTHER_GUILD = Guild(720000000000000002, "Elsewhere", (OTHER_CHANNEL,), ())
+ALICE = User(730000000000000001, "alice")
+BOB = User(730000000000000002, "bob")
+CAROL = User(730000000000000003, "carol")
+MOD = User(730000000000000009, "moderator", permissions=MEMBER_PERMISSIONS | MANAGE_GUILD)
+ROLE_MOD = User(730000000000000010, "rolemod", roles=(MOD_ROLE.id,))
