@@ -12,7 +12,6 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from ao3.client import AO3Config
-from ao3.links import recognise
 from tests.ao3_pages import FakeArchive
 from tests.conftest import submit
 from tests.driver import BOB, CAROL, FILLS, GUILD, MOD, NSFW, Driver
@@ -56,39 +55,6 @@ async def fill(driver: Driver, prompt: int, url: str, **options):
 
 
 # -- recognising links ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("url", "kind", "number"),
-    [
-        ("https://archiveofourown.org/works/123", "work", 123),
-        ("http://archiveofourown.org/works/123", "work", 123),
-        ("https://www.archiveofourown.org/works/123/chapters/456", "work", 123),
-        ("https://archiveofourown.org/collections/summer_fest/works/77", "work", 77),
-        ("https://archiveofourown.org/works/123?view_full_work=true#comments", "work", 123),
-        ("https://archiveofourown.com/works/9", "work", 9),
-        ("https://archive.transformativeworks.org/works/9/", "work", 9),
-        ("https://ao3.org/works/9", "work", 9),
-        ("https://archiveofourown.org/series/42", "series", 42),
-    ],
-)
-def test_ao3_links_are_recognised(url: str, kind: str, number: int) -> None:
-    link = recognise(url)
-    assert link is not None and (link.kind, link.id) == (kind, number)
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://example.org/works/123",
-        "https://archiveofourown.org/users/someone",
-        "https://archiveofourown.org/works/abc",
-        "https://archiveofourown.org.evil.example/works/1",
-        "https://fakearchiveofourown.org/works/1",
-    ],
-)
-def test_other_links_are_not(url: str) -> None:
-    assert recognise(url) is None
 
 
 # -- the rich announcement ------------------------------------------------------------------------------
