@@ -1,19 +1,22 @@
-# `make run` starts the bot, `make test` runs the tests. Both create .venv and
-# install the pinned dependencies the first time (and again when a requirements
-# file changes).
+# `make run` starts the bot, `make test` runs the tests. Both create .venv and install the locked
+# dependencies (every package pinned, with hashes) the first time, and again when a lock changes.
+# `make lock` re-resolves the locks from requirements*.in: the one command for upgrading.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --upgrade
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench lock clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
@@ -29,6 +32,11 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
+
+lock: $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
