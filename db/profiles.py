@@ -5,19 +5,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from db import rows
 from db.database import Repository
 from db.models import MEMBER_VISIBLE_STATUSES, Claim, Fill, Prompt, Viewer
-from db.rows import (
-    CLAIM_COLUMNS,
-    CLAIM_SOURCE,
-    FILL_COLUMNS,
-    FILL_SOURCE,
-    PROMPT_COLUMNS,
-    claim_from_row,
-    fill_from_row,
-    placeholders,
-    prompt_from_row,
-)
 
 
 @dataclass(frozen=True)
@@ -51,7 +41,7 @@ def _profile(conn: sqlite3.Connection, guild_id: int, member_id: int, viewer: Vi
     # A member sees all of their own prompts; others see the ones every member may see and that name them.
     visible, visible_params = "", []
     if not viewer.is_member(member_id):
-        visible = f" AND p.anonymous = 0 AND p.status IN ({placeholders(MEMBER_VISIBLE_STATUSES)})"
+        visible = f" AND p.anonymous = 0 AND p.status IN ({rows.placeholders(MEMBER_VISIBLE_STATUSES)})"
         visible_params = list(MEMBER_VISIBLE_STATUSES)
     explicit = "" if viewer.age_restricted_channel else " AND p.rating != 'E'"
     prompts_total = conn.execute(
@@ -59,7 +49,7 @@ def _profile(conn: sqlite3.Connection, guild_id: int, member_id: int, viewer: Vi
         (guild_id, member_id, *visible_params),
     ).fetchone()[0]
     recent_prompts = conn.execute(
-        f"SELECT {PROMPT_COLUMNS} FROM prompts p WHERE p.guild_id = ? AND p.author_id = ?{visible}{explicit}"
+        f"SELECT {rows.PROMPT_COLUMNS} FROM prompts p WHERE p.guild_id = ? AND p.author_id = ?{visible}{explicit}"
         " ORDER BY p.number DESC LIMIT ?",
         (guild_id, member_id, *visible_params, recent),
     ).fetchall()
@@ -71,15 +61,15 @@ def _profile(conn: sqlite3.Connection, guild_id: int, member_id: int, viewer: Vi
         )
     }
     active = conn.execute(
-        f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.guild_id = ? AND c.member_id = ? AND c.status = 'active'"
-        f"{explicit} ORDER BY c.id DESC LIMIT ?",
+        f"SELECT {rows.CLAIM_COLUMNS} FROM {rows.CLAIM_SOURCE}"
+        f" WHERE c.guild_id = ? AND c.member_id = ? AND c.status = 'active'{explicit} ORDER BY c.id DESC LIMIT ?",
         (guild_id, member_id, recent),
     ).fetchall()
     fills_total = conn.execute(
         "SELECT COUNT(*) FROM fills WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
     ).fetchone()[0]
     recent_fills = conn.execute(
-        f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.guild_id = ? AND f.member_id = ?{explicit}"
+        f"SELECT {rows.FILL_COLUMNS} FROM {rows.FILL_SOURCE} WHERE f.guild_id = ? AND f.member_id = ?{explicit}"
         " ORDER BY f.id DESC LIMIT ?",
         (guild_id, member_id, recent),
     ).fetchall()
@@ -88,9 +78,9 @@ def _profile(conn: sqlite3.Connection, guild_id: int, member_id: int, viewer: Vi
         prompts_total=prompts_total,
         claims_by_status=claims_by_status,
         fills_total=fills_total,
-        recent_prompts=tuple(prompt_from_row(r) for r in recent_prompts),
-        active_claims=tuple(claim_from_row(r) for r in active),
-        recent_fills=tuple(fill_from_row(r) for r in recent_fills),
+        recent_prompts=tuple(rows.prompt_from_row(r) for r in recent_prompts),
+        active_claims=tuple(rows.claim_from_row(r) for r in active),
+        recent_fills=tuple(rows.fill_from_row(r) for r in recent_fills),
     )
 
 

@@ -40,51 +40,53 @@ def _plural(count: int, noun: str) -> str:
 def sentence(error: BaseException) -> str | None:
     """What a member reads for a refusal; None when the error is a bug."""
     match error:
-        case InvalidField(field=field, problem=problem):
-            return f"{field} {problem}. Nothing was changed."
-        case NothingToChange(what=what):
-            return f"Nothing to change: give at least one new value for the {what}."
-        case PromptNotFound(number=number):
+        case InvalidField():
+            return f"{error.field} {error.problem}. Nothing was changed."
+        case NothingToChange():
+            return f"Nothing to change: give at least one new value for the {error.what}."
+        case PromptNotFound():
             return (
-                f"There is no prompt #{number} in this server. "
+                f"There is no prompt #{error.number} in this server. "
                 "Check the number with `/prompt list` or `/prompt search`."
             )
-        case DuplicatePrompt(existing_number=number):
-            return (
-                f"That prompt already exists here as #{number}. Have a look at it with `/prompt view prompt:{number}`."
-            )
+        case DuplicatePrompt():
+            return f"That prompt already exists here as #{error.existing_number}. Have a look at it with `/prompt view prompt:{error.existing_number}`."
         case AnonymousNotAllowed():
             return "This server does not take anonymous prompts. Submit again without `anonymous`."
-        case WrongStatus(number=number, status=status, action=action):
-            return f"Prompt #{number} is {status}, so you cannot {action}."
-        case NotPrompter(number=number, action=action):
-            return f"Only the member who posted #{number}, or a moderator, can {action}."
-        case EditLocked(number=number):
-            return f"Prompt #{number} has been claimed or filled, so only a moderator can edit it now."
-        case ExplicitNeedsAgeRestrictedChannel(number=number):
-            return f"Prompt #{number} is rated Explicit: use this in an age-restricted channel to see it."
-        case OwnPrompt(number=number, action=action):
-            return f"#{number} is your own prompt, so you cannot {action}: an exchange is writing for others."
-        case AlreadyClaimed(number=number):
-            return f"You already hold a claim on #{number}. See `/claims`."
-        case NoClaimSlot(number=number, limit=limit):
+        case WrongStatus():
+            return f"Prompt #{error.number} is {error.status}, so you cannot {error.action}."
+        case NotPrompter():
+            return f"Only the member who posted #{error.number}, or a moderator, can {error.action}."
+        case EditLocked():
+            return f"Prompt #{error.number} has been claimed or filled, so only a moderator can edit it now."
+        case ExplicitNeedsAgeRestrictedChannel():
+            return f"Prompt #{error.number} is rated Explicit: use this in an age-restricted channel to see it."
+        case OwnPrompt():
             return (
-                f"Prompt #{number} has no free claim slot "
-                f"(this server allows {_plural(limit, 'claim')} per prompt). Try `/prompt random`."
+                f"#{error.number} is your own prompt, so you cannot {error.action}: an exchange is writing for others."
             )
-        case ClaimLimitReached(limit=limit):
-            return f"You already hold {_plural(limit, 'claim')}, this server's limit. Fill or `/unclaim` one first."
-        case ClaimNotFound(number=number, member_id=member_id, own=own):
-            if own:
-                return f"You hold no claim on #{number}."
-            return f"<@{member_id}> holds no active claim on #{number}; nothing was changed."
-        case DuplicateFill(number=number):
-            return f"That link is already recorded as a fill of #{number}."
-        case NothingToDraw(filters=filters):
-            loosen = f" Try loosening: {', '.join(f'`{f}`' for f in filters)}." if filters else ""
+        case AlreadyClaimed():
+            return f"You already hold a claim on #{error.number}. See `/claims`."
+        case NoClaimSlot():
+            return (
+                f"Prompt #{error.number} has no free claim slot "
+                f"(this server allows {_plural(error.limit, 'claim')} per prompt). Try `/prompt random`."
+            )
+        case ClaimLimitReached():
+            return (
+                f"You already hold {_plural(error.limit, 'claim')}, this server's limit. Fill or `/unclaim` one first."
+            )
+        case ClaimNotFound():
+            if error.own:
+                return f"You hold no claim on #{error.number}."
+            return f"<@{error.member_id}> holds no active claim on #{error.number}; nothing was changed."
+        case DuplicateFill():
+            return f"That link is already recorded as a fill of #{error.number}."
+        case NothingToDraw():
+            loosen = f" Try loosening: {', '.join(f'`{f}`' for f in error.filters)}." if error.filters else ""
             return "No prompt matches that draw." + loosen
-        case ImportUnreadable(reason=reason):
-            return f"That file could not be imported: {reason}. Nothing was added."
+        case ImportUnreadable():
+            return f"That file could not be imported: {error.reason}. Nothing was added."
         case ModeratorsOnly():
             return "Only moderators (Manage Server, or the server's moderator role) can use this."
         case ServerOnly() | app_commands.NoPrivateMessage():
