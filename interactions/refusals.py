@@ -50,7 +50,10 @@ def sentence(error: BaseException) -> str | None:
                 "Check the number with `/prompt list` or `/prompt search`."
             )
         case DuplicatePrompt():
-            return f"That prompt already exists here as #{error.existing_number}. Have a look at it with `/prompt view prompt:{error.existing_number}`."
+            number = error.existing_number
+            return (
+                f"That prompt already exists here as #{number}. Have a look at it with `/prompt view prompt:{number}`."
+            )
         case AnonymousNotAllowed():
             return "This server does not take anonymous prompts. Submit again without `anonymous`."
         case WrongStatus():
