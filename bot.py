@@ -19,6 +19,7 @@ from typing import Any
 
 import discord
 from discord.ext import commands, tasks
+from dotenv import load_dotenv
 
 from ao3.client import AO3Client, AO3Config
 from db import Store
@@ -55,8 +56,6 @@ class Config:
 
     @classmethod
     def from_environment(cls) -> Config:
-        from dotenv import load_dotenv
-
         load_dotenv()
         dev_guild = os.environ.get("DEV_GUILD_ID", "").strip()
         return cls(

@@ -9,7 +9,7 @@ from db import rows
 from db.claims import active_claim, check_claimable, end_claim
 from db.database import Repository
 from db.errors import DuplicateFill, NoClaimSlot
-from db.models import Claim, Fill, Prompt
+from db.models import Fill, Prompt
 from db.rows import FILL_COLUMNS, FILL_SOURCE, fill_from_row
 
 
@@ -17,7 +17,6 @@ from db.rows import FILL_COLUMNS, FILL_SOURCE, fill_from_row
 class FillRecorded:
     fill: Fill
     prompt: Prompt
-    completed_claim: Claim | None
 
 
 def _record(
@@ -44,9 +43,8 @@ def _record(
         " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (guild_id, prompt.id, member_id, url, title, notes, now),
     ).fetchone()[0]
-    completed = None
     if claim is not None:
-        completed = end_claim(conn, claim, status="filled", actor_id=member_id, now=now)
+        end_claim(conn, claim, status="filled", actor_id=member_id, now=now)
     conn.execute(
         "UPDATE prompts SET status = 'filled', fill_count = fill_count + 1, updated_at = ? WHERE id = ?",
         (now, prompt.id),
@@ -64,7 +62,7 @@ def _record(
     fill = fill_from_row(
         conn.execute(f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.id = ?", (fill_id,)).fetchone()
     )
-    return FillRecorded(fill, rows.prompt_by_id(conn, prompt.id), completed)
+    return FillRecorded(fill, rows.prompt_by_id(conn, prompt.id))
 
 
 class FillRepo(Repository):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.driver import Driver
+from tests.driver import ALICE, GENERAL, Driver
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -65,8 +65,6 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
 
 async def submit(driver: Driver, text: str, *, user=None, channel=None, **options) -> int:
     """Submit through /prompt submit and return the number the bot gave it."""
-    from tests.driver import ALICE, GENERAL
-
     out = await driver.command("prompt submit", user=user or ALICE, channel=channel or GENERAL, text=text, **options)
     match = re.search(r"Your prompt is \*\*#(\d+)\*\*", out.content)
     assert match, f"submission refused: {out.content}"

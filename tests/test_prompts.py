@@ -8,8 +8,9 @@ import random
 import re
 from collections import Counter
 
+from db.models import Viewer
 from tests.conftest import all_sent_bodies, snapshot, submit
-from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, NSFW, OTHER_CHANNEL, OTHER_GUILD, PROMPTS, Driver
+from tests.driver import ALICE, BOB, CAROL, GUILD, LOG, MOD, NSFW, OTHER_CHANNEL, OTHER_GUILD, PROMPTS, Driver
 
 TEXT = "Aziraphale opens a bookshop café and Crowley keeps buying every scone."
 
@@ -135,9 +136,7 @@ async def test_numbers_are_per_server_and_a_refusal_uses_no_number(driver: Drive
     assert "**#1**" in out.content
 
 
-def _moderator():
-    from db.models import Viewer
-
+def _moderator() -> Viewer:
     return Viewer(member_id=MOD.id, is_moderator=True, age_restricted_channel=True)
 
 
@@ -308,8 +307,6 @@ async def test_withdraw_closes_ends_claims_and_keeps_history(driver: Driver, db_
 
 
 async def test_moderator_withdraw_is_logged_without_naming_an_anonymous_prompter(driver: Driver) -> None:
-    from tests.driver import LOG
-
     await driver.command("settings set", user=MOD, log_channel=LOG)
     await submit(driver, TEXT, anonymous=True)
     await driver.command("prompt withdraw", user=MOD, prompt=1)
@@ -336,8 +333,6 @@ async def test_autocomplete_by_number_prefix_and_by_words(driver: Driver) -> Non
 
 
 async def test_member_text_never_pings(driver: Driver) -> None:
-    from tests.driver import LOG
-
     await driver.command("settings set", user=MOD, prompts_channel=PROMPTS, log_channel=LOG, require_approval=True)
     nasty = f"@everyone look <@&{GUILD.id}> and <@{BOB.id}> please write this"
     await submit(driver, nasty, title="@here", fandom="@everyone", tags="@everyone")
