@@ -20,7 +20,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -115,9 +115,8 @@ async def run_on_worker_thread(connection: aiosqlite.Connection, work: Callable[
 class _Request:
     work: Callable[[sqlite3.Connection], Any]
     writes: bool
+    # Cancelled by a caller that gave up; the worker thread looks just before it would run the request.
     answer: asyncio.Future[Any]
-    # Set on the event loop when the caller gives up; read by the worker thread just before it would run.
-    abandoned: bool = field(default=False)
 
 
 class _BatchAborted(Exception):
@@ -169,7 +168,6 @@ class Database:
             raise RuntimeError("the store is not open")
         connection = self._connection
         request = _Request(work, writes, asyncio.get_running_loop().create_future())
-        request.answer.add_done_callback(_mark_abandoned(request))
         self._queue.append(request)
         if not self._leading:
             # Idle: this request runs the batch it is in itself (no extra task), and leaves whatever queued
@@ -205,14 +203,6 @@ class Database:
             await asyncio.shield(work)
 
 
-def _mark_abandoned(request: _Request) -> Callable[[asyncio.Future[Any]], None]:
-    def mark(answer: asyncio.Future[Any]) -> None:
-        if answer.cancelled():
-            request.abandoned = True
-
-    return mark
-
-
 def _deliver(batch: list[_Request], work: asyncio.Future[list[tuple[bool, Any]]]) -> None:
     if work.cancelled():
         outcomes: list[tuple[bool, Any]] = [(False, RuntimeError("the store stopped before this request ran"))]
@@ -242,7 +232,7 @@ def _run_requests(conn: sqlite3.Connection, *, batch: list[_Request]) -> list[tu
     outcomes: list[tuple[bool, Any]] = []
     try:
         for request in batch:
-            if request.abandoned:
+            if request.answer.cancelled():
                 outcomes.append((False, asyncio.CancelledError()))
                 continue
             guarded = request.writes and savepoints
