@@ -19,10 +19,15 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def imports(path: Path) -> set[str]:
-    """Every module this file imports, at any depth of the tree (TYPE_CHECKING blocks included)."""
+def imports(path: Path, *, type_checking: bool = True) -> set[str]:
+    """Every module this file imports, at any depth; without `if TYPE_CHECKING:` blocks when type_checking=False."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    if not type_checking:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+                node.body = []
     named: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             named.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -32,19 +37,7 @@ def imports(path: Path) -> set[str]:
 
 
 def runtime_imports(path: Path) -> set[str]:
-    """The imports that run: those outside `if TYPE_CHECKING:` blocks."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-            node.body = []
-    named: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            named.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            named.add(node.module)
-            named.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return named
+    return imports(path, type_checking=False)
 
 
 def layer_of(module: str) -> str:
