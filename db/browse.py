@@ -192,7 +192,7 @@ def _draw(
     statuses = CLAIMABLE_STATUSES if filters.include_filled else ("open",)
     # Eligibility as (condition on column {c}, parameters); rendered twice below.
     rules: list[tuple[str, list[Any]]] = [
-        (f"{{c}}status IN ({', '.join('?' for _ in statuses)})", list(statuses)),
+        (f"{{c}}status IN ({placeholders(statuses)})", list(statuses)),
         ("{c}author_id != ?", [viewer.member_id]),
     ]
     if not viewer.age_restricted_channel:
@@ -211,7 +211,7 @@ def _draw(
         )
     ]
     if mine:
-        rules.append((f"{{c}}id NOT IN ({', '.join('?' for _ in mine)})", mine))
+        rules.append((f"{{c}}id NOT IN ({placeholders(mine)})", mine))
     tag_key = validation.tag_key(filters.tag) if filters.tag is not None else None
     top = conn.execute("SELECT MAX(number) FROM prompts WHERE guild_id = ?", (guild_id,)).fetchone()[0]
     if top is None:
@@ -240,7 +240,7 @@ def _draw(
         found = dict(
             conn.execute(
                 f"SELECT p.number, p.id FROM prompts p WHERE {probe_where}"
-                f" AND p.number IN ({', '.join('?' for _ in numbers)})",
+                f" AND p.number IN ({placeholders(numbers)})",
                 [*probe_params, *numbers],
             ).fetchall()
         )
