@@ -239,8 +239,7 @@ def _draw(
         numbers = [rng.randint(1, top) for _ in range(DRAW_BATCH)]
         found = dict(
             conn.execute(
-                f"SELECT p.number, p.id FROM prompts p WHERE {probe_where}"
-                f" AND p.number IN ({placeholders(numbers)})",
+                f"SELECT p.number, p.id FROM prompts p WHERE {probe_where} AND p.number IN ({placeholders(numbers)})",
                 [*probe_params, *numbers],
             ).fetchall()
         )
