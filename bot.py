@@ -53,6 +53,7 @@ class Config:
     log_level: str = "INFO"
     ao3_lookup: bool = True
     ao3_base_url: str = AO3Config.base_url
+    shard_count: int | None = None  # None: as many as Discord recommends
 
     @classmethod
     def from_environment(cls) -> Config:
@@ -65,11 +66,35 @@ class Config:
             log_level=os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO",
             ao3_lookup=os.environ.get("AO3_LOOKUP", "on").strip().lower() not in ("0", "off", "false", "no"),
             ao3_base_url=os.environ.get("AO3_BASE_URL", "").strip() or AO3Config.base_url,
+            shard_count=_positive_int("SHARD_COUNT"),
         )
 
 
-class Promptfill(commands.Bot):
-    """The bot. Holds the store and the clock; features live in cogs/."""
+def _positive_int(name: str) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of 1 or more, not {raw!r}.")
+    return int(raw)
+
+
+def minimal_intents() -> discord.Intents:
+    """Only what the bot uses: it works through interactions, which arrive whatever the intents.
+
+    `guilds` keeps servers, channels and roles cached: configured channels are looked up (and whether
+    they are age-restricted), moderator roles are resolved. Nothing else: no members, messages,
+    reactions, emojis and stickers, typing, presences or voice, so none of that is parsed or kept.
+    """
+    return discord.Intents(guilds=True)
+
+
+class Promptfill(commands.AutoShardedBot):
+    """The bot. Holds the store and the clock; features live in cogs/.
+
+    Sharded from the start (Discord refuses an unsharded connection past 2,500 servers): one process runs
+    every shard, `shard_count` of them, or as many as Discord recommends when it is None.
+    """
 
     def __init__(
         self,
@@ -79,13 +104,18 @@ class Promptfill(commands.Bot):
         dev_guild_id: int | None = None,
         rng: random.Random | None = None,
         ao3: AO3Config | None = None,
+        shard_count: int | None = None,
     ) -> None:
-        intents = discord.Intents.default()  # guilds and friends; nothing privileged
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=intents,
+            intents=minimal_intents(),
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=shard_count,
+            # Members arrive with each interaction; the bot's own member is cached regardless.
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+            max_messages=None,  # no message events, so a message cache would only hold the bot's own sends
         )
         self.clock = clock
         self.store = Store(database, clock=clock, rng=rng)
@@ -175,12 +205,21 @@ def create_bot(
     dev_guild_id: int | None = None,
     rng: random.Random | None = None,
     ao3: AO3Config | None = None,
+    shard_count: int | None = None,
 ) -> Promptfill:
     """Build the bot without touching the network or the disk; setup_hook opens the store.
 
     `rng` drives /prompt random (default: the system's randomness); tests pass a seeded one.
+    `shard_count` None means as many shards as Discord recommends at login.
     """
-    return Promptfill(database, clock=clock or real_clock, dev_guild_id=dev_guild_id, rng=rng, ao3=ao3)
+    return Promptfill(
+        database,
+        clock=clock or real_clock,
+        dev_guild_id=dev_guild_id,
+        rng=rng,
+        ao3=ao3,
+        shard_count=shard_count,
+    )
 
 
 def configure_logging(level: str) -> None:
@@ -192,12 +231,18 @@ async def run(config: Config) -> None:
     if config.token is None:
         raise ValueError("run() needs a token")
     ao3 = AO3Config(enabled=config.ao3_lookup, base_url=config.ao3_base_url)
-    async with create_bot(config.database_path, dev_guild_id=config.dev_guild_id, ao3=ao3) as bot:
+    async with create_bot(
+        config.database_path, dev_guild_id=config.dev_guild_id, ao3=ao3, shard_count=config.shard_count
+    ) as bot:
         await bot.start(config.token)
 
 
 def main() -> int:
-    config = Config.from_environment()
+    try:
+        config = Config.from_environment()
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
     if config.token is None:
         print(TOKEN_MISSING_SENTENCE, file=sys.stderr)
         return 2

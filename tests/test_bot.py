@@ -12,8 +12,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot import EXTENSIONS, create_bot
-from tests.driver import ALICE, Driver
+from bot import EXTENSIONS, Config, create_bot
+from tests.driver import ALICE, GUILD, OTHER_GUILD, Driver
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = Path(__file__).with_name("command_tree.json")
@@ -38,8 +38,33 @@ def test_without_a_token_it_exits_2_naming_env_example_and_creates_nothing(tmp_p
 def test_create_bot_does_no_io(tmp_path: Path) -> None:
     bot = create_bot(tmp_path / "never.db")
     assert not (tmp_path / "never.db").exists()
-    assert bot.intents.value == discord.Intents.default().value
-    assert not bot.intents.members and not bot.intents.message_content and not bot.intents.presences
+    # Only the guilds intent: none privileged, and none of the events the bot never listens to.
+    assert bot.intents == discord.Intents(guilds=True)
+    assert not bot.intents.emojis_and_stickers and not bot.intents.guild_messages and not bot.intents.typing
+    assert bot.shard_count is None  # Discord's recommendation, asked for at login
+
+
+def test_shard_count_comes_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SHARD_COUNT", "4")
+    assert Config.from_environment().shard_count == 4
+    monkeypatch.setenv("SHARD_COUNT", "")
+    assert Config.from_environment().shard_count is None
+    for wrong in ("0", "two", "-1"):
+        monkeypatch.setenv("SHARD_COUNT", wrong)
+        with pytest.raises(ValueError, match="SHARD_COUNT must be a whole number"):
+            Config.from_environment()
+
+
+async def test_servers_are_spread_over_two_shards_and_each_answers(driver: Driver) -> None:
+    bot = driver.bot
+    assert bot.shard_count == 2
+    assert {g.shard_id for g in bot.guilds} == {0, 1}
+    for guild in (GUILD, OTHER_GUILD):
+        assert bot.get_guild(guild.id).shard_id == (guild.id >> 22) % 2  # type: ignore[union-attr]
+        channel = guild.channels[0]
+        out = await driver.command("prompt submit", guild=guild, channel=channel, text=f"A prompt in {guild.name}")
+        assert "#1" in out.text
 
 
 async def test_every_cog_loads_and_no_command_name_repeats(driver: Driver) -> None:

@@ -41,6 +41,23 @@ from tests.driver.world import (
 )
 
 
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's rule for which shard a server's events arrive on."""
+    return (guild_id >> 22) % shard_count
+
+
+def ready_payload(shard_id: int, shard_count: int) -> dict[str, Any]:
+    return {
+        "v": 10,
+        "user": BOT_USER_PAYLOAD,
+        "guilds": [],
+        "session_id": f"fake-{shard_id}",
+        "resume_gateway_url": "wss://fake.invalid",
+        "application": {"id": str(APPLICATION_ID), "flags": 0},
+        "shard": [shard_id, shard_count],
+    }
+
+
 class ErrorCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
@@ -73,9 +90,10 @@ class Driver:
         guilds: tuple[Guild, ...] = (GUILD, OTHER_GUILD),
         rng: random.Random | None = None,
         ao3: AO3Config | None = None,
+        shards: int = 2,
     ) -> Driver:
         # AO3 lookups stay off unless a test points them at its own local server.
-        bot = create_bot(database, clock=clock, rng=rng, ao3=ao3 or AO3Config(enabled=False))
+        bot = create_bot(database, clock=clock, rng=rng, ao3=ao3 or AO3Config(enabled=False), shard_count=shards)
         fake = FakeDiscord()
         driver = cls(bot, fake)
         logging.getLogger().addHandler(driver.errors)
@@ -88,22 +106,17 @@ class Driver:
             await bot.login("fake-token")
             state = bot._connection
             state.guild_ready_timeout = 0.01
-            user = BOT_USER_PAYLOAD
-            await driver._feed(
-                "READY",
-                {
-                    "v": 10,
-                    "user": user,
-                    "guilds": [],
-                    "session_id": "fake",
-                    "resume_gateway_url": "wss://fake.invalid",
-                    "application": {"id": str(APPLICATION_ID), "flags": 0},
-                },
-            )
-            for guild in guilds:
-                for channel in guild.channels:
-                    fake.channel_names[channel.id] = channel
-                await driver._feed("GUILD_CREATE", guild.payload(driver.members))
+            # What launch_shards() sets before connecting; each shard then gets its READY and its servers.
+            state.shard_count = shards
+            state.shard_ids = list(range(shards))
+            for shard_id in range(shards):
+                await driver._feed("READY", ready_payload(shard_id, shards))
+                for guild in guilds:
+                    if shard_of(guild.id, shards) != shard_id:
+                        continue
+                    for channel in guild.channels:
+                        fake.channel_names[channel.id] = channel
+                    await driver._feed("GUILD_CREATE", guild.payload(driver.members))
             await asyncio.wait_for(bot.wait_until_ready(), 5)
             await driver._first_sweep_done()
         except BaseException:
