@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -35,6 +36,7 @@ class AO3Config:
     timeout: float = 5.0
     cache_seconds: float = 3600.0
     failure_cache_seconds: float = 300.0
+    cache_entries: int = 1_000  # a work's details are a few KB: at most a few MB however many links are posted
     longest_retry_after: float = 900.0
 
 
@@ -45,7 +47,8 @@ class AO3Client:
         self._session: aiohttp.ClientSession | None = None
         self._turns = asyncio.Lock()
         self._next_allowed = 0.0
-        self._cache: dict[str, tuple[float, Info | None]] = {}
+        # Oldest first: past `cache_entries` the least recently used lookup is forgotten.
+        self._cache: OrderedDict[str, tuple[float, Info | None]] = OrderedDict()
         self._in_flight: dict[str, asyncio.Future[Info | None]] = {}
         self.requests_sent = 0
 
@@ -61,6 +64,7 @@ class AO3Client:
         key = link.path()
         cached = self._cache.get(key)
         if cached is not None and cached[0] > self._monotonic():
+            self._cache.move_to_end(key)
             return cached[1]
         pending = self._in_flight.get(key)
         if pending is not None:
@@ -75,7 +79,14 @@ class AO3Client:
             future.set_result(info)
         lifetime = self.config.cache_seconds if info is not None else self.config.failure_cache_seconds
         self._cache[key] = (self._monotonic() + lifetime, info)
+        self._cache.move_to_end(key)
+        while len(self._cache) > self.config.cache_entries:
+            self._cache.popitem(last=False)
         return info
+
+    @property
+    def cached_lookups(self) -> int:
+        return len(self._cache)
 
     async def _take_turn(self) -> None:
         async with self._turns:

@@ -11,6 +11,7 @@ import asyncio
 import gc
 import json
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +23,7 @@ from typing import Any
 import aiosqlite
 import discord
 
+from bench.measure import percentile, rss_mib
 from db.database import MIGRATIONS_DIR, migrate
 from db.errors import Refusal
 from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, NSFW, Driver, Outcome, User
@@ -76,18 +78,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def callback_latency_ms(driver: Driver, out: Outcome) -> float:
@@ -343,6 +333,17 @@ async def latencies(driver: Driver, samples: int) -> dict[str, dict[str, float]]
     return results
 
 
+SERVER_MEMORY_TARGET_MIB = 40.0  # per 1,000 servers
+
+
+def servers_in_one_process(*flags: str) -> dict[str, Any]:
+    """bench/servers.py in a fresh process, so that its resident memory is the bot's alone."""
+    done = subprocess.run(  # noqa: S603 (our own module, by a fixed name)
+        [sys.executable, "-m", "bench.servers", *flags], capture_output=True, text=True, check=True, timeout=600
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def table(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
@@ -383,6 +384,10 @@ async def main() -> int:
             errors += scaled.forget_errors()
         finally:
             await scaled.close()
+        results["servers"] = {
+            "promptfill": servers_in_one_process(),
+            "default_intents": servers_in_one_process("--intents"),
+        }
         results["errors_logged"] = len(errors)
         results["first_errors"] = [e[:600] for e in errors[:3]]
     first, last = str(sizes[0]), str(sizes[-1])
@@ -444,10 +449,32 @@ def print_report(results: dict[str, Any], sizes: list[int]) -> None:
     print(f"(seeding through the store: {seeds})")
     m = results["memory_mib"]
     print(f"\n== Memory (RSS): {m['idle_after_start']:.0f} MiB idle after start, {m['after_seed']:.0f} MiB after seed")
+    print_servers(results["servers"])
     print(f"errors logged during the run: {results['errors_logged']}")
     for error in results["first_errors"]:
         print("  " + error.replace("\n", "\n  "))
     print(f"results written to {RESULTS}")
+
+
+def print_servers(servers: dict[str, Any]) -> None:
+    print("\n== Servers in one process: realistic GUILD_CREATE payloads through discord.py's parser (4 shards)")
+    rows = [["bot", "RSS at start", "1,000 servers", "10,000 servers", "per 1,000", "ingest 10,000", "target"]]
+    for name, f in servers.items():
+        marks = f["checkpoints"]
+        per_1000 = f["per_1000_mib"]
+        verdict = "pass" if per_1000 < SERVER_MEMORY_TARGET_MIB else "miss"
+        rows.append(
+            [
+                "Promptfill (guilds intent)" if name == "promptfill" else "default intents and caches (for comparison)",
+                f"{f['rss_before_mib']:.0f} MiB",
+                f"{marks['1000']['rss_mib']:.0f} MiB",
+                f"{marks['10000']['rss_mib']:.0f} MiB",
+                f"{per_1000:.1f} MiB",
+                f"{marks['10000']['ingest_s']:.1f} s",
+                f"< {SERVER_MEMORY_TARGET_MIB:.0f} MiB: {verdict}" if name == "promptfill" else "",
+            ]
+        )
+    print(table(rows))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from dataclasses import replace
 
 from db import rows
@@ -36,17 +37,34 @@ def _update(
     return before, replace(before, **{SETTING_COLUMNS[name]: value for name, value in changed.items()})
 
 
+# About 1 KB a server: 10,000 servers' settings stay in memory (~10 MB); the least recently used beyond that
+# are read again from the store when next needed.
+SETTINGS_CACHE_SIZE = 10_000
+
+
 class SettingsRepo(Repository):
-    def __init__(self, db: Database, clock: Clock = real_clock) -> None:
+    def __init__(self, db: Database, clock: Clock = real_clock, *, cache_size: int = SETTINGS_CACHE_SIZE) -> None:
         super().__init__(db, clock)
         # Written only through update() below, by the one process that owns the database: never stale.
-        self._cache: dict[int, GuildSettings] = {}
+        self._cache: OrderedDict[int, GuildSettings] = OrderedDict()
+        self.cache_size = cache_size
 
     async def get(self, guild_id: int) -> GuildSettings:
         cached = self._cache.get(guild_id)
         if cached is None:
-            cached = self._cache[guild_id] = await self._db.read(rows.settings, guild_id)
+            cached = await self._db.read(rows.settings, guild_id)
+        self._remember(guild_id, cached)
         return cached
+
+    def _remember(self, guild_id: int, settings: GuildSettings) -> None:
+        self._cache[guild_id] = settings
+        self._cache.move_to_end(guild_id)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    @property
+    def cached_servers(self) -> int:
+        return len(self._cache)
 
     async def update(
         self, guild_id: int, actor_id: int, changes: dict[SettingName, SettingValue]
@@ -55,5 +73,5 @@ class SettingsRepo(Repository):
         if not changes:
             raise NothingToChange("settings")
         before, after = await self._db.write(_update, guild_id, actor_id, changes, self._now())
-        self._cache[guild_id] = after
+        self._remember(guild_id, after)
         return before, after

@@ -186,3 +186,21 @@ async def test_the_interaction_is_acknowledged_before_the_fetch_finishes(ao3_dri
     callback = next(c for c in out.calls if c.route.endswith("/callback"))
     assert callback.at < fake.answered_at["/works/15"] - 0.2
     assert edits(ao3_driver)[-1]["embeds"][0]["title"] == "Worth the Wait"
+
+
+async def test_the_lookup_cache_forgets_the_least_recently_used_past_its_bound(db_path, clock, archive) -> None:
+    fake, base = archive
+    config = AO3Config(base_url=base, spacing=0.0, timeout=0.5, cache_entries=2)
+    driver = await Driver.start(db_path, clock=clock, ao3=config)
+    try:
+        for i in range(5):
+            await submit(driver, f"Prompt {i}: a lighthouse keeper and a storm that will not end", user=BOB)
+        for prompt, work in ((1, 1), (2, 2), (3, 3)):
+            await fill(driver, prompt, f"https://archiveofourown.org/works/{work}")
+        assert driver.bot.ao3 is not None and driver.bot.ao3.cached_lookups == 2
+        await fill(driver, 4, "https://archiveofourown.org/works/3")  # still cached
+        await fill(driver, 5, "https://archiveofourown.org/works/1")  # forgotten: fetched again
+        assert [r.path for r in fake.requests] == ["/works/1", "/works/2", "/works/3", "/works/1"]
+    finally:
+        await driver.close()
+    assert not driver.unexpected_errors()

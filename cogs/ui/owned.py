@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections import deque
+from typing import Any, ClassVar
 
 import discord
 
@@ -12,11 +13,21 @@ from interactions.sending import NO_MENTIONS
 
 
 class OwnedView(discord.ui.View):
+    """Lives until its timeout, and at most `live_limit` of them at once: past that the oldest stops listening
+    (its buttons then fail as after a timeout), so a burst of commands cannot grow discord.py's view store
+    without bound. Persistent buttons (Claim, the queue's) are dynamic items and never held per message."""
+
     not_yours = "These buttons belong to whoever ran the command; run it yourself."
+    live_limit: ClassVar[int] = 5_000
+    _live: ClassVar[deque[OwnedView]] = deque()
 
     def __init__(self, owner_id: int, *, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
+        live = OwnedView._live
+        while live and (live[0].is_finished() or len(live) >= self.live_limit):
+            live.popleft().stop()
+        live.append(self)
 
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         if interaction.user.id != self.owner_id:

@@ -1,0 +1,18 @@
+"""Measuring helpers shared by the benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def rss_mib() -> float:
+    """This process's resident memory, in MiB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
