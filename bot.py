@@ -1,19 +1,23 @@
 """Promptfill: a Discord bot for fan-fiction prompt exchanges.
 
-`python bot.py` runs it (settings from `.env`); `create_bot()` builds it for tests and embedding.
+`python bot.py` runs it (settings from `.env`); `python bot.py backup [PATH]` and `python bot.py restore PATH`
+copy the database out and back (no token, no network); `create_bot()` builds it for tests and embedding.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import random
+import signal
 import sys
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +27,15 @@ from dotenv import load_dotenv
 
 from ao3.client import AO3Client, AO3Config
 from db import Store
+from db.backup import backup as backup_database
+from db.backup import restore, timestamped_backup_path
 from db.database import Clock, real_clock
+from db.errors import DatabaseInUse, UnusableBackup
+from db.lock import DatabaseLock
 
 log = logging.getLogger("promptfill")
+
+__version__ = "0.2.0"  # kept equal to pyproject.toml's (tests/test_operations.py checks)
 
 EXTENSIONS = (
     "cogs.errors",
@@ -38,6 +48,12 @@ EXTENSIONS = (
     "cogs.data",
 )
 SYNC_HASH_KEY = "command_sync_hash"
+# Exactly the permissions the README lists: post and edit its own messages, with embeds.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+)
+EXIT_CONFIGURATION = 2  # systemd's unit does not restart on this: a person has to fix something
+EXIT_IN_USE = 3
 # A sentence about the token, not a token.
 TOKEN_MISSING_SENTENCE = (
     "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot's token in it "
@@ -125,6 +141,7 @@ class Promptfill(commands.AutoShardedBot):
         self.ao3_config = ao3 or AO3Config()
         self.ao3: AO3Client | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self._closing_tasks: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         await self.store.open()
@@ -150,6 +167,9 @@ class Promptfill(commands.AutoShardedBot):
             if self._store_open:
                 self._store_open = False
                 await self.store.close()
+
+    async def on_ready(self) -> None:
+        log.info(started_line(self, await self.store.count_servers()))
 
     def command_schema(self) -> list[dict]:
         """What tree.sync() would send, in a stable order."""
@@ -178,6 +198,13 @@ class Promptfill(commands.AutoShardedBot):
         task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    def spawn_close(self) -> None:
+        """Close from a signal handler: outside any task, so the close runs as a task of its own."""
+        if not self.is_closed():
+            closing = asyncio.get_running_loop().create_task(self.close())
+            self._closing_tasks.add(closing)
+            closing.add_done_callback(self._closing_tasks.discard)
 
     async def sweep(self) -> None:
         """One pass of background work as of clock(): reminders due, claims expired."""
@@ -222,9 +249,39 @@ def create_bot(
     )
 
 
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(
+        application_id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
+    )
+
+
+def started_line(bot: Promptfill, servers_in_store: int) -> str:
+    invite = invite_url(bot.application_id) if bot.application_id else "(unknown until login)"
+    return (
+        f"Promptfill {__version__} ready: schema version {bot.store.schema_version}, "
+        f"{len(bot.guilds)} servers connected ({servers_in_store} in the database), "
+        f"{bot.shard_count} shard(s); invite: {invite}"
+    )
+
+
 def configure_logging(level: str) -> None:
     discord.utils.setup_logging(level=getattr(logging, level, logging.INFO), root=True)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
+
+
+def stop_on_signals(bot: Promptfill) -> None:
+    """SIGTERM (systemd, docker stop) and Ctrl-C close the bot: the gateway first, so no new interaction
+    arrives, then the store once the work already queued is written, then exit 0."""
+    loop = asyncio.get_running_loop()
+
+    def stop(name: str) -> None:
+        log.info("%s received: stopping", name)
+        bot.spawn_close()
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        # Windows has no loop signal handlers: there Ctrl-C still raises KeyboardInterrupt.
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(number, stop, number.name)
 
 
 async def run(config: Config) -> None:
@@ -234,18 +291,59 @@ async def run(config: Config) -> None:
     async with create_bot(
         config.database_path, dev_guild_id=config.dev_guild_id, ao3=ao3, shard_count=config.shard_count
     ) as bot:
+        stop_on_signals(bot)
         await bot.start(config.token)
 
 
-def main() -> int:
+def database_free(path: str) -> bool:
+    """Checked before connecting to Discord, so a second bot says so at once (setup_hook checks again)."""
+    lock = DatabaseLock(path)
+    try:
+        lock.acquire()
+    except DatabaseInUse as error:
+        print(error, file=sys.stderr)
+        return False
+    lock.release()
+    return True
+
+
+def file_command(command: str, arguments: list[str], config: Config) -> int:
+    """`backup [PATH]` or `restore PATH`: work on files only, never on Discord."""
+    database = Path(config.database_path)
+    now = datetime.now(UTC)
+    try:
+        if command == "backup" and len(arguments) <= 1:
+            target = Path(arguments[0]) if arguments else timestamped_backup_path(now)
+            checked = backup_database(database, target)
+            print(
+                f"Backed up {database} to {target}: {checked.prompts} prompts, schema version {checked.schema_version}."
+            )
+            return 0
+        if command == "restore" and len(arguments) == 1:
+            restored = restore(Path(arguments[0]), database, now)
+            aside = f"; the previous file is kept as {restored.kept_aside}" if restored.kept_aside else ""
+            print(f"Restored {database} from {arguments[0]}: {restored.check.prompts} prompts{aside}.")
+            return 0
+    except UnusableBackup as error:
+        print(error, file=sys.stderr)
+        return 1
+    print("usage: python bot.py [backup [PATH] | restore PATH]", file=sys.stderr)
+    return EXIT_CONFIGURATION
+
+
+def main(argv: list[str]) -> int:
     try:
         config = Config.from_environment()
     except ValueError as error:
         print(error, file=sys.stderr)
-        return 2
+        return EXIT_CONFIGURATION
+    if argv:
+        return file_command(argv[0], argv[1:], config)
     if config.token is None:
         print(TOKEN_MISSING_SENTENCE, file=sys.stderr)
-        return 2
+        return EXIT_CONFIGURATION
+    if not database_free(config.database_path):
+        return EXIT_IN_USE
     configure_logging(config.log_level)
     try:
         asyncio.run(run(config))
@@ -254,8 +352,11 @@ def main() -> int:
     except discord.LoginFailure:
         log.error("Discord refused the token in DISCORD_TOKEN; check it in the developer portal.")
         return 1
+    except DatabaseInUse as error:
+        log.error("%s", error)
+        return EXIT_IN_USE
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

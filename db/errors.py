@@ -29,6 +29,21 @@ class DatabaseTooNew(Exception):
         self.known = known
 
 
+class DatabaseInUse(Exception):
+    """Another Promptfill process holds this database."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__(
+            f"Another Promptfill is already running on {database} (it holds {database}.lock): "
+            "stop it first, or set DATABASE_PATH to a different file."
+        )
+        self.database = database
+
+
+class UnusableBackup(Exception):
+    """A backup or restore that cannot go ahead; the message is the sentence an operator reads."""
+
+
 @dataclass(eq=False)
 class InvalidField(Refusal):
     field: str

@@ -11,6 +11,7 @@ from db.browse import BrowseRepo
 from db.claims import ClaimRepo
 from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
 from db.fills import FillRepo
+from db.lock import DatabaseLock
 from db.profiles import ProfileRepo
 from db.prompts import PromptRepo
 from db.settings import SettingsRepo
@@ -29,6 +30,12 @@ def _set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+def _count_servers(conn: sqlite3.Connection) -> int:
+    """Servers the store holds anything for: prompts or settings."""
+    query = "SELECT COUNT(*) FROM (SELECT guild_id FROM prompts UNION SELECT guild_id FROM guild_settings)"
+    return conn.execute(query).fetchone()[0]
+
+
 class Store:
     def __init__(
         self,
@@ -39,6 +46,7 @@ class Store:
         migrations_dir: Path = MIGRATIONS_DIR,
     ) -> None:
         self.db = Database(path, migrations_dir=migrations_dir)
+        self._lock = DatabaseLock(path)
         self.settings = SettingsRepo(self.db, clock)
         self.prompts = PromptRepo(self.db, clock)
         self.browse = BrowseRepo(self.db, rng)
@@ -49,10 +57,26 @@ class Store:
         self.transfer = TransferRepo(self.db, clock)
 
     async def open(self) -> None:
-        await self.db.open()
+        """Take the database for this process (DatabaseInUse if another holds it), then open and migrate it."""
+        self._lock.acquire()
+        try:
+            await self.db.open()
+        except BaseException:
+            self._lock.release()
+            raise
 
     async def close(self) -> None:
-        await self.db.close()
+        try:
+            await self.db.close()
+        finally:
+            self._lock.release()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.schema_version
+
+    async def count_servers(self) -> int:
+        return await self.db.read(_count_servers)
 
     async def get_state(self, key: str) -> str | None:
         return await self.db.read(_get_state, key)
