@@ -8,7 +8,7 @@ PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check --require-
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --upgrade
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench lock clean backup
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 
 run: $(VENV)/.runtime
 	$(BIN)/python bot.py
+
+# A consistent copy of the live database (DATABASE_PATH from .env), even while the bot runs:
+# backups/promptfill-<UTC timestamp>.db. Restore with `.venv/bin/python bot.py restore PATH` (bot stopped).
+backup: $(VENV)/.runtime
+	$(BIN)/python bot.py backup
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -q

@@ -141,7 +141,7 @@ class Promptfill(commands.AutoShardedBot):
         self.ao3_config = ao3 or AO3Config()
         self.ao3: AO3Client | None = None
         self._background: set[asyncio.Task[None]] = set()
-        self._closing_tasks: set[asyncio.Task[None]] = set()
+        self._closing: asyncio.Future[None] | None = None
 
     async def setup_hook(self) -> None:
         await self.store.open()
@@ -155,6 +155,15 @@ class Promptfill(commands.AutoShardedBot):
         self._sweep_loop.start()
 
     async def close(self) -> None:
+        """Stop the gateway (no new interactions), then write what is queued and close the store.
+
+        Safe to call again while closing (a signal, then `async with`): every caller waits for the one close.
+        """
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close_once())
+        await asyncio.shield(self._closing)
+
+    async def _close_once(self) -> None:
         if self._sweep_loop.is_running():
             self._sweep_loop.cancel()
         for task in list(self._background):
@@ -200,11 +209,9 @@ class Promptfill(commands.AutoShardedBot):
         task.add_done_callback(self._background.discard)
 
     def spawn_close(self) -> None:
-        """Close from a signal handler: outside any task, so the close runs as a task of its own."""
-        if not self.is_closed():
-            closing = asyncio.get_running_loop().create_task(self.close())
-            self._closing_tasks.add(closing)
-            closing.add_done_callback(self._closing_tasks.discard)
+        """Close from a signal handler, which runs outside any task: the close becomes a task of its own."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close_once())
 
     async def sweep(self) -> None:
         """One pass of background work as of clock(): reminders due, claims expired."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +19,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from ao3.client import AO3Config
-from bot import Promptfill, create_bot
+from bot import Promptfill, create_bot, stop_on_signals
 from tests.driver import (
     ALICE,
     APPLICATION_ID,
@@ -167,3 +169,25 @@ async def test_a_set_shard_count_is_used_without_asking_discord(loopback: Loopba
     finally:
         await bot.close()
         await asyncio.wait_for(running, 10)
+
+
+async def test_sigterm_closes_the_running_bot_and_its_store(loopback: LoopbackDiscord, tmp_path) -> None:
+    database = tmp_path / "promptfill.db"
+    bot = create_bot(database, ao3=AO3Config(enabled=False))
+    running = await start_and_wait(bot)
+    try:
+        stop_on_signals(bot)  # as run() does
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(running, 10)  # start() returns: run() ends and main() exits 0
+        assert bot.is_closed()
+        with pytest.raises(RuntimeError, match="not open"):
+            await bot.store.get_state("command_sync_hash")
+    finally:
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(number)
+        await bot.close()
+    # The lock went with the close: another bot may start on the file.
+    again = create_bot(database, ao3=AO3Config(enabled=False))
+    await again.store.open()
+    await again.store.close()
