@@ -15,7 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
@@ -23,6 +23,10 @@ from ao3.links import AO3Link
 from ao3.parse import NotAWork, Series, Work, parse_series, parse_work
 
 log = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+ADULT_COOKIE = {"Cookie": "view_adult=true"}
 
 USER_AGENT = "Promptfill/0.1 (Discord bot for fan-fiction prompt exchanges; fetches work pages for fill announcements)"
 Info = Work | Series
@@ -38,6 +42,7 @@ class AO3Config:
     failure_cache_seconds: float = 300.0
     cache_entries: int = 1_000  # a work's details are a few KB: at most a few MB however many links are posted
     longest_retry_after: float = 900.0
+    max_page_bytes: int = 2 * 1024 * 1024  # read no further: the work's preface and tags are at the top
 
 
 class AO3Client:
@@ -102,8 +107,42 @@ class AO3Client:
         url = self.config.base_url.rstrip("/") + link.path()
         self.requests_sent += 1
         try:
-            timeout = aiohttp.ClientTimeout(total=self.config.timeout)
-            async with self._session.get(url, timeout=timeout, allow_redirects=True) as response:
+            html = await self._get_page(self._session, url)
+        except (TimeoutError, aiohttp.ClientError) as error:
+            log.warning("AO3 lookup of %s failed (%s); announcing the fill plainly", url, type(error).__name__)
+            return None
+        if html is None:
+            return None
+        parse = parse_work if link.page == "work" else parse_series
+        try:
+            # Off the event loop: a large or hostile page must not stall every other member's interaction.
+            return await asyncio.to_thread(parse, html)
+        except NotAWork as problem:
+            log.warning("AO3 page %s has no readable metadata (%s)", url, problem.reason)
+            return None
+
+    async def _get_page(self, session: aiohttp.ClientSession, url: str) -> str | None:
+        """The page's text, following redirects only on the archive's own host; None (with a WARNING) otherwise.
+
+        AO3 sends a multi-chapter work's `?view_adult=true` on to its first chapter without the flag and
+        relies on a `view_adult` cookie then, which a client keeps for a host name but not for an IP
+        address: the cookie goes with every request explicitly.
+        """
+        archive = urlsplit(self.config.base_url)
+        timeout = aiohttp.ClientTimeout(total=self.config.timeout)
+        for _ in range(MAX_REDIRECTS + 1):
+            async with session.get(url, timeout=timeout, allow_redirects=False, headers=ADULT_COOKIE) as response:
+                if response.status in REDIRECTS:
+                    target = urljoin(url, response.headers.get("Location", ""))
+                    parts = urlsplit(target)
+                    if (parts.scheme, parts.netloc) != (archive.scheme, archive.netloc):
+                        log.warning("AO3 sent %s to another site (%s); announcing the fill plainly", url, target)
+                        return None
+                    if parts.path.startswith("/users/login"):
+                        log.warning("AO3 work %s is locked to logged-in users; announcing the fill plainly", url)
+                        return None
+                    url = target
+                    continue
                 if response.status == 429:
                     self._back_off(response.headers.get("Retry-After"))
                     log.warning("AO3 asked us to slow down (429) for %s", url)
@@ -111,18 +150,11 @@ class AO3Client:
                 if response.status != 200:
                     log.warning("AO3 answered %s for %s; announcing the fill plainly", response.status, url)
                     return None
-                if urlsplit(str(response.url)).path.startswith("/users/login"):
-                    log.warning("AO3 work %s is locked to logged-in users; announcing the fill plainly", url)
-                    return None
-                html = await response.text()
-        except (TimeoutError, aiohttp.ClientError) as error:
-            log.warning("AO3 lookup of %s failed (%s); announcing the fill plainly", url, type(error).__name__)
-            return None
-        try:
-            return parse_work(html) if link.kind == "work" else parse_series(html)
-        except NotAWork as problem:
-            log.warning("AO3 page %s has no readable metadata (%s)", url, problem.reason)
-            return None
+                # A work's details come first on its page: the start of a huge (or hostile) page is enough.
+                body = await response.content.read(self.config.max_page_bytes)
+                return _decode(body, response.charset)
+        log.warning("AO3 redirected %s more than %s times; announcing the fill plainly", url, MAX_REDIRECTS)
+        return None
 
     def _back_off(self, retry_after: str | None) -> None:
         try:
@@ -131,3 +163,11 @@ class AO3Client:
             seconds = self.config.spacing
         seconds = min(max(seconds, 0.0), self.config.longest_retry_after)
         self._next_allowed = max(self._next_allowed, self._monotonic() + seconds)
+
+
+def _decode(body: bytes, charset: str | None) -> str:
+    """Leniently: a stray invalid byte becomes U+FFFD instead of losing the whole page."""
+    try:
+        return body.decode(charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return body.decode("utf-8", errors="replace")

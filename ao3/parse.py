@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 
 class NotAWork(Exception):
@@ -35,6 +36,9 @@ class Work:
     status: str | None
     kudos: str | None
     hits: str | None
+    # AO3 logins linked from the byline ("Alias (anafabula)" is anafabula's); empty when no account is named
+    # (an Anonymous byline, an imported work's original creator), so it cannot be checked.
+    accounts: tuple[str, ...] = ()
 
     @property
     def explicit(self) -> bool:
@@ -47,6 +51,7 @@ class Series:
     authors: tuple[str, ...]
     works: str | None
     summary: str | None
+    accounts: tuple[str, ...] = ()
 
 
 def _text(node: Tag | None) -> str | None:
@@ -63,13 +68,62 @@ def _tags(meta: Tag, css_class: str) -> tuple[str, ...]:
     return tuple(t for t in (_text(a) for a in holder.select("a.tag")) if t)
 
 
+_BLOCKS = frozenset(
+    {"p", "div", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre", "table", "tr"}
+)
+_USER_PATH = re.compile(r"^/users/([^/]+)/")
+
+
+def _rich_text(block: Tag) -> str | None:
+    """Text as AO3 shows it: inline markup joins its words without extra spaces, <br> is a line break and each
+    paragraph (or other block) is separated by a blank line, ready for Discord."""
+    parts: list[str] = []
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                parts.append(re.sub(r"\s+", " ", str(child)))
+            elif isinstance(child, Tag):
+                if child.name == "br":
+                    parts.append("\n")
+                elif child.name in _BLOCKS:
+                    parts.append("\n\n")
+                    walk(child)
+                    parts.append("\n\n")
+                else:
+                    walk(child)
+
+    walk(block)
+    lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return text or None
+
+
 def _summary(scope: Tag) -> str | None:
     block = scope.select_one("div.summary.module blockquote.userstuff")
-    if block is None:
-        return None
-    paragraphs = [_text(p) for p in block.find_all("p")] or [_text(block)]
-    joined = "\n\n".join(p for p in paragraphs if p)
-    return joined or None
+    return _rich_text(block) if block is not None else None
+
+
+def _byline(byline: Tag | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(authors as shown, linked AO3 logins). An unlinked byline is AO3's "Anonymous"; an imported work reads
+    "Jane Writer [archived by open_doors]" and its creator has no account here."""
+    if byline is None:
+        return (), ()
+    links = byline.select("a[rel=author]")
+    shown = " ".join((_rich_text(byline) or "").split()) or None
+    if shown is not None and "[archived by" in shown:
+        return (shown,), ()
+    authors = tuple(a for a in (_text(x) for x in links) if a)
+    if not authors:
+        return (("Anonymous",), ()) if shown and shown.lower() == "anonymous" else ((), ())
+    logins = []
+    for link in links:
+        found = _USER_PATH.match(str(link.get("href") or ""))
+        if found and found.group(1) not in logins:
+            logins.append(found.group(1))
+    return authors, tuple(logins)
 
 
 def parse_work(html: str) -> Work:
@@ -80,10 +134,7 @@ def parse_work(html: str) -> Work:
         if "mystery work" in soup.get_text(" ").lower():
             raise NotAWork("an unrevealed (mystery) work")
         raise NotAWork("no work preface found: the page's markup is not what we expect")
-    byline = preface.select_one("h3.byline.heading")
-    authors = tuple(a for a in (_text(x) for x in preface.select("h3.byline.heading a[rel=author]")) if a)
-    if not authors and byline is not None and "anonymous" in (byline.get_text(" ") or "").lower():
-        authors = ("Anonymous",)
+    authors, accounts = _byline(preface.select_one("h3.byline.heading"))
     meta = soup.select_one("dl.work.meta.group")
     if meta is None:
         raise NotAWork("no work metadata found")
@@ -112,6 +163,7 @@ def parse_work(html: str) -> Work:
         status=stat("status"),
         kudos=stat("kudos"),
         hits=stat("hits"),
+        accounts=accounts,
     )
 
 
@@ -122,8 +174,12 @@ def parse_series(html: str) -> Series:
     meta = main.select_one("dl.series.meta.group")
     if title is None or meta is None:
         raise NotAWork("no series metadata found: the page's markup is not what we expect")
-    authors = tuple(a for a in (_text(x) for x in meta.select("a[rel=author]")) if a)
+    creator = next(
+        (dt.find_next_sibling("dd") for dt in meta.find_all("dt") if (_text(dt) or "").startswith("Creator")), None
+    )
+    authors, accounts = _byline(creator if isinstance(creator, Tag) else None)
     stats = meta.select_one("dl.stats")
     works = _text(stats.select_one("dd.works")) if stats is not None else None
     summary_block = meta.select_one("blockquote.userstuff")
-    return Series(title=title, authors=authors, works=works, summary=_text(summary_block))
+    summary = _rich_text(summary_block) if summary_block is not None else None
+    return Series(title=title, authors=authors, works=works, summary=summary, accounts=accounts)

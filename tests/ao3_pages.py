@@ -112,6 +112,8 @@ class FakeArchive:
     answered_at: dict[str, float] = field(default_factory=dict)
     slow_seconds: float = 1.0
     delayed_seconds: float = 0.3
+    huge_bytes_sent: int = 0
+    cookies: list[str] = field(default_factory=list)
 
     def app(self) -> web.Application:
         pages = {
@@ -135,6 +137,7 @@ class FakeArchive:
             self.requests.append(
                 Request(request.path, request.query_string, request.headers.get("User-Agent", ""), time.monotonic())
             )
+            self.cookies.append(request.headers.get("Cookie", ""))
             try:
                 if number == 4:
                     raise web.HTTPFound("/users/login?restricted=true")
@@ -150,6 +153,24 @@ class FakeArchive:
                     return web.Response(text=CHANGED_PAGE, content_type="text/html")
                 if number == 12:
                     return web.Response(status=503, text="<html>checking your browser</html>", content_type="text/html")
+                if number == 16:  # a redirect off the archive: never followed
+                    raise web.HTTPFound("http://elsewhere.invalid/works/16")
+                if number == 17:  # one byte that is not UTF-8, inside the summary
+                    body = work_page(title="Odd Byte", summary="caf\u00e9 SPLIT").encode().replace(b"SPLIT", b"\xff")
+                    return web.Response(body=body, content_type="text/html", charset="utf-8")
+                if number == 18:  # a page far larger than any work's: only its start is read
+                    self.huge_bytes_sent = 0
+                    response = web.StreamResponse(headers={"Content-Type": "text/html"})
+                    await response.prepare(request)
+                    await response.write(work_page(title="Endless Page").encode())
+                    padding = b"<p>" + b"x" * 65_536 + b"</p>"
+                    for _ in range(60 * 16):  # up to 60 MB, if the reader keeps reading
+                        try:
+                            await response.write(padding)
+                        except (ConnectionResetError, RuntimeError):
+                            break
+                        self.huge_bytes_sent += len(padding)
+                    return response
                 if number == 15:
                     await asyncio.sleep(self.delayed_seconds)
                     return web.Response(text=work_page(title="Worth the Wait"), content_type="text/html")

@@ -204,3 +204,33 @@ async def test_the_lookup_cache_forgets_the_least_recently_used_past_its_bound(d
     finally:
         await driver.close()
     assert not driver.unexpected_errors()
+
+
+async def test_every_request_carries_the_adult_cookie(ao3_driver: Driver, archive) -> None:
+    fake, _ = archive
+    await fill(ao3_driver, 1, "https://archiveofourown.org/works/1")
+    assert fake.cookies == ["view_adult=true"]
+
+
+async def test_a_redirect_off_the_archive_is_not_followed(ao3_driver: Driver, archive, caplog) -> None:
+    fake, _ = archive
+    caplog.set_level(logging.WARNING, logger="ao3.client")
+    out = await fill(ao3_driver, 1, "https://archiveofourown.org/works/16")
+    assert "new fill" in out.messages[0]["content"]
+    assert not edits(ao3_driver)  # announced plainly, nothing from the other site
+    assert [r.path for r in fake.requests] == ["/works/16"]
+    assert any("to another site" in r.getMessage() for r in caplog.records)
+
+
+async def test_an_invalid_byte_does_not_lose_the_page(ao3_driver: Driver) -> None:
+    await fill(ao3_driver, 1, "https://archiveofourown.org/works/17")
+    embed = edits(ao3_driver)[-1]["embeds"][0]
+    assert embed["title"] == "Odd Byte" and "café \ufffd" in embed["description"]
+
+
+async def test_a_huge_page_is_read_only_as_far_as_the_cap(ao3_driver: Driver, archive) -> None:
+    fake, _ = archive
+    await fill(ao3_driver, 1, "https://archiveofourown.org/works/18")
+    assert edits(ao3_driver)[-1]["embeds"][0]["title"] == "Endless Page"
+    await asyncio.sleep(0.2)  # the server notices the closed connection
+    assert fake.huge_bytes_sent < 20 * 1024 * 1024  # far from the 60 MB it would have sent
