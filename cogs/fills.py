@@ -1,4 +1,4 @@
-"""/fill and its announcement, enriched afterwards with the work's details when it is on AO3."""
+"""/fill and its announcement, enriched afterwards with the work's details when it is on AO3; /unfill."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from ao3.links import recognise
+from ao3.parse import Series, Work
 from cogs.ui.announce import refresh_posted_prompt
 from cogs.ui.autocomplete import prompt_autocomplete
-from cogs.ui.embeds import ao3_embed, fill_embed
+from cogs.ui.embeds import ao3_embed, excerpt, fill_embed
 from db import validation
 from db.fills import FillRecorded
 from db.models import Viewer
-from interactions.checks import Interaction, age_restricted, guild_id_of
-from interactions.sending import NO_MENTIONS, channel_reader, post, send_dm
+from interactions.checks import Interaction, age_restricted, guild_id_of, is_moderator
+from interactions.sending import NO_MENTIONS, channel_reader, log_line, post, send_dm
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -78,8 +79,10 @@ class Fills(commands.Cog):
         if channel_id is None:
             # The announcement is the public reply in this channel.
             reader = Viewer.channel_reader(age_restricted=age_restricted(interaction.channel))
-            await interaction.response.send_message(**announcement(recorded, reader))
+            answered = await interaction.response.send_message(**announcement(recorded, reader))
             self._enrich_later(recorded, reader, interaction.edit_original_response)
+            if answered.message_id is not None and interaction.channel_id is not None:
+                await self.bot.store.fills.set_message(recorded.fill.id, interaction.channel_id, answered.message_id)
         else:
             await interaction.response.send_message(
                 f"Your fill of #{recorded.prompt.number} is recorded. Congratulations on finishing it!",
@@ -90,6 +93,7 @@ class Fills(commands.Cog):
             posted = await post(self.bot, channel_id, **announcement(recorded, reader))
             if posted is not None:
                 self._enrich_later(recorded, reader, posted.edit)
+                await self.bot.store.fills.set_message(recorded.fill.id, channel_id, posted.id)
             else:
                 await interaction.followup.send(
                     f"Your fill is safely recorded, but I could not announce it in <#{channel_id}> "
@@ -121,8 +125,73 @@ class Fills(commands.Cog):
                 await edit(embed=ao3_embed(recorded, info, reader), allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as error:
                 log.warning("could not add AO3 details to the fill of #%s: %s", recorded.prompt.number, error)
+            await self._note_byline_mismatch(recorded, info)
 
         self.bot.spawn(enrich())
+
+    async def _note_byline_mismatch(self, recorded: FillRecorded, info: Work | Series) -> None:
+        """One log-channel line when the work's byline names AO3 accounts and none is the filler's linked one.
+        An unlinked byline (Anonymous, an imported work) names none: unknown, not a mismatch."""
+        fill = recorded.fill
+        linked = await self.bot.store.accounts.get(fill.guild_id, fill.member_id)
+        if linked is None or not info.accounts:
+            return
+        if linked.casefold() in {account.casefold() for account in info.accounts}:
+            return
+        byline = ", ".join(info.authors)
+        await log_line(
+            self.bot,
+            fill.guild_id,
+            f"🔎 The fill of #{recorded.prompt.number} by <@{fill.member_id}> ({fill.url}) is credited on AO3 to "
+            f"{excerpt(byline, 300)}, which does not include their linked account `{linked}`.",
+        )
+
+    @app_commands.command(name="unfill", description="Remove a fill from a prompt (yours, or any as a moderator)")
+    @app_commands.describe(prompt="The prompt's number", url="The fill's link (choose from the list)")
+    @app_commands.autocomplete(prompt=prompt_autocomplete)
+    @app_commands.guild_only()
+    async def unfill(self, interaction: Interaction, prompt: int, url: app_commands.Range[str, 1, 2048]) -> None:
+        guild_id = guild_id_of(interaction)
+        removed = await self.bot.store.fills.remove(
+            guild_id, prompt, url.strip(), interaction.user.id, as_moderator=await is_moderator(interaction)
+        )
+        number = removed.prompt.number
+        now_open = " The prompt is open again." if removed.prompt.status == "open" else ""
+        await interaction.response.send_message(
+            f"Removed the fill <{removed.fill.url}> from #{number}.{now_open}",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+        # After the answer, the slow part: the announcement, the log, the prompt's own post.
+        who = "a moderator" if removed.by_moderator else "its writer"
+        fill = removed.fill
+        if fill.message_channel_id is not None and fill.message_id is not None:
+            message = self.bot.get_partial_messageable(fill.message_channel_id).get_partial_message(fill.message_id)
+            try:
+                await message.edit(
+                    content=f"🗑️ This fill of prompt #{number} was removed by {who}.", allowed_mentions=NO_MENTIONS
+                )
+            except discord.HTTPException as error:
+                log.warning("could not mark the announcement of a removed fill of #%s: %s", number, error)
+        await log_line(
+            self.bot,
+            guild_id,
+            f"🗑️ <@{interaction.user.id}> removed the fill of #{number} by <@{fill.member_id}>: {fill.url}",
+        )
+        await refresh_posted_prompt(self.bot, removed.prompt)
+
+    @unfill.autocomplete("url")
+    async def _removable_fills(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        number = getattr(interaction.namespace, "prompt", None)
+        if interaction.guild_id is None or not isinstance(number, int):
+            return []
+        member = None if await is_moderator(interaction) else interaction.user.id
+        fills = await self.bot.store.fills.removable(interaction.guild_id, number, member, current)
+        return [
+            app_commands.Choice(name=excerpt(f"{f.title} · {f.url}" if f.title else f.url, 100), value=f.url)
+            for f in fills
+            if len(f.url) <= 100  # Discord's limit for a choice's value; longer links are typed or pasted
+        ]
 
 
 async def setup(bot: Promptfill) -> None:

@@ -130,6 +130,17 @@ class DuplicateFill(Refusal):
 
 
 @dataclass(eq=False)
+class FillNotFound(Refusal):
+    number: int
+    url: str
+
+
+@dataclass(eq=False)
+class NotYourFill(Refusal):
+    number: int
+
+
+@dataclass(eq=False)
 class NothingToDraw(Refusal):
     filters: tuple[str, ...]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from db import rows
 from db.claims import active_claim, check_claimable, end_claim
 from db.database import Repository
-from db.errors import DuplicateFill, NoClaimSlot
+from db.errors import DuplicateFill, FillNotFound, NoClaimSlot, NotYourFill
 from db.models import Fill, Prompt
 from db.rows import FILL_COLUMNS, FILL_SOURCE, fill_from_row
 
@@ -65,8 +65,85 @@ def _record(
     return FillRecorded(fill, rows.prompt_by_id(conn, prompt.id))
 
 
+@dataclass(frozen=True)
+class FillRemoved:
+    fill: Fill
+    prompt: Prompt  # as it is after the removal
+    by_moderator: bool
+
+
+def _remove(
+    conn: sqlite3.Connection, guild_id: int, number: int, url: str, actor_id: int, as_moderator: bool, now: int
+) -> FillRemoved:
+    prompt = rows.prompt(conn, guild_id, number)
+    row = conn.execute(
+        f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.prompt_id = ? AND f.url = ?", (prompt.id, url)
+    ).fetchone()
+    if row is None:
+        raise FillNotFound(number, url)
+    fill = fill_from_row(row)
+    by_moderator = fill.member_id != actor_id
+    if by_moderator and not as_moderator:
+        raise NotYourFill(number)
+    conn.execute("DELETE FROM fills WHERE id = ?", (fill.id,))
+    # Filled with no fill left is open again; closed (or any other status) stays as it is. Claims that
+    # this fill completed stay completed: they happened.
+    conn.execute(
+        "UPDATE prompts SET fill_count = fill_count - 1,"
+        " status = CASE WHEN status = 'filled' AND fill_count = 1 THEN 'open' ELSE status END,"
+        " updated_at = ? WHERE id = ?",
+        (now, prompt.id),
+    )
+    rows.record_audit(
+        conn,
+        guild_id=guild_id,
+        actor_id=actor_id,
+        action="unfill",
+        prompt_number=number,
+        target_id=fill.member_id,
+        detail=url,
+        now=now,
+        by_moderator=by_moderator,
+    )
+    return FillRemoved(fill, rows.prompt_by_id(conn, prompt.id), by_moderator)
+
+
+def _removable(
+    conn: sqlite3.Connection, guild_id: int, number: int, member_id: int | None, typed: str, limit: int
+) -> list[Fill]:
+    """The fills of a prompt that this member may remove (all of them for a moderator: member_id None)."""
+    query = (
+        f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE p.guild_id = ? AND p.number = ?"
+        " AND (? IS NULL OR f.member_id = ?)"
+        " AND (instr(lower(f.url), ?) > 0 OR instr(lower(coalesce(f.title, '')), ?) > 0)"
+        " ORDER BY f.id DESC LIMIT ?"
+    )
+    needle = typed.strip().lower()
+    found = conn.execute(query, (guild_id, number, member_id, member_id, needle, needle, limit))
+    return [fill_from_row(r) for r in found]
+
+
+def _set_message(conn: sqlite3.Connection, fill_id: int, channel_id: int, message_id: int) -> None:
+    conn.execute(
+        "UPDATE fills SET message_channel_id = ?, message_id = ? WHERE id = ?", (channel_id, message_id, fill_id)
+    )
+
+
 class FillRepo(Repository):
     async def record(
         self, guild_id: int, number: int, member_id: int, *, url: str, title: str | None, notes: str | None
     ) -> FillRecorded:
         return await self._db.write(_record, guild_id, number, member_id, url, title, notes, self._now())
+
+    async def remove(self, guild_id: int, number: int, url: str, actor_id: int, *, as_moderator: bool) -> FillRemoved:
+        """Remove one fill of a prompt: its filler, or a moderator. The prompt's status follows; audited."""
+        return await self._db.write(_remove, guild_id, number, url, actor_id, as_moderator, self._now())
+
+    async def removable(
+        self, guild_id: int, number: int, member_id: int | None, typed: str = "", limit: int = 25
+    ) -> list[Fill]:
+        return await self._db.read(_removable, guild_id, number, member_id, typed, limit)
+
+    async def set_message(self, fill_id: int, channel_id: int, message_id: int) -> None:
+        """Remember where the fill was announced (a fill removed later edits that message)."""
+        await self._db.write(_set_message, fill_id, channel_id, message_id)

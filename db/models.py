@@ -184,6 +184,9 @@ class Fill:
     title: str | None
     notes: str | None
     created_at: datetime
+    # Where the announcement was posted (None for fills recorded before version 2, or never announced).
+    message_channel_id: int | None = None
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ class Profile:
     recent_prompts: tuple[Prompt, ...]
     active_claims: tuple[Claim, ...]
     recent_fills: tuple[Fill, ...]
+    ao3_account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def _profile(conn: sqlite3.Connection, guild_id: int, member_id: int, viewer: Vi
         recent_prompts=tuple(rows.prompt_from_row(r) for r in recent_prompts),
         active_claims=tuple(rows.claim_from_row(r) for r in active),
         recent_fills=tuple(rows.fill_from_row(r) for r in recent_fills),
+        ao3_account=rows.ao3_account(conn, guild_id, member_id),
     )
 
 

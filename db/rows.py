@@ -77,6 +77,8 @@ def fill_from_row(row: sqlite3.Row) -> Fill:
         title=row["title"],
         notes=row["notes"],
         created_at=from_epoch(row["created_at"]),
+        message_channel_id=row["message_channel_id"],
+        message_id=row["message_id"],
     )
 
 
@@ -136,6 +138,14 @@ def settings(conn: sqlite3.Connection, guild_id: int) -> GuildSettings:
     values["require_approval"] = bool(values["require_approval"])
     values["allow_anonymous"] = bool(values["allow_anonymous"])
     return GuildSettings(guild_id=guild_id, **values)
+
+
+def ao3_account(conn: sqlite3.Connection, guild_id: int, member_id: int) -> str | None:
+    """The AO3 user name the member linked in this server, if any."""
+    row = conn.execute(
+        "SELECT username FROM ao3_accounts WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
+    ).fetchone()
+    return row[0] if row else None
 
 
 def record_audit(

@@ -6,6 +6,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+from db.accounts import AccountRepo
 from db.audit import AuditRepo
 from db.browse import BrowseRepo
 from db.claims import ClaimRepo
@@ -48,6 +49,7 @@ class Store:
         self.db = Database(path, migrations_dir=migrations_dir)
         self._lock = DatabaseLock(path)
         self.settings = SettingsRepo(self.db, clock)
+        self.accounts = AccountRepo(self.db, clock)
         self.prompts = PromptRepo(self.db, clock)
         self.browse = BrowseRepo(self.db, rng)
         self.claims = ClaimRepo(self.db, clock)

@@ -173,6 +173,29 @@ def fill_url(value: str | None) -> str:
     return cleaned
 
 
+# AO3's own rule for user names (its sign-up form): 3 to 40 letters, digits or underscores, beginning and
+# ending with a letter or digit.
+_AO3_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]{1,38}[A-Za-z0-9]")
+
+
+def ao3_username(value: str | None) -> str | None:
+    """An AO3 user name as AO3 allows them, or None to clear. A pasted profile link is read for its name."""
+    cleaned = clean(value)
+    if cleaned is None:
+        if value:
+            raise InvalidField("username", "is empty once blank and invisible characters are removed")
+        return None
+    profile = re.fullmatch(r"(?:https?://)?(?:www\.)?archiveofourown\.org/users/([^/?#]+)(?:/.*)?", cleaned)
+    name = profile.group(1) if profile else cleaned.removeprefix("@")
+    if not _AO3_USERNAME.fullmatch(name):
+        raise InvalidField(
+            "username",
+            "is not an AO3 user name: 3 to 40 letters, digits or underscores, "
+            "starting and ending with a letter or digit",
+        )
+    return name
+
+
 COUNT_SETTINGS: tuple[SettingName, ...] = ("claims_per_member", "claims_per_prompt", "claim_days")
 
 

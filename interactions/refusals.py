@@ -17,12 +17,14 @@ from db.errors import (
     DuplicatePrompt,
     EditLocked,
     ExplicitNeedsAgeRestrictedChannel,
+    FillNotFound,
     ImportUnreadable,
     InvalidField,
     NoClaimSlot,
     NothingToChange,
     NothingToDraw,
     NotPrompter,
+    NotYourFill,
     OwnPrompt,
     PromptNotFound,
     WrongStatus,
@@ -85,6 +87,13 @@ def sentence(error: BaseException) -> str | None:
             return f"<@{error.member_id}> holds no active claim on #{error.number}; nothing was changed."
         case DuplicateFill():
             return f"That link is already recorded as a fill of #{error.number}."
+        case FillNotFound():
+            return (
+                f"Prompt #{error.number} has no fill with that link; pick one from the list the `url` option offers "
+                "(`/prompt view` shows the prompt's fills)."
+            )
+        case NotYourFill():
+            return f"That fill of #{error.number} was posted by someone else: only they or a moderator can remove it."
         case NothingToDraw():
             loosen = f" Try loosening: {', '.join(f'`{f}`' for f in error.filters)}." if error.filters else ""
             return "No prompt matches that draw." + loosen

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestServer
 from ao3.client import AO3Config
 from ao3.parse import NotAWork, Series, Work, parse_series, parse_work
 from tests.conftest import submit
-from tests.driver import BOB, CAROL, Driver
+from tests.driver import ALICE, BOB, CAROL, LOG, MOD, Driver
 
 PAGES = Path(__file__).resolve().parents[2] / "shared" / "ao3-pages"
 pytestmark = pytest.mark.skipif(not PAGES.is_dir(), reason="../shared/ao3-pages/ is not beside this checkout")
@@ -336,3 +336,26 @@ async def test_locked_and_deleted_works_are_announced_plainly(real_archive) -> N
         assert "new fill" in out.messages[0]["content"]
     assert not [c for c in driver.fake.calls if c.method == "PATCH" and c.body.get("embeds")]
     assert "/users/login" not in [p for p, _, _ in archive.seen]  # the login page itself is never fetched
+
+
+async def test_a_byline_without_the_fillers_linked_account_gets_one_log_line(real_archive) -> None:
+    driver, archive = real_archive
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    await driver.command("ao3 account", user=CAROL, username="anafabula")
+
+    def byline_lines() -> list[dict[str, Any]]:
+        return [p for p in driver.posts(LOG) if "credited on AO3" in p["content"]]
+
+    await driver.command("fill", user=CAROL, prompt=1, url="https://archiveofourown.org/works/923647")  # her pseud
+    await driver.command("fill", user=CAROL, prompt=2, url="https://archiveofourown.org/works/168768")  # Anonymous
+    assert not byline_lines()
+    out = await driver.command("fill", user=CAROL, prompt=3, url="https://archiveofourown.org/works/323217")
+    assert "new fill" in out.messages[0]["content"]  # recorded and announced all the same
+    lines = byline_lines()
+    assert len(lines) == 1
+    assert "by x_art" not in lines[0]["content"] and "credited on AO3 to x_art" in lines[0]["content"]
+    assert "`anafabula`" in lines[0]["content"] and lines[0]["allowed_mentions"] == {"parse": []}
+    # A member with no linked account is never checked; no fetch is added for the check.
+    await driver.command("fill", user=ALICE, prompt=5, url="https://archiveofourown.org/works/4491333")
+    assert len(byline_lines()) == 1
+    assert len(archive.seen) == 4

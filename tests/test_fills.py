@@ -13,6 +13,7 @@ from tests.driver import (
     FILLS,
     GENERAL,
     GUILD,
+    LOG,
     MOD,
     NSFW,
     OTHER_CHANNEL,
@@ -164,3 +165,95 @@ async def test_a_prompter_with_closed_direct_messages_does_not_lose_the_fill(dri
     assert "new fill" in out.content
     assert driver.dms(BOB) == []
     assert (await driver.bot.store.prompts.get(GUILD.id, 1)).fill_count == 1
+
+
+# -- /unfill ----------------------------------------------------------------------------------------------
+
+
+def channel_edits(driver: Driver, message_id: int) -> list[dict]:
+    return [
+        c.body
+        for c in driver.fake.calls
+        if c.method == "PATCH"
+        and c.route == "/channels/{channel_id}/messages/{message_id}"
+        and int(c.params["message_id"]) == message_id
+    ]
+
+
+async def test_unfill_by_the_filler_reopens_the_prompt_and_marks_the_announcement(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, fills_channel=FILLS, log_channel=LOG)
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    announced = next(c.response for c in reversed(driver.post_calls()) if c.channel_id == FILLS.id)
+    out = await driver.command("unfill", user=CAROL, prompt=1, url=WORK)
+    assert out.ephemeral and "Removed the fill" in out.content and "open again" in out.content
+    prompt = await driver.bot.store.prompts.get(GUILD.id, 1)
+    assert prompt.status == "open" and prompt.fill_count == 0
+    assert await driver.bot.store.fills.removable(GUILD.id, 1, None) == []
+    # The claim the fill completed stays completed.
+    profile = await driver.bot.store.profiles.profile(GUILD.id, CAROL.id, Viewer(CAROL.id))
+    assert profile.claims_by_status == {"filled": 1} and profile.fills_total == 0
+    # The announcement stays, saying so, and pings nobody; the prompter is not told.
+    edit = channel_edits(driver, int(announced["id"]))[-1]
+    assert edit["content"] == "🗑️ This fill of prompt #1 was removed by its writer."
+    assert edit["allowed_mentions"] == {"parse": []}
+    assert "embeds" not in edit  # the work's details stay readable
+    assert not driver.dms(BOB)[1:]  # only the one from before, if any
+    log = driver.posts(LOG)[-1]
+    assert "removed the fill of #1" in log["content"] and WORK in log["content"]
+    entries = await driver.bot.store.audit.everything(GUILD.id)
+    assert any(e.action == "unfill" and e.detail == WORK and e.actor_id == CAROL.id for e in entries)
+
+
+async def test_unfill_of_one_of_two_fills_keeps_it_filled_and_a_closed_prompt_stays_closed(driver: Driver) -> None:
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    await driver.command("fill", user=ALICE, prompt=1, url="https://archiveofourown.org/works/999")
+    await driver.command("unfill", user=ALICE, prompt=1, url="https://archiveofourown.org/works/999")
+    prompt = await driver.bot.store.prompts.get(GUILD.id, 1)
+    assert prompt.status == "filled" and prompt.fill_count == 1
+    await driver.command("prompt withdraw", user=BOB, prompt=1)
+    out = await driver.command("unfill", user=MOD, prompt=1, url=WORK)  # a moderator removes Carol's
+    assert out.ephemeral and "Removed the fill" in out.content and "open again" not in out.content
+    prompt = await driver.bot.store.prompts.get(GUILD.id, 1)
+    assert prompt.status == "closed" and prompt.fill_count == 0
+    view = await driver.command("prompt view", user=MOD, prompt=1)
+    assert WORK not in json.dumps(view.messages)
+
+
+async def test_unfill_announced_in_the_channel_itself_edits_that_reply(driver: Driver) -> None:
+    await submit(driver, TEXT, user=BOB)
+    out = await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    reply_id = out.message_id
+    await driver.command("unfill", user=MOD, prompt=1, url=WORK)
+    assert channel_edits(driver, reply_id)[-1]["content"] == "🗑️ This fill of prompt #1 was removed by a moderator."
+
+
+async def test_each_unfill_refusal_is_ephemeral_and_changes_nothing(driver: Driver, db_path) -> None:
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    await submit(driver, "A prompt in another server about a comet", guild=OTHER_GUILD, channel=OTHER_CHANNEL)
+    before = snapshot(db_path)
+    cases = [
+        (dict(user=ALICE, prompt=1, url=WORK), "posted by someone else"),
+        (dict(user=CAROL, prompt=1, url="https://archiveofourown.org/works/1"), "has no fill with that link"),
+        (dict(user=CAROL, prompt=2, url=WORK), "#2"),
+        (dict(user=CAROL, prompt=1, url=WORK, guild=OTHER_GUILD, channel=OTHER_CHANNEL), "has no fill with that link"),
+    ]
+    for options, expected in cases:
+        out = await driver.command("unfill", **options)
+        assert out.ephemeral and expected in out.content, (options, out.content)
+    assert snapshot(db_path) == before
+
+
+async def test_the_url_option_offers_only_the_fills_one_may_remove(driver: Driver) -> None:
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="Rising")
+    await driver.command("fill", user=ALICE, prompt=1, url="https://archiveofourown.org/works/999")
+    mine = await driver.autocomplete("unfill", "url", "", user=CAROL, prompt=1)
+    assert [c["value"] for c in mine.choices] == [WORK] and mine.choices[0]["name"].startswith("Rising · ")
+    every = await driver.autocomplete("unfill", "url", "", user=MOD, prompt=1)
+    assert {c["value"] for c in every.choices} == {WORK, "https://archiveofourown.org/works/999"}
+    typed = await driver.autocomplete("unfill", "url", "999", user=MOD, prompt=1)
+    assert [c["value"] for c in typed.choices] == ["https://archiveofourown.org/works/999"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import submit
-from tests.driver import ALICE, BOB, CAROL, MOD, Driver
+from tests.conftest import snapshot, submit
+from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, OTHER_GUILD, Driver
 
 TEXT = "Two rival bakers are stuck in a lift on the night of the big contest."
 WORK = "https://archiveofourown.org/works/123456"
@@ -36,3 +36,36 @@ async def test_profile_and_stats_count_a_known_history(driver: Driver) -> None:
     assert fields["Fill rate"].startswith("67%")
     assert fields["Top fillers"].startswith(f"1. <@{CAROL.id}> · 1 fill")
     assert str(BOB.id) not in json.dumps(stats.embeds)
+
+
+# -- /ao3 account ------------------------------------------------------------------------------------------
+
+
+async def test_ao3_account_is_linked_shown_on_the_profile_and_cleared(driver: Driver) -> None:
+    out = await driver.command("ao3 account", user=CAROL, username="Carol_Writes")
+    assert out.ephemeral and "`Carol_Writes`" in out.content
+    assert await driver.bot.store.accounts.get(GUILD.id, CAROL.id) == "Carol_Writes"
+    profile = await driver.command("profile", user=ALICE, member=CAROL)
+    fields = {f["name"]: f["value"] for f in profile.embeds[0]["fields"]}
+    assert fields["AO3"] == "[Carol_Writes](https://archiveofourown.org/users/Carol_Writes)"
+    # A pasted profile link is read for its name; linking again replaces.
+    await driver.command("ao3 account", user=CAROL, username="https://archiveofourown.org/users/carol2/works")
+    assert await driver.bot.store.accounts.get(GUILD.id, CAROL.id) == "carol2"
+    cleared = await driver.command("ao3 account", user=CAROL)
+    assert cleared.ephemeral and "`carol2` is no longer linked" in cleared.content
+    assert await driver.bot.store.accounts.get(GUILD.id, CAROL.id) is None
+    profile = await driver.command("profile", user=ALICE, member=CAROL)
+    assert "AO3" not in {f["name"] for f in profile.embeds[0]["fields"]}
+    # Every server's data is its own.
+    assert await driver.bot.store.accounts.get(OTHER_GUILD.id, CAROL.id) is None
+
+
+async def test_ao3_account_refusals_are_ephemeral_and_change_nothing(driver: Driver, db_path) -> None:
+    await driver.command("ao3 account", user=CAROL, username="Carol_Writes")
+    before = snapshot(db_path)
+    for wrong in ("ab", "x" * 41, "_leading", "trailing_", "has space", "dash-name", "émilie", "\u200b\u200b\u200b"):
+        out = await driver.command("ao3 account", user=CAROL, username=wrong)
+        assert out.ephemeral and "username" in out.content and "Nothing was changed" in out.content, wrong
+    nothing = await driver.command("ao3 account", user=BOB)
+    assert nothing.ephemeral and "no AO3 account linked" in nothing.content
+    assert snapshot(db_path) == before

@@ -163,6 +163,9 @@ def profile_embed(member: discord.abc.User, profile: Profile, viewer: Viewer) ->
     embed = discord.Embed(title=f"{member.display_name}'s profile", colour=discord.Colour.blurple())
     embed.add_field(name="Prompts", value=str(profile.prompts_total), inline=True)
     embed.add_field(name="Fills", value=str(profile.fills_total), inline=True)
+    if profile.ao3_account:
+        account = profile.ao3_account
+        embed.add_field(name="AO3", value=f"[{account}](https://archiveofourown.org/users/{account})", inline=True)
     embed.add_field(
         name="Claims",
         value=_tally(profile.claims_by_status, ("active", "filled", "expired", "dropped", "released")),
