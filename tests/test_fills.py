@@ -194,6 +194,8 @@ async def test_unfill_by_the_filler_reopens_the_prompt_and_marks_the_announcemen
     # The claim the fill completed stays completed.
     profile = await driver.bot.store.profiles.profile(GUILD.id, CAROL.id, Viewer(CAROL.id))
     assert profile.claims_by_status == {"filled": 1} and profile.fills_total == 0
+    assert WORK not in await driver.bot.store.transfer.export_json(GUILD.id)
+    assert (await driver.bot.store.profiles.stats(GUILD.id)).fills_total == 0
     # The announcement stays, saying so, and pings nobody; the prompter is not told.
     edit = channel_edits(driver, int(announced["id"]))[-1]
     assert edit["content"] == "🗑️ This fill of prompt #1 was removed by its writer."
