@@ -144,6 +144,7 @@ class Driver:
     def unexpected_errors(self) -> list[str]:
         found = [f"{r.getMessage()}\n{r.exc_text or ''}" for r in self.errors.records]
         found += [repr(e) for e in self.task_errors]
+        found += self.fake.refused
         return found
 
     def forget_errors(self) -> list[str]:
@@ -151,6 +152,7 @@ class Driver:
         found = self.unexpected_errors()
         self.errors.records.clear()
         self.task_errors.clear()
+        self.fake.refused.clear()
         return found
 
     # -- feeding events ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import discord
 from discord.http import Route
 
+from tests.driver.api_schema import discord_api_schema, limit_problems
 from tests.driver.world import (
     APPLICATION_ID,
     APPLICATION_PAYLOAD,
@@ -63,6 +64,19 @@ class FakeDiscord:
         self.interactions: dict[str, dict[str, Any]] = {}
         self.attachments: dict[str, bytes] = {}
         self.channel_names: dict[int, Channel] = {}
+        # Requests Discord would answer 400: each fails the test that made it (Driver.unexpected_errors).
+        self.refused: list[str] = []
+        self._schema = discord_api_schema()
+
+    def _check_body(self, method: str, route: str, body: Any) -> None:
+        """Answer 400 as Discord would to a body it refuses, and remember it for the test to fail on."""
+        if self._schema is not None:
+            problems = self._schema.problems(method, route, body)
+        else:
+            problems = limit_problems(body)
+        if problems:
+            self.refused.append(f"Discord would refuse {method} {route}: " + "; ".join(problems[:5]))
+            _raise(400, 50035)  # Invalid Form Body
 
     # -- failure injection -------------------------------------------------------------------------
     def fail(
@@ -140,6 +154,7 @@ class FakeDiscord:
                         body = json.loads(part["value"])
             call = Call(route.method, route.path, params, body, _read_files(files), at=time.monotonic())
             fake.calls.append(call)
+            fake._check_body(route.method, route.path, body)
             failure = fake._failure_for(route.method, route.path, params)
             if failure:
                 _raise(*failure)
@@ -211,6 +226,7 @@ class FakeDiscord:
             )
             fake.calls.append(call)
             fake.calls_by_token.setdefault(token or "", []).append(call)
+            fake._check_body(route.method, route.path, body)
             call.response = fake._answer_webhook(call)
             return call.response
 
