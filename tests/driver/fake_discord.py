@@ -70,10 +70,8 @@ class FakeDiscord:
 
     def _check_body(self, method: str, route: str, body: Any) -> None:
         """Answer 400 as Discord would to a body it refuses, and remember it for the test to fail on."""
-        if self._schema is not None:
-            problems = self._schema.problems(method, route, body)
-        else:
-            problems = limit_problems(body)
+        schema = self._schema
+        problems = schema.problems(method, route, body) if schema is not None else limit_problems(body)
         if problems:
             self.refused.append(f"Discord would refuse {method} {route}: " + "; ".join(problems[:5]))
             _raise(400, 50035)  # Invalid Form Body
