@@ -60,7 +60,10 @@ class SubmitModal(discord.ui.Modal, title="Submit a prompt"):
         label="Fandom (optional)", required=False, max_length=validation.FANDOM_MAX, custom_id="fandom"
     )
     tags: discord.ui.TextInput[SubmitModal] = discord.ui.TextInput(
-        label="Tags, comma separated (optional)", required=False, max_length=1000, custom_id="tags"
+        label="Tags, comma separated (optional)",
+        required=False,
+        max_length=validation.TAGS_MAX * (validation.TAG_MAX + 2),  # every tag at its longest, with ", "
+        custom_id="tags",
     )
 
     def __init__(
@@ -156,9 +159,17 @@ class Prompts(commands.Cog):
     ) -> None:
         guild_id_of(interaction)
         if text is None:
+            # What was typed into the options is checked now (a refusal before the form, not after it) and
+            # prefilled as it would be stored, so the form never carries more than its fields accept.
             if rating is not None:
                 validation.rating(rating)
-            modal = SubmitModal(rating=rating, anonymous=anonymous, title=title, fandom=fandom, tags=tags)
+            modal = SubmitModal(
+                rating=rating,
+                anonymous=anonymous,
+                title=validation.title(title),
+                fandom=validation.fandom(fandom),
+                tags=", ".join(validation.tags(tags)) or None,
+            )
             await interaction.response.send_modal(modal)
             return
         draft = validation.draft(

@@ -1,5 +1,10 @@
 """Every embed the bot sends is built here, one renderer per thing, used by every command that shows it.
-Cogs choose the words of a reply and which embed goes with it; they never build an embed themselves."""
+Cogs choose the words of a reply and which embed goes with it; they never build an embed themselves.
+
+One rendering rule keeps every embed within Discord's limits whatever members typed: lists keep the whole
+lines that fit and say "and N more" (`lines_within`), links too long to be worth a line become their label
+(`link`), and every renderer returns through `fitted`, which clips each part to its limit and then trims
+the description and the longest fields until the whole embed is within 6,000 characters."""
 
 from __future__ import annotations
 
@@ -22,6 +27,14 @@ STATUS_COLOURS = {
 }
 EXPLICIT_NOTICE = "This prompt is rated Explicit: its text is shown only in age-restricted channels."
 EMBED_TOTAL_LIMIT = 6000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+AUTHOR_LIMIT = 256
+FIELDS_LIMIT = 25
+LINK_URL_LIMIT = 300  # a longer URL would crowd out the lines beside it; its label is shown instead
 
 
 def excerpt(text: str, limit: int = 80) -> str:
@@ -31,6 +44,69 @@ def excerpt(text: str, limit: int = 80) -> str:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def lines_within(lines: Iterable[str], limit: int, *, empty: str = "none") -> str:
+    """As many whole lines as fit in `limit` characters, then "… and N more"."""
+    items = list(lines)
+    if not items:
+        return empty
+    shown: list[str] = []
+    used = 0
+    for index, line in enumerate(items):
+        rest = len(items) - index - 1
+        tail = len(f"\n… and {rest} more") if rest else 0
+        cost = len(line) + (1 if shown else 0)
+        if used + cost + tail > limit:
+            break
+        shown.append(line)
+        used += cost
+    if not shown:  # not even the first line fits: clip it
+        return _clip(items[0], limit - len(f"\n… and {len(items) - 1} more")) + (
+            f"\n… and {len(items) - 1} more" if len(items) > 1 else ""
+        )
+    hidden = len(items) - len(shown)
+    return "\n".join(shown) + (f"\n… and {hidden} more" if hidden else "")
+
+
+def link(label: str, url: str) -> str:
+    """A Markdown link, or just its label when the URL is too long to show in a line."""
+    return f"[{label}]({url})" if len(url) <= LINK_URL_LIMIT else label
+
+
+def fitted(embed: discord.Embed) -> discord.Embed:
+    """The embed within every Discord limit: each part clipped, then trimmed to 6,000 characters in all."""
+    if embed.title:
+        embed.title = _clip(embed.title, TITLE_LIMIT)
+    if embed.description:
+        embed.description = _clip(embed.description, DESCRIPTION_LIMIT)
+    fields = embed.fields[:FIELDS_LIMIT]
+    embed.clear_fields()
+    for field in fields:
+        embed.add_field(
+            name=_clip(field.name or "\u200b", FIELD_NAME_LIMIT),
+            value=_clip(field.value or "\u200b", FIELD_VALUE_LIMIT),
+            inline=bool(field.inline),
+        )
+    if embed.footer.text:
+        embed.set_footer(text=_clip(embed.footer.text, FOOTER_LIMIT), icon_url=embed.footer.icon_url)
+    if embed.author.name:
+        embed.set_author(name=_clip(embed.author.name, AUTHOR_LIMIT), url=embed.author.url)
+    over = len(embed) - EMBED_TOTAL_LIMIT
+    if over > 0 and embed.description:
+        embed.description = _clip(embed.description, max(200, len(embed.description) - over))
+    while (over := len(embed) - EMBED_TOTAL_LIMIT) > 0:
+        found = max(enumerate(embed.fields), key=lambda pair: len(pair[1].value or ""), default=None)
+        if found is None or len(found[1].value or "") <= 20:
+            # Nothing long is left among the fields: the description gives way entirely.
+            if embed.description:
+                embed.description = _clip(embed.description, max(1, len(embed.description) - over))
+            break
+        index, longest = found
+        value = longest.value or ""
+        trimmed = _clip(value, max(20, len(value) - over))
+        embed.set_field_at(index, name=longest.name, value=trimmed, inline=bool(longest.inline))
+    return embed
 
 
 def _plural(count: int, noun: str) -> str:
@@ -82,16 +158,16 @@ def prompt_embed(
     embed.add_field(name="Rating", value=RATING_NAMES[prompt.rating], inline=True)
     embed.add_field(name="Status", value=prompt.status, inline=True)
     if prompt.tags and not hide_text:
-        embed.add_field(name="Tags", value=_clip(", ".join(prompt.tags), 1024), inline=False)
+        embed.add_field(name="Tags", value=_listing(prompt.tags, len(prompt.tags)), inline=False)
     embed.add_field(name="Prompter", value=prompter_line(prompt, viewer, private=private), inline=True)
     if claims is not None:
         claim_lines = [f"<@{c.member_id}> (due {timestamp(c.deadline)})" for c in claims]
-        embed.add_field(name="Claims", value=_clip("\n".join(claim_lines) or "none", 1024), inline=True)
+        embed.add_field(name="Claims", value=lines_within(claim_lines, FIELD_VALUE_LIMIT), inline=True)
     if fills is not None:
-        fill_lines = [f"[{_clip(f.title or 'a work', 80)}]({f.url}) by <@{f.member_id}>" for f in fills]
-        embed.add_field(name="Fills", value=_clip("\n".join(fill_lines) or "none yet", 1024), inline=False)
+        fill_lines = [f"{link(_clip(f.title or 'a work', 80), f.url)} by <@{f.member_id}>" for f in fills]
+        embed.add_field(name="Fills", value=lines_within(fill_lines, FIELD_VALUE_LIMIT, empty="none yet"), inline=False)
     embed.set_footer(text=f"Prompt #{prompt.number}")
-    return embed
+    return fitted(embed)
 
 
 def prompt_line(prompt: Prompt) -> str:
@@ -108,30 +184,32 @@ def list_title(base: str, filters: dict[str, str | None]) -> str:
 def prompt_list_embed(title: str, page: Page[Prompt]) -> discord.Embed:
     lines = [prompt_line(p) for p in page.items]
     embed = discord.Embed(
-        title=title, description="\n".join(lines) or "No prompts match.", colour=discord.Colour.blurple()
+        title=title,
+        description=lines_within(lines, DESCRIPTION_LIMIT, empty="No prompts match."),
+        colour=discord.Colour.blurple(),
     )
     more = "+" if page.capped else ""
     noun = "prompt" if page.total == 1 else "prompts"
     embed.set_footer(text=f"Page {page.page + 1} of {page.page_count}{more} · {page.total:,}{more} {noun}")
-    return embed
+    return fitted(embed)
 
 
 def claims_embed(member_id: int, claims: Iterable[Claim]) -> discord.Embed:
     lines = [f"`#{c.prompt_number}` claimed {timestamp(c.claimed_at)}, due {timestamp(c.deadline)}" for c in claims]
-    return discord.Embed(
-        title="Active claims",
-        description=f"<@{member_id}>\n" + ("\n".join(lines) if lines else "No active claims."),
-        colour=discord.Colour.blurple(),
+    heading_line = f"<@{member_id}>\n"
+    listed = lines_within(lines, DESCRIPTION_LIMIT - len(heading_line), empty="No active claims.")
+    return fitted(
+        discord.Embed(title="Active claims", description=heading_line + listed, colour=discord.Colour.blurple())
     )
 
 
 def _prompt_field(prompt: Prompt, reader: Viewer) -> str:
     """The prompt a fill answers, under the fill: an excerpt (or the Explicit notice) and a link to its post."""
     text = EXPLICIT_NOTICE if prompt.explicit and not reader.age_restricted_channel else excerpt(prompt.text, 300)
-    link = prompt_link(prompt)
-    if link:
-        text += f"\n[See the prompt]({link})"
-    return _clip(text, 1024)
+    post = prompt_link(prompt)
+    if post:
+        text += f"\n[See the prompt]({post})"
+    return _clip(text, FIELD_VALUE_LIMIT)
 
 
 def fill_embed(recorded: FillRecorded, reader: Viewer) -> discord.Embed:
@@ -149,9 +227,9 @@ def fill_embed(recorded: FillRecorded, reader: Viewer) -> discord.Embed:
         embed.add_field(name="Fandom", value=prompt.fandom, inline=True)
     embed.add_field(name="Rating", value=RATING_NAMES[prompt.rating], inline=True)
     if fill.notes and not hide_text:
-        embed.add_field(name="Notes", value=_clip(fill.notes, 1024), inline=False)
+        embed.add_field(name="Notes", value=fill.notes, inline=False)
     embed.set_footer(text=f"Fill of prompt #{prompt.number}")
-    return embed
+    return fitted(embed)
 
 
 def _tally(counts: dict[str, int], keys: tuple[str, ...]) -> str:
@@ -176,11 +254,11 @@ def profile_embed(member: discord.abc.User, profile: Profile, viewer: Viewer) ->
         for p in profile.recent_prompts
     ]
     claim_lines = [f"`#{c.prompt_number}` due {timestamp(c.deadline)}" for c in profile.active_claims]
-    fill_lines = [f"`#{f.prompt_number}` [{excerpt(f.title or f.url, 60)}]({f.url})" for f in profile.recent_fills]
-    embed.add_field(name="Recent prompts", value="\n".join(prompt_lines) or "none", inline=False)
-    embed.add_field(name="Active claims", value="\n".join(claim_lines) or "none", inline=False)
-    embed.add_field(name="Recent fills", value="\n".join(fill_lines) or "none", inline=False)
-    return embed
+    fill_lines = [f"`#{f.prompt_number}` {link(excerpt(f.title or f.url, 60), f.url)}" for f in profile.recent_fills]
+    embed.add_field(name="Recent prompts", value=lines_within(prompt_lines, FIELD_VALUE_LIMIT), inline=False)
+    embed.add_field(name="Active claims", value=lines_within(claim_lines, FIELD_VALUE_LIMIT), inline=False)
+    embed.add_field(name="Recent fills", value=lines_within(fill_lines, FIELD_VALUE_LIMIT), inline=False)
+    return fitted(embed)
 
 
 def stats_embed(guild_name: str, stats: ServerStats) -> discord.Embed:
@@ -198,8 +276,12 @@ def stats_embed(guild_name: str, stats: ServerStats) -> discord.Embed:
         f"{rank}. <@{member_id}> · {_plural(count, 'fill')}"
         for rank, (member_id, count) in enumerate(stats.top_fillers, start=1)
     ]
-    embed.add_field(name="Top fillers", value="\n".join(top) or "No fills yet: be the first!", inline=False)
-    return embed
+    embed.add_field(
+        name="Top fillers",
+        value=lines_within(top, FIELD_VALUE_LIMIT, empty="No fills yet: be the first!"),
+        inline=False,
+    )
+    return fitted(embed)
 
 
 def audit_line(entry: AuditEntry) -> str:
@@ -216,11 +298,13 @@ def audit_line(entry: AuditEntry) -> str:
 def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
     embed = discord.Embed(
         title="Moderation log",
-        description="\n".join(audit_line(e) for e in page.items) or "No moderator actions yet.",
+        description=lines_within(
+            [audit_line(e) for e in page.items], DESCRIPTION_LIMIT, empty="No moderator actions yet."
+        ),
         colour=discord.Colour.dark_teal(),
     )
     embed.set_footer(text=f"Page {page.page + 1} of {page.page_count} · {page.total} entries")
-    return embed
+    return fitted(embed)
 
 
 def describe_setting(name: str, value: int | bool | None) -> str:
@@ -243,7 +327,7 @@ def settings_embed(settings: GuildSettings) -> discord.Embed:
     embed = discord.Embed(title="Promptfill settings", colour=discord.Colour.blurple())
     for name, value in named_settings(settings).items():
         embed.add_field(name=name, value=describe_setting(name, value), inline=True)
-    return embed
+    return fitted(embed)
 
 
 def _listing(values: Iterable[str], limit: int, cap: int = 1024) -> str | None:
@@ -272,8 +356,8 @@ def ao3_embed(recorded: FillRecorded, info: Work | Series, reader: Viewer) -> di
             ("Fandoms", _listing(info.fandoms, 5), False),
             ("Rating", _listing(info.rating, 2), True),
             ("Warnings", _listing(info.warnings, 4), True),
-            ("Words", info.words, True),
-            ("Chapters", info.chapters, True),
+            ("Words", _clip(info.words, 100) if info.words else None, True),
+            ("Chapters", _clip(info.chapters, 100) if info.chapters else None, True),
         ]
         if not hide:
             fields += [
@@ -292,4 +376,4 @@ def ao3_embed(recorded: FillRecorded, info: Work | Series, reader: Viewer) -> di
     room = min(4096, EMBED_TOTAL_LIMIT - len(embed) - len(intro) - 10)
     description = intro if not summary else f"{intro}\n\n>>> {summary}"
     embed.description = _clip(description, max(room, len(intro)))
-    return embed
+    return fitted(embed)

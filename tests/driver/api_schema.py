@@ -97,9 +97,9 @@ def _first_match_suffices(node: Any) -> None:
 def _explain(error: Any) -> str:
     # anyOf/oneOf errors say only "is not valid under any of the given schemas": name the closest reason.
     if error.context:
-        best = min(error.context, key=lambda e: (len(list(e.absolute_path)) * -1, len(e.message)))
-        where = "/".join(str(p) for p in best.absolute_path)
-        return f"{best.message[:300]} (at {where})"
+        deepest = max(error.context, key=lambda e: len(list(e.absolute_path)))
+        where = "/".join(str(p) for p in deepest.absolute_path)
+        return f"{deepest.message[:300]} (at {where})"
     return error.message[:300]
 
 
