@@ -13,7 +13,7 @@ from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import claim_and_reply
 from cogs.ui.embeds import claims_embed, timestamp
 from interactions.checks import Interaction, guild_id_of
-from interactions.sending import NO_MENTIONS, send_dm
+from interactions.sending import NO_MENTIONS, Delivery, dm_delivery
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -53,11 +53,13 @@ class Claims(commands.Cog):
         )
 
     async def sweep(self) -> None:
-        """Reminders first (each marked sent before it is sent: at most once), then expiries."""
+        """Reminders first, then expiries. Each message is sent on its own: one that fails costs nobody else
+        theirs. A reminder is marked sent once delivered (or refused for good, e.g. closed DMs); one that did
+        not get through is tried again on the next pass."""
         store = self.bot.store
         for event in await store.claims.due_reminders():
             claim = event.claim
-            await send_dm(
+            delivery = await dm_delivery(
                 self.bot,
                 claim.member_id,
                 content=(
@@ -65,9 +67,11 @@ class Claims(commands.Cog):
                     "Post it with `/fill`, or `/unclaim` to free it for someone else."
                 ),
             )
+            if delivery is not Delivery.FAILED:
+                await store.claims.mark_reminded(claim.id)
         for event in await store.claims.expire_due():
             claim = event.claim
-            await send_dm(
+            await dm_delivery(
                 self.bot,
                 claim.member_id,
                 content=(
@@ -75,7 +79,6 @@ class Claims(commands.Cog):
                     "the prompt is open to others again. You can claim it again if it is still free."
                 ),
             )
-            await refresh_posted_prompt(self.bot, event.prompt)
 
 
 async def setup(bot: Promptfill) -> None:

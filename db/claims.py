@@ -155,13 +155,17 @@ def _member_claims(conn: sqlite3.Connection, guild_id: int, member_id: int) -> l
 
 
 def _due_reminders(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
-    """Claims whose reminder is due, marked as reminded in the same transaction: sent at most once."""
-    marked = conn.execute(
-        "UPDATE claims SET reminded = 1 WHERE status = 'active' AND reminded = 0 AND deadline IS NOT NULL"
-        " AND deadline > ? AND deadline - ? <= ? RETURNING id",
-        (now, now, int(REMINDER_BEFORE.total_seconds())),
+    """Claims whose reminder is due and not yet delivered (mark_reminded records each delivery)."""
+    due = conn.execute(
+        "SELECT id FROM claims WHERE status = 'active' AND reminded = 0 AND deadline IS NOT NULL"
+        " AND deadline > ? AND deadline <= ? ORDER BY deadline",
+        (now, now + int(REMINDER_BEFORE.total_seconds())),
     ).fetchall()
-    return _events(conn, [r[0] for r in marked])
+    return _events(conn, [r[0] for r in due])
+
+
+def _mark_reminded(conn: sqlite3.Connection, claim_id: int) -> None:
+    conn.execute("UPDATE claims SET reminded = 1 WHERE id = ?", (claim_id,))
 
 
 def _expire_due(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
@@ -199,7 +203,11 @@ class ClaimRepo(Repository):
         return await self._db.read(_member_claims, guild_id, member_id)
 
     async def due_reminders(self) -> list[ClaimEvent]:
-        return await self._db.write(_due_reminders, self._now())
+        return await self._db.read(_due_reminders, self._now())
+
+    async def mark_reminded(self, claim_id: int) -> None:
+        """After the reminder went out (or Discord refused it for good): it is not sent again."""
+        await self._db.write(_mark_reminded, claim_id)
 
     async def expire_due(self) -> list[ClaimEvent]:
         return await self._db.write(_expire_due, self._now())

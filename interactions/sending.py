@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
 from db.models import Viewer
@@ -25,16 +27,34 @@ def channel_reader(bot: discord.Client, channel_id: int) -> Viewer:
     return Viewer.channel_reader(age_restricted=age_restricted(bot.get_channel(channel_id)))
 
 
-async def send_dm(bot: discord.Client, user_id: int, **message: Any) -> bool:
-    """Direct message a member; False (and a log line) when Discord refuses, e.g. closed DMs."""
+# A dropped connection or a timeout on the way to Discord: worth trying again later, unlike a refusal.
+TRANSIENT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+
+
+class Delivery(enum.Enum):
+    SENT = "sent"
+    REFUSED = "refused"  # Discord said no (closed DMs, no access): trying again will not help
+    FAILED = "failed"  # the request did not get through (connection, timeout, Discord's 5xx): try again
+
+
+async def dm_delivery(bot: discord.Client, user_id: int, **message: Any) -> Delivery:
+    """Direct message a member and say how it went; never raises, so one member's failure costs no one else."""
     message.setdefault("allowed_mentions", NO_MENTIONS)
     try:
         channel = await bot.create_dm(discord.Object(id=user_id))
         await channel.send(**message)
     except discord.HTTPException as error:
         log.info("could not direct-message user %s: %s", user_id, error)
-        return False
-    return True
+        return Delivery.FAILED if error.status >= 500 else Delivery.REFUSED
+    except TRANSIENT_ERRORS as error:
+        log.warning("direct message to user %s did not get through: %r", user_id, error)
+        return Delivery.FAILED
+    return Delivery.SENT
+
+
+async def send_dm(bot: discord.Client, user_id: int, **message: Any) -> bool:
+    """Direct message a member; False (and a log line) when it was not delivered, e.g. closed DMs."""
+    return await dm_delivery(bot, user_id, **message) is Delivery.SENT
 
 
 async def post(bot: discord.Client, channel_id: int, **message: Any) -> discord.Message | None:
@@ -48,6 +68,9 @@ async def post(bot: discord.Client, channel_id: int, **message: Any) -> discord.
         return await channel.send(**message)
     except discord.HTTPException as error:
         log.warning("could not post in channel %s: %s", channel_id, error)
+        return None
+    except TRANSIENT_ERRORS as error:
+        log.warning("a post in channel %s did not get through: %r", channel_id, error)
         return None
 
 

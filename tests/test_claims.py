@@ -236,3 +236,29 @@ async def test_claims_per_prompt_zero_means_no_limit(driver: Driver) -> None:
     outs = [await driver.command("claim", user=u, prompt=1) for u in (ALICE, CAROL, MOD)]
     assert all("You claimed prompt #1" in o.content for o in outs)
     assert (await driver.bot.store.prompts.get(GUILD.id, 1)).active_claims == 3
+
+
+async def test_a_dropped_connection_costs_no_one_else_their_reminder_and_is_tried_again(driver: Driver, clock) -> None:
+    for i in range(3):
+        await submit(driver, f"Idea {i} about a haunted lighthouse", user=BOB)
+    for number, member in enumerate((ALICE, CAROL, MOD), start=1):
+        await driver.command("claim", user=member, prompt=number)
+    driver.fake.drop_dms(CAROL.id)
+    driver.fake.close_dms(MOD.id)
+    clock.advance(days=12, hours=1)  # 14-day claims: reminders are due
+    await driver.bot.sweep()
+    assert len(reminders(driver, ALICE)) == 1  # the others' failures did not stop Alice's
+    assert reminders(driver, CAROL) == [] and reminders(driver, MOD) == []
+    claims = {
+        c.member_id: c
+        for c in [
+            *await driver.bot.store.claims.of_member(GUILD.id, CAROL.id),
+            *await driver.bot.store.claims.of_member(GUILD.id, MOD.id),
+        ]
+    }
+    assert not claims[CAROL.id].reminded  # not delivered: tried again next pass
+    assert claims[MOD.id].reminded  # refused for good (closed DMs): not tried every minute
+    driver.fake.failures.clear()  # the connection is back
+    await driver.bot.sweep()
+    assert len(reminders(driver, CAROL)) == 1
+    assert len(reminders(driver, ALICE)) == 1 and reminders(driver, MOD) == []  # nobody gets a second one

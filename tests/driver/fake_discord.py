@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
+import aiohttp
 import discord
 from discord.http import Route
 
@@ -25,6 +26,9 @@ from tests.driver.world import (
     Channel,
     snowflake,
 )
+
+
+DROPPED = 0  # a failure "status" meaning the connection dropped: no answer at all
 
 
 @dataclass
@@ -85,6 +89,10 @@ class FakeDiscord:
 
     def close_dms(self, user_id: int) -> None:
         self.failures.append(("POST", "/channels/{channel_id}/messages", -user_id, 403, 50007))
+
+    def drop_dms(self, user_id: int) -> None:
+        """The connection drops whenever a direct message to this member is sent (until failures are cleared)."""
+        self.failures.append(("POST", "/channels/{channel_id}/messages", -user_id, DROPPED, 0))
 
     def _failure_for(self, method: str, route: str, params: dict[str, Any]) -> tuple[int, int] | None:
         channel = params.get("channel_id")
@@ -154,6 +162,8 @@ class FakeDiscord:
             fake.calls.append(call)
             fake._check_body(route.method, route.path, body)
             failure = fake._failure_for(route.method, route.path, params)
+            if failure and failure[0] == DROPPED:
+                raise aiohttp.ClientOSError(104, "Connection reset by peer")
             if failure:
                 _raise(*failure)
             call.response = fake._answer_http(route, params, body or {})
