@@ -79,6 +79,7 @@ class Claims(commands.Cog):
                     "the prompt is open to others again. You can claim it again if it is still free."
                 ),
             )
+            await refresh_posted_prompt(self.bot, event.prompt)
 
 
 async def setup(bot: Promptfill) -> None:

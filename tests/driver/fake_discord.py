@@ -27,7 +27,6 @@ from tests.driver.world import (
     snowflake,
 )
 
-
 DROPPED = 0  # a failure "status" meaning the connection dropped: no answer at all
 
 
