@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from tests.conftest import snapshot, submit
 from tests.driver import (
@@ -262,3 +263,16 @@ async def test_a_dropped_connection_costs_no_one_else_their_reminder_and_is_trie
     await driver.bot.sweep()
     assert len(reminders(driver, CAROL)) == 1
     assert len(reminders(driver, ALICE)) == 1 and reminders(driver, MOD) == []  # nobody gets a second one
+
+
+async def test_an_expired_claim_refreshes_the_prompts_post(driver: Driver, clock) -> None:
+    await driver.command("settings set", user=MOD, prompts_channel=PROMPTS)
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    post_id = next(c.response["id"] for c in driver.post_calls() if c.channel_id == PROMPTS.id)
+    edits_before = [c for c in driver.fake.calls if c.method == "PATCH" and c.params.get("message_id") == post_id]
+    clock.advance(days=15)
+    await driver.bot.sweep()
+    edits = [c for c in driver.fake.calls if c.method == "PATCH" and c.params.get("message_id") == post_id]
+    assert len(edits) == len(edits_before) + 1
+    assert "promptfill:claim:1" in json.dumps(edits[-1].body["components"])  # claimable again
