@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +25,12 @@ from interactions.checks import (
     viewer_of,
 )
 from interactions.refusals import report
-from interactions.sending import NO_MENTIONS, log_line, send_dm
+from interactions.sending import NO_MENTIONS, TRANSIENT_ERRORS, log_line, send_dm
 
 if TYPE_CHECKING:
     from bot import Promptfill
+
+log = logging.getLogger(__name__)
 
 
 async def queue_message(interaction: Interaction) -> dict[str, Any]:
@@ -46,26 +49,37 @@ async def queue_message(interaction: Interaction) -> dict[str, Any]:
     }
 
 
+# Each moderator action answers first and does the slow part (the post, the direct message, the log line)
+# after: with Discord rate-limiting the channel, the answer still comes within its 3 seconds.
+
+
 async def approve(interaction: Interaction, number: int) -> Prompt:
+    return await interaction.client.store.prompts.approve(guild_id_of(interaction), number, interaction.user.id)
+
+
+async def announce_approval(interaction: Interaction, prompt: Prompt) -> None:
     bot = interaction.client
-    guild_id = guild_id_of(interaction)
-    prompt = await bot.store.prompts.approve(guild_id, number, interaction.user.id)
     await post_open_prompt(bot, prompt)
     await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was approved and is open for claims.")
-    await log_line(bot, guild_id, f"✅ <@{interaction.user.id}> approved prompt #{prompt.number}.")
-    return prompt
+    await log_line(bot, prompt.guild_id, f"✅ <@{interaction.user.id}> approved prompt #{prompt.number}.")
 
 
-async def reject(interaction: Interaction, number: int, reason: str | None) -> tuple[Prompt, bool]:
-    """Reject and tell the prompter; returns the prompt and whether the direct message arrived."""
+async def reject_and_reply(interaction: Interaction, number: int, reason: str | None) -> None:
+    """Reject, answer at once, then tell the prompter and edit the answer to say whether they were told."""
     bot = interaction.client
     guild_id = guild_id_of(interaction)
     checked_reason = validation.reason(reason)
     prompt = await bot.store.prompts.reject(guild_id, number, interaction.user.id, checked_reason)
+    await interaction.response.send_message(
+        f"Prompt #{prompt.number} rejected. Telling the prompter…", ephemeral=True, allowed_mentions=NO_MENTIONS
+    )
     why = f"\nReason: {checked_reason}" if checked_reason else ""
     told = await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was not accepted.{why}")
+    try:
+        await interaction.edit_original_response(content=rejected_reply(prompt, told), allowed_mentions=NO_MENTIONS)
+    except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
+        log.warning("could not complete the answer to the rejection of #%s: %r", prompt.number, error)
     await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected prompt #{prompt.number}.")
-    return prompt, told
 
 
 def rejected_reply(prompt: Prompt, told: bool) -> str:
@@ -92,10 +106,7 @@ class RejectModal(discord.ui.Modal, title="Reject prompt"):
 
     async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
         await require_moderator(interaction)
-        prompt, told = await reject(interaction, self.number, self.reason.value or None)
-        await interaction.response.send_message(
-            rejected_reply(prompt, told), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await reject_and_reply(interaction, self.number, self.reason.value or None)
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report(interaction, error)
@@ -130,6 +141,7 @@ class QueueButton(
             following = await queue_message(interaction)
             following["content"] = f"Approved #{prompt.number}. " + following["content"]
             await interaction.response.edit_message(**following, allowed_mentions=NO_MENTIONS)
+            await announce_approval(interaction, prompt)
         except Exception as error:
             await report(interaction, error)
 
@@ -174,16 +186,14 @@ class Moderation(commands.Cog):
         await interaction.response.send_message(
             f"Prompt #{approved.number} approved and open.", ephemeral=True, allowed_mentions=NO_MENTIONS
         )
+        await announce_approval(interaction, approved)
 
     @moderators_only()
     @queue.command(name="reject", description="Reject a pending prompt; the prompter is told why")
     @app_commands.describe(prompt="The pending prompt's number", reason="Why (sent to the prompter)")
     @app_commands.autocomplete(prompt=prompt_autocomplete)
     async def reject_(self, interaction: Interaction, prompt: int, reason: str | None = None) -> None:
-        rejected, told = await reject(interaction, prompt, reason)
-        await interaction.response.send_message(
-            rejected_reply(rejected, told), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await reject_and_reply(interaction, prompt, reason)
 
     @moderators_only()
     @mod.command(name="release", description="End a member's claim on a prompt")

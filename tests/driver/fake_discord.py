@@ -7,6 +7,7 @@ Discord's interaction rules are emulated: the 3-second callback window, one call
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass
@@ -67,6 +68,10 @@ class FakeDiscord:
         self.interactions: dict[str, dict[str, Any]] = {}
         self.attachments: dict[str, bytes] = {}
         self.channel_names: dict[int, Channel] = {}
+        # Realistic REST: every call takes `latency` seconds, and calls to a rate-limited channel take their
+        # turn one after another (Discord's per-channel bucket).
+        self.latency = 0.0
+        self._slow_channels: dict[int, tuple[float, asyncio.Lock]] = {}
         # Requests Discord would answer 400: each fails the test that made it (Driver.unexpected_errors).
         self.refused: list[str] = []
         self._schema = discord_api_schema()
@@ -88,6 +93,19 @@ class FakeDiscord:
 
     def close_dms(self, user_id: int) -> None:
         self.failures.append(("POST", "/channels/{channel_id}/messages", -user_id, 403, 50007))
+
+    def rate_limit(self, channel_id: int, seconds_per_call: float) -> None:
+        """Calls on this channel's messages wait their turn and take this long each, as under a 429 bucket."""
+        self._slow_channels[channel_id] = (seconds_per_call, asyncio.Lock())
+
+    async def _wait_turn(self, params: dict[str, Any]) -> None:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        slow = self._slow_channels.get(int(params.get("channel_id") or 0))
+        if slow is not None:
+            seconds, lock = slow
+            async with lock:
+                await asyncio.sleep(seconds)
 
     def drop_dms(self, user_id: int) -> None:
         """The connection drops whenever a direct message to this member is sent (until failures are cleared)."""
@@ -160,6 +178,7 @@ class FakeDiscord:
             call = Call(route.method, route.path, params, body, _read_files(files), at=time.monotonic())
             fake.calls.append(call)
             fake._check_body(route.method, route.path, body)
+            await fake._wait_turn(params)
             failure = fake._failure_for(route.method, route.path, params)
             if failure and failure[0] == DROPPED:
                 raise aiohttp.ClientOSError(104, "Connection reset by peer")
@@ -234,6 +253,8 @@ class FakeDiscord:
             fake.calls.append(call)
             fake.calls_by_token.setdefault(token or "", []).append(call)
             fake._check_body(route.method, route.path, body)
+            await fake._wait_turn({})
+            call.at = time.monotonic()
             call.response = fake._answer_webhook(call)
             return call.response
 

@@ -53,6 +53,13 @@ class Outcome:
 
     @property
     def ephemeral(self) -> bool:
+        """Whether the message the member ends up seeing is private. An edit of the original response keeps
+        the response's own visibility (Discord ignores flags on edits)."""
+        edits_original = any(
+            c.method == "PATCH" and c.params.get("message_id") in (None, "@original") and c.token for c in self.calls
+        )
+        if edits_original and self.messages[-1] is not self.callback.get("data"):
+            return bool(((self.callback.get("data") or {}).get("flags") or 0) & 64)
         return bool((self.last.get("flags") or 0) & 64) or self._deferred_ephemeral()
 
     def _deferred_ephemeral(self) -> bool:
