@@ -7,6 +7,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+import regex
+
 from db.errors import InvalidField
 from db.models import RATINGS, PromptDraft, PromptEdit, Rating, SettingName, SettingValue
 
@@ -20,20 +22,29 @@ REASON_MAX = 1000
 COUNT_SETTING_MAX = 365
 EXTEND_DAYS_MAX = 365
 
-# Characters that render as nothing: text made only of these is empty to a reader.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
-_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+# Characters that render as nothing, by Unicode's own maintained properties rather than a list of ours:
+# Default_Ignorable_Code_Point (zero-width characters, direction marks, invisible operators, Hangul and
+# other fillers, variation selectors, tags...), White_Space and the space separators (every script's
+# blanks), controls and format characters. U+2800 BRAILLE PATTERN BLANK is the one addition: a symbol by
+# category, it draws no dots, and it is the blank most used to fake empty text.
+_INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{White_Space}\p{Cc}\p{Cf}\p{Z}\u2800]")
+_EDGES = regex.compile(
+    r"^[\p{Default_Ignorable_Code_Point}\p{White_Space}\p{Cc}\p{Cf}\p{Z}\u2800]+|"
+    r"[\p{Default_Ignorable_Code_Point}\p{White_Space}\p{Cc}\p{Cf}\p{Z}\u2800]+$"
+)
 _DISCORD_INVITE_HOSTS = {"discord.gg", "discord.com", "discordapp.com", "www.discord.gg"}
 
 
+def visible_length(text: str) -> int:
+    return len(_INVISIBLE.sub("", text))
+
+
 def clean(value: str | None) -> str | None:
-    """Trim surrounding whitespace; None when nothing visible remains."""
+    """Trim blank and invisible characters from both ends; None when nothing visible remains."""
     if value is None:
         return None
-    trimmed = value.strip().strip(INVISIBLE).strip()
-    if not _INVISIBLE_RE.sub("", trimmed).strip():
-        return None
-    return trimmed
+    trimmed = _EDGES.sub("", value)
+    return trimmed if visible_length(trimmed) else None
 
 
 def _bounded(field: str, value: str | None, maximum: int, minimum: int = 1) -> str | None:
@@ -53,6 +64,10 @@ def prompt_text(value: str | None) -> str:
         raise InvalidField("Text", "is empty once blank and invisible characters are removed")
     if not TEXT_MIN <= len(cleaned) <= TEXT_MAX:
         raise InvalidField("Text", f"must be {TEXT_MIN} to {TEXT_MAX:,} characters long (yours is {len(cleaned):,})")
+    if visible_length(cleaned) < TEXT_MIN:
+        raise InvalidField(
+            "Text", f"needs at least {TEXT_MIN} characters that show (yours has {visible_length(cleaned)})"
+        )
     return cleaned
 
 
@@ -81,6 +96,8 @@ def tags(value: str | None) -> tuple[str, ...]:
     for raw in value.split(","):
         tag = clean(raw)
         if tag is None:
+            if raw.strip():  # not an empty slot between commas: a tag of invisible characters only
+                raise InvalidField("Tags", "include one made only of invisible characters")
             continue
         if len(tag) > TAG_MAX:
             raise InvalidField("Tags", f"each tag may be up to {TAG_MAX} characters (“{tag[:20]}…” is {len(tag)})")
@@ -90,6 +107,8 @@ def tags(value: str | None) -> tuple[str, ...]:
             result.append(tag)
     if len(result) > TAGS_MAX:
         raise InvalidField("Tags", f"at most {TAGS_MAX} tags (you gave {len(result)})")
+    if not result and value:
+        raise InvalidField("Tags", "is empty once blank and invisible characters are removed")
     return tuple(result)
 
 

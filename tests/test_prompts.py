@@ -476,3 +476,19 @@ async def test_the_counting_fallback_is_uniform_too(db_path, clock, monkeypatch)
         assert chi_square < 27.877, (chi_square, counts)  # 9 degrees of freedom, p = 0.001
     finally:
         await driver.close()
+
+
+async def test_text_title_and_tags_that_render_as_nothing_are_refused(driver: Driver, db_path) -> None:
+    before = snapshot(db_path)
+    cases = [
+        dict(text="\u3164" * 30),  # Hangul fillers
+        dict(text="\u200e\u200f\u2061\u2062" * 8),  # direction marks and invisible operators
+        dict(text="\u2800" * 20),  # braille blanks
+        dict(text=TEXT, title="\u115f\u1160\u200b"),
+        dict(text=TEXT, tags="fluff, \u200b\u2060, angst"),
+        dict(text=TEXT, tags="\u3000 \u00a0"),
+    ]
+    for options in cases:
+        out = await driver.command("prompt submit", user=ALICE, **options)
+        assert out.ephemeral and "Nothing was changed" in out.content, (options, out.content)
+    assert snapshot(db_path) == before

@@ -3,7 +3,11 @@ check that each refusal reaches the member and changes nothing."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from db import validation
 from db.errors import InvalidField
@@ -99,3 +103,60 @@ def test_setting_changes_check_counts_and_clear_one_setting() -> None:
     assert changes == {"claim_days": 0, "log_channel": 5, "fills_channel": None}
     assert refused_field(lambda: validation.setting_changes({"claims_per_member": 366}, None)) == "claims_per_member"
     assert refused_field(lambda: validation.setting_changes({"claim_days": -1}, None)) == "claim_days"
+
+
+# -- text that looks empty: a property over generated strings -----------------------------------------------
+
+# Built from Unicode's own data, not from the module under test: every code point Python reports as a space
+# separator, line or paragraph separator, control or format character, plus the fillers and marks that
+# render as nothing although their category says otherwise (Hangul fillers are letters, variation selectors
+# and the combining grapheme joiner are marks, U+2800 is a symbol).
+_BLANK_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+_RENDER_NOTHING = [0x115F, 0x1160, 0x3164, 0xFFA0, 0x034F, 0x180B, 0x180C, 0x180D, 0x180F, 0xFE00, 0xFE0F, 0x2800]
+BLANKS = sorted(
+    {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in _BLANK_CATEGORIES}
+    | {chr(c) for c in _RENDER_NOTHING}
+    | {chr(c) for c in range(0xE0100, 0xE01F0)}  # variation selectors supplement
+)
+blank_text = st.text(alphabet=st.sampled_from(BLANKS), min_size=1, max_size=60)
+visible_word = st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(blank_text)
+def test_text_of_blank_and_invisible_characters_is_empty(text: str) -> None:
+    assert validation.clean(text) is None
+    for check in (validation.prompt_text, validation.title, validation.fandom, validation.tags):
+        with pytest.raises(InvalidField):
+            check(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(blank_text, visible_word, blank_text)
+def test_visible_text_survives_with_its_surroundings_trimmed(before: str, word: str, after: str) -> None:
+    assert validation.clean(before + word + after) == word
+
+
+@settings(max_examples=200, deadline=None)
+@given(blank_text.filter(lambda hidden: hidden.strip()), st.lists(visible_word, min_size=1, max_size=5))
+def test_a_hidden_tag_among_real_ones_is_refused(hidden: str, real: list[str]) -> None:
+    # An empty slot between commas ("a, , b") is only a separator; a slot of invisible characters is a tag.
+    assert len(validation.tags(", , ".join(real) + ",")) >= 1
+    with pytest.raises(InvalidField, match="invisible"):
+        validation.tags(", ".join([*real, hidden]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u200e\u200f" * 10,
+        "\u2061\u2062\u2063\u2064" * 5,
+        "\u3164" * 12,
+        "\u2800" * 12,
+        "\ufeff\u00ad" * 8,
+        "a" + "\u200b" * 12,
+    ],
+)
+def test_prompt_text_needs_ten_characters_that_show(text: str) -> None:
+    with pytest.raises(InvalidField):
+        validation.prompt_text(text)
