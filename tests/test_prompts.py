@@ -480,7 +480,7 @@ async def test_the_counting_fallback_is_uniform_too(db_path, clock, monkeypatch)
 
 async def test_text_title_and_tags_that_render_as_nothing_are_refused(driver: Driver, db_path) -> None:
     before = snapshot(db_path)
-    cases = [
+    cases: list[dict[str, str]] = [
         dict(text="\u3164" * 30),  # Hangul fillers
         dict(text="\u200e\u200f\u2061\u2062" * 8),  # direction marks and invisible operators
         dict(text="\u2800" * 20),  # braille blanks
@@ -489,6 +489,6 @@ async def test_text_title_and_tags_that_render_as_nothing_are_refused(driver: Dr
         dict(text=TEXT, tags="\u3000 \u00a0"),
     ]
     for options in cases:
-        out = await driver.command("prompt submit", user=ALICE, **options)
+        out = await driver.command("prompt submit", user=ALICE, **options)  # type: ignore[arg-type]
         assert out.ephemeral and "Nothing was changed" in out.content, (options, out.content)
     assert snapshot(db_path) == before
