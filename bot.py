@@ -67,8 +67,7 @@ class Config:
     database_path: str = "promptfill.db"
     dev_guild_id: int | None = None
     log_level: str = "INFO"
-    ao3_lookup: bool = True
-    ao3_base_url: str = AO3Config.base_url
+    ao3: AO3Config = AO3Config()
     shard_count: int | None = None  # None: as many as Discord recommends
 
     @classmethod
@@ -80,8 +79,7 @@ class Config:
             database_path=os.environ.get("DATABASE_PATH", "").strip() or "promptfill.db",
             dev_guild_id=int(dev_guild) if dev_guild else None,
             log_level=os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO",
-            ao3_lookup=os.environ.get("AO3_LOOKUP", "on").strip().lower() not in ("0", "off", "false", "no"),
-            ao3_base_url=os.environ.get("AO3_BASE_URL", "").strip() or AO3Config.base_url,
+            ao3=AO3Config.from_environment(),
             shard_count=_positive_int("SHARD_COUNT"),
         )
 
@@ -138,7 +136,8 @@ class Promptfill(commands.AutoShardedBot):
         self.dev_guild_id = dev_guild_id
         self._store_open = False
         self.background_passes = 0  # finished passes of the minute loop (for health checks and tests)
-        self.ao3_config = ao3 or AO3Config()
+        # One configuration path: create_bot() without ao3= reads AO3_LOOKUP and AO3_BASE_URL as `python bot.py`.
+        self.ao3_config = ao3 or AO3Config.from_environment()
         self.ao3: AO3Client | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._closing: asyncio.Future[None] | None = None
@@ -294,7 +293,7 @@ def stop_on_signals(bot: Promptfill) -> None:
 async def run(config: Config) -> None:
     if config.token is None:
         raise ValueError("run() needs a token")
-    ao3 = AO3Config(enabled=config.ao3_lookup, base_url=config.ao3_base_url)
+    ao3 = config.ao3
     async with create_bot(
         config.database_path, dev_guild_id=config.dev_guild_id, ao3=ao3, shard_count=config.shard_count
     ) as bot:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -43,6 +44,12 @@ class AO3Config:
     cache_entries: int = 1_000  # a work's details are a few KB: at most a few MB however many links are posted
     longest_retry_after: float = 900.0
     max_page_bytes: int = 2 * 1024 * 1024  # read no further: the work's preface and tags are at the top
+
+    @classmethod
+    def from_environment(cls) -> AO3Config:
+        """AO3_LOOKUP (off, 0, false or no turns fetching off) and AO3_BASE_URL, from the process environment."""
+        lookup = os.environ.get("AO3_LOOKUP", "on").strip().lower() not in ("0", "off", "false", "no")
+        return cls(enabled=lookup, base_url=os.environ.get("AO3_BASE_URL", "").strip() or cls.base_url)
 
 
 class AO3Client:
@@ -151,8 +158,7 @@ class AO3Client:
                     log.warning("AO3 answered %s for %s; announcing the fill plainly", response.status, url)
                     return None
                 # A work's details come first on its page: the start of a huge (or hostile) page is enough.
-                body = await response.content.read(self.config.max_page_bytes)
-                return _decode(body, response.charset)
+                return _decode(await _read_up_to(response, self.config.max_page_bytes), response.charset)
         log.warning("AO3 redirected %s more than %s times; announcing the fill plainly", url, MAX_REDIRECTS)
         return None
 
@@ -163,6 +169,19 @@ class AO3Client:
             seconds = self.config.spacing
         seconds = min(max(seconds, 0.0), self.config.longest_retry_after)
         self._next_allowed = max(self._next_allowed, self._monotonic() + seconds)
+
+
+async def _read_up_to(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body until its end or `limit` bytes, whichever comes first (one read() returns only what has arrived)."""
+    chunks: list[bytes] = []
+    received = 0
+    while received < limit:
+        chunk = await response.content.read(limit - received)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        received += len(chunk)
+    return b"".join(chunks)
 
 
 def _decode(body: bytes, charset: str | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import io
 from typing import TYPE_CHECKING, Literal
 
@@ -29,22 +31,46 @@ class Data(commands.Cog):
     @app_commands.describe(format="json keeps everything and can be imported again; csv opens in spreadsheets")
     async def export(self, interaction: Interaction, format: Literal["csv", "json"]) -> None:
         guild_id = guild_id_of(interaction)
+        # A big server's export takes longer than Discord's 3 seconds: answer "thinking…" first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         transfer = self.bot.store.transfer
         body = await (transfer.export_json(guild_id) if format == "json" else transfer.export_csv(guild_id))
         stamp = self.bot.clock().strftime("%Y%m%d-%H%M")
-        attachment = discord.File(io.BytesIO(body.encode("utf-8")), filename=f"promptfill-{guild_id}-{stamp}.{format}")
-        await interaction.response.send_message(
-            f"Here is this server's export ({format}).", file=attachment, ephemeral=True, allowed_mentions=NO_MENTIONS
+        name = f"promptfill-{guild_id}-{stamp}.{format}"
+        data = body.encode("utf-8")
+        note = ""
+        if len(data) > interaction.filesize_limit:
+            # Over what Discord lets this server receive: gzip it (text shrinks ~5-10 times); /import reads it.
+            data = await asyncio.to_thread(gzip.compress, data, 6)
+            name += ".gz"
+            note = " It is gzip-compressed to fit Discord's upload limit; `/import` reads it as it is."
+        if len(data) > interaction.filesize_limit:
+            await interaction.followup.send(
+                f"This server's export is {len(data) / 1_048_576:.1f} MiB even compressed, over the "
+                f"{interaction.filesize_limit / 1_048_576:.0f} MiB Discord allows here. Ask the bot's host for a "
+                "database backup (`python bot.py backup`) instead.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        await interaction.followup.send(
+            f"Here is this server's export ({format}).{note}",
+            file=discord.File(io.BytesIO(data), filename=name),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
         await log_line(self.bot, guild_id, f"📦 <@{interaction.user.id}> exported the server's prompts ({format}).")
 
     @moderators_only()
     @app_commands.command(name="import", description="Add prompts from a JSON export or a text file (one per line)")
-    @app_commands.describe(file="A .json file made by /export, or a .txt file with one prompt per line")
+    @app_commands.describe(
+        file="A .json, .json.gz or .csv file made by /export, or a .txt file with one prompt per line"
+    )
     async def import_(self, interaction: Interaction, file: discord.Attachment) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        entries = parse_import(file.filename, await file.read())
+        # Reading a big JSON or CSV file takes a while: on a thread, so other members are not kept waiting.
+        entries = await asyncio.to_thread(parse_import, file.filename, await file.read())
         report = await self.bot.store.transfer.import_entries(guild_id, interaction.user.id, entries)
         lines = [
             f"Added {len(report.added)} prompt{'s' if len(report.added) != 1 else ''}"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import gzip
 import io
 import json
 import sqlite3
+import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from db import rows, validation
@@ -38,8 +41,10 @@ from db.rows import (
 
 EXPORT_FORMAT = "promptfill-export"
 EXPORT_VERSION = 1
-MAX_IMPORT_BYTES = 5_000_000
-MAX_IMPORT_ENTRIES = 10_000
+# Room for the server's own largest export (a 100,000-prompt server's JSON is ~55 MB): a backup restores.
+MAX_IMPORT_BYTES = 200_000_000
+MAX_IMPORT_ENTRIES = 200_000
+GZIP_MAGIC = b"\x1f\x8b"
 CSV_COLUMNS = (
     "record",
     "number",
@@ -214,24 +219,21 @@ def _as_csv(document: dict[str, Any]) -> str:
 
 
 def parse_import(filename: str, data: bytes) -> list[tuple[str, dict[str, Any]]]:
-    """Entries to import, each named for the report: a JSON export, or plain text one prompt per line."""
+    """Entries to import, each named for the report: a JSON export (plain or gzip-compressed, as /export makes
+    large ones), a CSV export, or plain text one prompt per line. Slow for big files: run it off the loop."""
+    if data[:2] == GZIP_MAGIC:
+        data = _gunzip(data)
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportUnreadable(f"it is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportUnreadable("it is not UTF-8 text") from error
-    if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ImportUnreadable(f"it is not valid JSON (line {error.lineno}: {error.msg})") from error
-        prompts = document.get("prompts") if isinstance(document, dict) else None
-        if not isinstance(prompts, list):
-            raise ImportUnreadable('it has no list of "prompts" (use a file made by /export format:json)')
-        entries = [
-            (f"prompt {e.get('number', i + 1) if isinstance(e, dict) else i + 1}", e) for i, e in enumerate(prompts)
-        ]
+    name = filename.lower().removesuffix(".gz")
+    if name.endswith(".json") or text.lstrip().startswith(("{", "[")):
+        entries = _entries_from_json(text)
+    elif name.endswith(".csv") or text.startswith(",".join(CSV_COLUMNS[:3])):
+        entries = _entries_from_csv(text)
     else:
         entries = [(f"line {n}", {"text": line}) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not entries:
@@ -241,53 +243,171 @@ def parse_import(filename: str, data: bytes) -> list[tuple[str, dict[str, Any]]]
     return entries
 
 
-def _read_entry(entry: Any, actor_id: int) -> tuple[PromptDraft, PromptStatus, int, list[dict[str, Any]]]:
+def _gunzip(data: bytes) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+            # One byte past the cap is enough to know it is too big (a small file that unpacks huge).
+            return unpacked.read(MAX_IMPORT_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise ImportUnreadable("it is a damaged gzip file") from error
+
+
+def _entries_from_json(text: str) -> list[tuple[str, Any]]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportUnreadable(f"it is not valid JSON (line {error.lineno}: {error.msg})") from error
+    except RecursionError as error:
+        raise ImportUnreadable("its JSON is nested too deeply to be an export") from error
+    prompts = document.get("prompts") if isinstance(document, dict) else None
+    if not isinstance(prompts, list):
+        raise ImportUnreadable('it has no list of "prompts" (use a file made by /export format:json)')
+    return [(f"prompt {_entry_label(e, i)}", e) for i, e in enumerate(prompts)]
+
+
+def _entry_label(entry: Any, index: int) -> str:
+    number = entry.get("number") if isinstance(entry, dict) else None
+    return str(number) if isinstance(number, int) and not isinstance(number, bool) else str(index + 1)
+
+
+def _unsafe_cell(value: str) -> str:
+    """Undo spreadsheet_safe: the quote it puts before a formula-like value."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
+def _entries_from_csv(text: str) -> list[tuple[str, Any]]:
+    """A CSV made by /export: its prompt rows with their fill rows (claims and settings are not imported)."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
+        raise ImportUnreadable("it is a CSV file but not one made by /export format:csv (its columns differ)")
+    prompts: dict[str, dict[str, Any]] = {}
+    orphans: list[tuple[str, Any]] = []
+    try:
+        for line, row in enumerate(reader, start=2):
+            cells = {k: _unsafe_cell(v or "") for k, v in row.items() if isinstance(k, str)}
+            if cells["record"] == "prompt":
+                prompts[cells["number"]] = {
+                    "number": _csv_int(cells["number"]),
+                    "status": cells["status"] or None,
+                    "rating": cells["rating"] or None,
+                    "anonymous": cells["anonymous"].lower() in ("true", "1", "yes"),
+                    "author_id": _csv_int(cells["author_id"]),
+                    "title": cells["title"] or None,
+                    "fandom": cells["fandom"] or None,
+                    "tags": cells["tags"] or None,
+                    "text": cells["text"],
+                    "fills": [],
+                }
+            elif cells["record"] == "fill":
+                fill = {
+                    "member_id": _csv_int(cells["member_id"]),
+                    "url": cells["url"],
+                    "title": cells["title"] or None,
+                    "notes": cells["notes"] or None,
+                    "created_at": cells["created_at"] or None,
+                }
+                owner = prompts.get(cells["number"])
+                if owner is None:
+                    orphans.append((f"line {line}", {"fill without its prompt": True}))
+                else:
+                    owner["fills"].append(fill)
+    except csv.Error as error:
+        raise ImportUnreadable(f"it is not readable as CSV ({error})") from error
+    return [(f"prompt {number}", entry) for number, entry in prompts.items()] + orphans
+
+
+def _csv_int(value: str) -> int | str:
+    """A whole number as written in the CSV; anything else is left for the entry's checks to refuse."""
+    return int(value) if value.strip().isdigit() else value
+
+
+# Discord ids are positive 64-bit snowflakes: anything else cannot be a member, nor stored by SQLite.
+_ID_MAX = 2**63 - 1
+# Dates a fill can really have: AO3 opened in 2008, fandom went online long before; nothing from the future.
+_EARLIEST_FILL = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+def _member_id(value: Any, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= _ID_MAX:
+        raise InvalidField(field, "must be a Discord user id")
+    return value
+
+
+def _text(value: Any, field: str) -> str | None:
+    """Text as a submission would take it: a string (not a list, an object or a number), without broken
+    characters (a lone surrogate that JSON escapes can carry and SQLite cannot store)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidField(field, "must be text")
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise InvalidField(field, "contains a broken character (an unpaired surrogate)")
+    return value
+
+
+def _fill_date(value: Any, now: int) -> int:
+    if value is None:
+        return now
+    if not isinstance(value, str):
+        raise InvalidField("Fill date", "must be an ISO 8601 date")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidField("Fill date", "must be an ISO 8601 date") from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        epoch = to_epoch(moment)
+    except (OverflowError, ValueError) as error:
+        raise InvalidField("Fill date", "is out of range") from error
+    if not to_epoch(_EARLIEST_FILL) <= epoch <= now + 86_400:
+        raise InvalidField("Fill date", f"must be between {_EARLIEST_FILL.year} and today")
+    return epoch
+
+
+def _read_entry(entry: Any, actor_id: int, now: int) -> tuple[PromptDraft, PromptStatus, int, list[dict[str, Any]]]:
     """Validate one entry exactly as a submission would be; raises the refusal."""
     if not isinstance(entry, dict):
         raise InvalidField("Entry", 'is not an object with a "text"')
+    if entry.get("fill without its prompt"):
+        raise InvalidField("Fill", "names a prompt number that has no prompt row in the file")
     given_status = entry.get("status") or "open"
     status: PromptStatus | None = next((known for known in PROMPT_STATUSES if known == given_status), None)
     if status is None:
         raise InvalidField("Status", f"must be one of {', '.join(PROMPT_STATUSES)}")
     tags = entry.get("tags")
     if isinstance(tags, list):
-        tags = ",".join(str(t) for t in tags)
-    author = entry.get("author_id", actor_id)
-    if not isinstance(author, int) or isinstance(author, bool) or author <= 0:
-        raise InvalidField("author_id", "must be a Discord user id")
+        tags = ",".join(_text(t, "Tags") or "" for t in tags)
+    author = _member_id(entry.get("author_id", actor_id), "author_id")
+    anonymous = entry.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        raise InvalidField("anonymous", "must be true or false")
     draft = validation.draft(
-        text=_text_or_none(entry.get("text")),
-        title_=_text_or_none(entry.get("title")),
-        fandom_=_text_or_none(entry.get("fandom")),
-        tags_=_text_or_none(tags),
-        rating_=_text_or_none(entry.get("rating")),
-        anonymous=bool(entry.get("anonymous", False)),
+        text=_text(entry.get("text"), "Text"),
+        title_=_text(entry.get("title"), "Title"),
+        fandom_=_text(entry.get("fandom"), "Fandom"),
+        tags_=_text(tags, "Tags"),
+        rating_=_text(entry.get("rating"), "Rating"),
+        anonymous=anonymous,
     )
     fills = entry.get("fills") or []
     if not isinstance(fills, list) or not all(isinstance(f, dict) for f in fills):
         raise InvalidField("Fills", "must be a list of objects")
     checked = [
         {
-            "member_id": fill.get("member_id") if isinstance(fill.get("member_id"), int) else actor_id,
-            "url": validation.fill_url(_text_or_none(fill.get("url"))),
-            "title": validation.title(_text_or_none(fill.get("title"))),
-            "notes": validation.notes(_text_or_none(fill.get("notes"))),
-            "created_at": fill.get("created_at"),
+            "member_id": _member_id(fill.get("member_id", actor_id), "Fill member_id"),
+            "url": validation.fill_url(_text(fill.get("url"), "URL")),
+            "title": validation.title(_text(fill.get("title"), "Title")),
+            "notes": validation.notes(_text(fill.get("notes"), "Notes")),
+            "created_at": _fill_date(fill.get("created_at"), now),
         }
         for fill in fills
     ]
+    # The status follows the fills, as it does in the server: open with fills is filled, filled without
+    # any is open (a "filled" prompt with nothing to show would be skipped by every draw).
+    if status in ("open", "filled"):
+        status = "filled" if checked else "open"
     return draft, status, author, checked
-
-
-def _text_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _epoch_or(value: Any, default: int) -> int:
-    try:
-        return to_epoch(datetime.fromisoformat(str(value)))
-    except (TypeError, ValueError):
-        return default
 
 
 def _import(
@@ -298,23 +418,37 @@ def _import(
     refused: list[tuple[str, Refusal]] = []
     for name, entry in entries:
         try:
-            draft, status, author, fills = _read_entry(entry, actor_id)
-            prompt = insert(conn, guild_id, author, draft, status, now)
+            draft, status, author, fills = _read_entry(entry, actor_id, now)
         except Refusal as refusal:
             refused.append((name, refusal))
             continue
-        conn.executemany(
-            "INSERT OR IGNORE INTO fills (guild_id, prompt_id, member_id, url, title, notes, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (guild_id, prompt.id, f["member_id"], f["url"], f["title"], f["notes"], _epoch_or(f["created_at"], now))
-                for f in fills
-            ],
-        )
-        conn.execute(
-            "UPDATE prompts SET fill_count = (SELECT COUNT(*) FROM fills WHERE prompt_id = ?) WHERE id = ?",
-            (prompt.id, prompt.id),
-        )
+        # Each entry inside a savepoint: one that SQLite itself refuses undoes only itself.
+        conn.execute("SAVEPOINT entry")
+        try:
+            prompt = insert(conn, guild_id, author, draft, status, now)
+            conn.executemany(
+                "INSERT OR IGNORE INTO fills (guild_id, prompt_id, member_id, url, title, notes, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (guild_id, prompt.id, f["member_id"], f["url"], f["title"], f["notes"], f["created_at"])
+                    for f in fills
+                ],
+            )
+            conn.execute(
+                "UPDATE prompts SET fill_count = (SELECT COUNT(*) FROM fills WHERE prompt_id = ?) WHERE id = ?",
+                (prompt.id, prompt.id),
+            )
+        except Refusal as refusal:
+            conn.execute("ROLLBACK TO entry")
+            conn.execute("RELEASE entry")
+            refused.append((name, refusal))
+            continue
+        except (sqlite3.IntegrityError, OverflowError, UnicodeEncodeError) as error:
+            conn.execute("ROLLBACK TO entry")
+            conn.execute("RELEASE entry")
+            refused.append((name, InvalidField("Entry", f"cannot be stored ({error})")))
+            continue
+        conn.execute("RELEASE entry")
         added.append(prompt.number)
     rows.record_audit(
         conn,
@@ -331,11 +465,13 @@ def _import(
 class TransferRepo(Repository):
     async def export_json(self, guild_id: int) -> str:
         snap = await self._db.read(_snapshot, guild_id)
-        return json.dumps(_as_document(snap, guild_id, self._clock().isoformat()), indent=2, ensure_ascii=False)
+        document = _as_document(snap, guild_id, self._clock().isoformat())
+        # Serialising a big server takes seconds: off the event loop.
+        return await asyncio.to_thread(json.dumps, document, indent=2, ensure_ascii=False)
 
     async def export_csv(self, guild_id: int) -> str:
         snap = await self._db.read(_snapshot, guild_id)
-        return _as_csv(_as_document(snap, guild_id, self._clock().isoformat()))
+        return await asyncio.to_thread(_as_csv, _as_document(snap, guild_id, self._clock().isoformat()))
 
     async def import_entries(self, guild_id: int, actor_id: int, entries: list[tuple[str, Any]]) -> ImportReport:
         return await self._db.write(_import, guild_id, actor_id, entries, self._now())

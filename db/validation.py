@@ -181,7 +181,11 @@ def fill_url(value: str | None) -> str:
         raise InvalidField("URL", f"may be up to {URL_MAX:,} characters (yours is {len(cleaned):,})")
     if any(ch.isspace() for ch in cleaned):
         raise InvalidField("URL", "contains spaces; paste the link exactly as your browser shows it")
-    parts = urlsplit(cleaned)
+    try:
+        parts = urlsplit(cleaned)
+        parts.port  # noqa: B018 (reading it checks it: a port that is not a number raises)
+    except ValueError as error:
+        raise InvalidField("URL", "is not a well-formed link (check the part after http://)") from error
     if parts.scheme.lower() not in ("http", "https"):
         raise InvalidField("URL", "must start with http:// or https://")
     host = (parts.hostname or "").lower()

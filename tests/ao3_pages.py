@@ -130,6 +130,17 @@ class FakeArchive:
             ),
             13: work_page(title="@everyone <@&1> ping attempt", summary="@here hello"),
             14: work_page(title="Long Summary", summary="word " * 2000, freeforms=[f"tag{i}" for i in range(40)]),
+            19: work_page(  # a hostile page: every field far past anything AO3 shows
+                title="T" * 3000,
+                authors=[f"author{i}" * 10 for i in range(200)],
+                summary="S" * 20_000,
+                fandoms=["F" * 1500] * 30,
+                relationships=["R" * 1500] * 30,
+                freeforms=["X" * 1500] * 30,
+                words="9" * 5000,
+                chapters="1/" + "?" * 5000,
+                series="Part 1 of " + "Y" * 5000,
+            ),
         }
 
         async def work(request: web.Request) -> web.StreamResponse:

@@ -234,3 +234,11 @@ async def test_a_huge_page_is_read_only_as_far_as_the_cap(ao3_driver: Driver, ar
     assert edits(ao3_driver)[-1]["embeds"][0]["title"] == "Endless Page"
     await asyncio.sleep(0.2)  # the server notices the closed connection
     assert fake.huge_bytes_sent < 20 * 1024 * 1024  # far from the 60 MB it would have sent
+
+
+async def test_a_hostile_pages_fields_are_clipped_to_discords_limits(ao3_driver: Driver) -> None:
+    await fill(ao3_driver, 1, "https://archiveofourown.org/works/19")
+    embed = edits(ao3_driver)[-1]["embeds"][0]  # accepted by the driver's check of Discord's limits
+    assert embed["title"].startswith("TTT") and len(embed["title"]) <= 256
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Words"].startswith("999") and len(fields["Words"]) <= 1024

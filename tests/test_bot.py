@@ -116,3 +116,14 @@ async def test_close_releases_the_store(db_path: Path, clock) -> None:
     assert not started.bot._sweep_loop.is_running()
     with pytest.raises(RuntimeError, match="not open"):
         await started.bot.store.settings.get(1)
+
+
+def test_ao3_settings_come_from_the_environment_for_create_bot_too(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("AO3_BASE_URL", "http://127.0.0.1:9/")
+    monkeypatch.setenv("AO3_LOOKUP", "on")
+    bot = create_bot(tmp_path / "never.db")
+    assert bot.ao3_config.base_url == "http://127.0.0.1:9/" and bot.ao3_config.enabled
+    monkeypatch.setenv("AO3_LOOKUP", "off")
+    assert not create_bot(tmp_path / "never.db").ao3_config.enabled
+    monkeypatch.chdir(tmp_path)
+    assert Config.from_environment().ao3 == create_bot(tmp_path / "never.db").ao3_config

@@ -93,3 +93,100 @@ async def test_an_unreadable_import_adds_nothing(driver: Driver, db_path) -> Non
     out = await driver.command("import", user=CAROL, file=Attachment("ideas.txt", b"A fine new idea about a heart"))
     assert "Only moderators" in out.content
     assert snapshot(db_path) == before
+
+
+# -- hostile and unlucky files ------------------------------------------------------------------------------
+
+
+async def test_each_bad_entry_is_refused_alone_with_its_reason(driver: Driver, db_path) -> None:
+    good = {"text": "A fine idea about a clockwork heart", "status": "open"}
+    entries = [
+        good,
+        {"text": "An author id past SQLite's range", "author_id": 2**70},
+        {"text": "A broken character \ud800 in the middle of it"},
+        {"text": "A fill with a malformed link", "fills": [{"url": "http://[oops", "member_id": CAROL.id}]},
+        {"text": ["a list", "is not text"]},
+        {"text": {"an object": "is not text"}},
+        {"text": 12345678901},
+        {"text": "A fill from the far future", "fills": [{"url": WORK, "created_at": "9999-12-31T23:59:59-23:59"}]},
+        {"text": "Anonymous must be a boolean here", "anonymous": "yes please"},
+        {"text": "Filled, the file says, but without any fill", "status": "filled"},
+    ]
+    document = json.dumps({"format": "promptfill-export", "prompts": entries}).encode()
+    out = await driver.command("import", user=MOD, file=Attachment("hostile.json", document))
+    assert out.ephemeral and "Added 2 prompts (#1 to #2)" in out.content, out.content
+    for number, words in [
+        (2, "author_id must be a Discord user id"),
+        (3, "broken character"),
+        (4, "not a well-formed link"),
+        (5, "Text must be text"),
+        (6, "Text must be text"),
+        (7, "Text must be text"),
+        (8, "Fill date must be between"),
+        (9, "anonymous must be true or false"),
+    ]:
+        line = next((x for x in out.content.splitlines() if x.startswith(f"• prompt {number}:")), "")
+        assert words in line, (number, out.content)
+    assert not driver.unexpected_errors()
+    # The "filled" prompt without a fill is open: draws offer it.
+    assert (await driver.bot.store.prompts.get(GUILD.id, 2)).status == "open"
+    # Everything still reads: the view, the profile and the export.
+    assert (await driver.command("prompt view", user=CAROL, prompt=2)).embeds
+    assert (await driver.command("profile", user=CAROL)).embeds
+    assert exported(await driver.command("export", user=MOD, format="json"))
+
+
+async def test_json_nested_too_deeply_is_refused_with_a_sentence(driver: Driver, db_path) -> None:
+    before = snapshot(db_path)
+    deep = b'{"prompts": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    out = await driver.command("import", user=MOD, file=Attachment("deep.json", deep))
+    assert out.ephemeral and "nested too deeply" in out.content
+    assert snapshot(db_path) == before and not driver.unexpected_errors()
+
+
+async def test_a_csv_export_imports_back_as_its_prompts(driver: Driver, tmp_path, clock) -> None:
+    await submit(driver, TEXT, user=BOB, title="=Lift", tags="+1, fluff", rating="T")
+    await submit(driver, "A second idea about a runaway train", user=ALICE)
+    await submit(driver, 'A third idea, "quoted", about a haunted orchard\nover two lines', user=ALICE)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="Rising")
+    csv_export = exported(await driver.command("export", user=MOD, format="csv"))
+    other = await Driver.start(tmp_path / "other.db", clock=clock)
+    try:
+        done = await other.command("import", user=MOD, file=Attachment("export.csv", csv_export))
+        assert "Added 3 prompts (#1 to #3)" in done.content, done.content
+        first = await other.bot.store.prompts.get(GUILD.id, 1)
+        assert (first.title, first.tags, first.status, first.fill_count) == ("=Lift", ("+1", "fluff"), "filled", 1)
+        third = await other.bot.store.prompts.get(GUILD.id, 3)
+        assert third.text == 'A third idea, "quoted", about a haunted orchard\nover two lines'
+    finally:
+        await other.close()
+
+
+async def test_an_export_too_big_to_upload_is_compressed_and_imports_back(driver: Driver, tmp_path, clock) -> None:
+    for i in range(30):
+        await submit(driver, f"Idea {i}: " + "a lighthouse keeper and a storm, " * 100, user=BOB)
+    driver.attachment_size_limit = 60_000  # a tiny upload limit: the ~100 KB export cannot go as it is
+    out = await driver.command("export", user=MOD, format="json")
+    name, data = next(f for call in out.calls for f in call.files)
+    assert name.endswith(".json.gz") and len(data) <= 60_000 and "gzip-compressed" in out.content
+    other = await Driver.start(tmp_path / "other.db", clock=clock)
+    try:
+        done = await other.command("import", user=MOD, file=Attachment(name, data))
+        assert "Added 30 prompts (#1 to #30)" in done.content, done.content
+    finally:
+        await other.close()
+
+
+async def test_the_servers_own_export_over_five_megabytes_restores(driver: Driver, tmp_path, clock) -> None:
+    entries = [{"text": f"Idea {i:04d}: " + "w" * 3980, "author_id": BOB.id} for i in range(1_400)]
+    big = json.dumps({"prompts": entries}).encode()
+    done = await driver.command("import", user=MOD, file=Attachment("seed.json", big))
+    assert "Added 1400 prompts" in done.content
+    backup = exported(await driver.command("export", user=MOD, format="json"))
+    assert len(backup) > 5_000_000
+    other = await Driver.start(tmp_path / "other.db", clock=clock)
+    try:
+        restored = await other.command("import", user=MOD, file=Attachment("backup.json", backup))
+        assert "Added 1400 prompts (#1 to #1400)" in restored.content, restored.content
+    finally:
+        await other.close()

@@ -77,6 +77,7 @@ class Driver:
         self._original_webhook_request = AsyncWebhookAdapter.request
         self.members: list[User] = [ALICE, BOB, CAROL, MOD, ROLE_MOD]
         self._enforce_client_rules = True
+        self.attachment_size_limit = 10 * 1024 * 1024  # a server without boosts
         self._capturing: list[asyncio.Task[Any]] | None = None
         self._children: dict[asyncio.Task[Any], list[asyncio.Task[Any]]] = {}
 
@@ -208,7 +209,7 @@ class Driver:
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild.id) if guild else "0"},
             "context": 0 if guild else 1,
-            "attachment_size_limit": 10_000_000,
+            "attachment_size_limit": self.attachment_size_limit,
         }
         if guild is not None:
             payload["guild_id"] = str(guild.id)
