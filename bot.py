@@ -16,7 +16,7 @@ import random
 import signal
 import sys
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,7 @@ class Config:
     database_path: str = "promptfill.db"
     dev_guild_id: int | None = None
     log_level: str = "INFO"
-    ao3: AO3Config = AO3Config()
+    ao3: AO3Config = field(default_factory=AO3Config)
     shard_count: int | None = None  # None: as many as Discord recommends
 
     @classmethod
