@@ -6,11 +6,13 @@ import asyncio
 import itertools
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestServer
 
+import ao3.client as client_module
 from ao3.client import AO3Config
 from tests.ao3_pages import FakeArchive
 from tests.conftest import submit
@@ -242,3 +244,16 @@ async def test_a_hostile_pages_fields_are_clipped_to_discords_limits(ao3_driver:
     assert embed["title"].startswith("TTT") and len(embed["title"]) <= 256
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Words"].startswith("999") and len(fields["Words"]) <= 1024
+
+
+async def test_pages_are_parsed_off_the_event_loop(ao3_driver: Driver, monkeypatch) -> None:
+    threads: list[str] = []
+    real_parse = client_module.parse_work
+
+    def watched(html: str):
+        threads.append(threading.current_thread().name)
+        return real_parse(html)
+
+    monkeypatch.setattr(client_module, "parse_work", watched)
+    await fill(ao3_driver, 1, "https://archiveofourown.org/works/1")
+    assert threads and threading.main_thread().name not in threads
