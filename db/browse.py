@@ -13,11 +13,9 @@ from db import rows, validation
 from db.database import Database
 from db.errors import ExplicitNeedsAgeRestrictedChannel, InvalidField, NothingToDraw, PromptNotFound
 from db.models import CLAIMABLE_STATUSES, MEMBER_VISIBLE_STATUSES, Claim, Fill, Page, Prompt, PromptStatus, Viewer
-from db.rows import PROMPT_COLUMNS, placeholders, prompt_from_row
+from db.rows import COUNT_CAP, PROMPT_COLUMNS, placeholders, prompt_from_row
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Lists and searches count matches up to this many ("1,000+"): counting a whole large server costs a scan.
-COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -82,8 +80,8 @@ def _list(
         where += " AND p.fandom_key = ?"
         params.append(validation.fandom_key(fandom))
     if tag is not None:
-        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
-        params.append(validation.tag_key(tag))
+        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE guild_id = ? AND tag_key = ?)"
+        params += [guild_id, validation.tag_key(tag)]
     if member_id is not None:
         where += " AND p.author_id = ?"
         params.append(member_id)
@@ -229,12 +227,18 @@ def _draw(
         probe_where += tag_probe
         probe_params.append(tag_key)
     where, params = render("p.")
+    # With a tag, the server's postings for that tag lead (CROSS JOIN keeps them first): a tag this server
+    # barely uses is a handful of rows, however many prompts the server or other servers have.
+    source, source_params = "prompts p", []
+    if tag_key is not None:
+        source = "prompt_tags t CROSS JOIN prompts p ON p.id = t.prompt_id AND t.guild_id = ? AND t.tag_key = ?"
+        source_params = [guild_id, tag_key]
     for batch in range(DRAW_BATCHES):
         if batch == 1:
-            # The first batch missed: make sure anything matches (stopping at the first match, by the
-            # filters' index) before probing further.
-            exists_where, exists_params = (where + tag_probe, [*params, tag_key]) if tag_key else (where, params)
-            if conn.execute(f"SELECT 1 FROM prompts p WHERE {exists_where} LIMIT 1", exists_params).fetchone() is None:
+            # The first batch missed: make sure anything matches (stopping at the first match) before
+            # probing further.
+            found_any = conn.execute(f"SELECT 1 FROM {source} WHERE {where} LIMIT 1", [*source_params, *params])
+            if found_any.fetchone() is None:
                 raise NothingToDraw(_active_filters(filters))
         numbers = [rng.randint(1, top) for _ in range(DRAW_BATCH)]
         found = dict(
@@ -249,7 +253,7 @@ def _draw(
 
     # Rare matches: count them by the filters' indexes (a tag from its own index) and take the k-th.
     if tag_key is not None:
-        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE tag_key = ?)"
+        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE guild_id = p.guild_id AND tag_key = ?)"
         params.append(tag_key)
     count = conn.execute(f"SELECT COUNT(*) FROM prompts p WHERE {where}", params).fetchone()[0]
     if count == 0:

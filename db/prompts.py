@@ -16,8 +16,9 @@ from db.rows import PROMPT_COLUMNS, prompt_from_row
 def _write_tags(conn: sqlite3.Connection, prompt_id: int, tags: tuple[str, ...]) -> None:
     conn.execute("DELETE FROM prompt_tags WHERE prompt_id = ?", (prompt_id,))
     conn.executemany(
-        "INSERT INTO prompt_tags (prompt_id, position, tag, tag_key) VALUES (?, ?, ?, ?)",
-        [(prompt_id, position, tag, validation.tag_key(tag)) for position, tag in enumerate(tags)],
+        "INSERT INTO prompt_tags (prompt_id, guild_id, position, tag, tag_key)"
+        " SELECT id, guild_id, ?, ?, ? FROM prompts WHERE id = ?",
+        [(position, tag, validation.tag_key(tag), prompt_id) for position, tag in enumerate(tags)],
     )
 
 

@@ -20,6 +20,9 @@ PROMPT_COLUMNS = (
 )
 CLAIM_COLUMNS = "c.*, p.number AS prompt_number"
 CLAIM_SOURCE = "claims c JOIN prompts p ON p.id = c.prompt_id"
+# Lists, searches and the audit log count matches up to this many ("1,000+"): counting a whole large
+# server, or years of its audit log, costs a scan.
+COUNT_CAP = 1000
 FILL_COLUMNS = "f.*, p.number AS prompt_number"
 FILL_SOURCE = "fills f JOIN prompts p ON p.id = f.prompt_id"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from tests.conftest import snapshot, submit
 from tests.driver import ALICE, BOB, CAROL, GUILD, LOG, MOD, MOD_ROLE, PROMPTS, ROLE_MOD, Driver
@@ -146,3 +147,33 @@ async def test_mod_log_lists_moderator_actions_newest_first_and_filters_by_membe
     assert f"→ <@{ALICE.id}>" in description
     filtered = await driver.command("mod log", user=MOD, member=BOB)
     assert "No moderator actions" in filtered.embeds[0]["description"]
+
+
+async def test_mod_log_counts_up_to_a_cap_and_reads_from_its_indexes(driver: Driver, db_path) -> None:
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO audit_log (guild_id, actor_id, action, detail, by_moderator, created_at)"
+            " VALUES (?, ?, 'settings', 'claim_days: 14 -> 15', 1, 0)",
+            [(GUILD.id, MOD.id)] * 1_500,
+        )
+    plans = {
+        query: " ".join(str(r[3]) for r in conn.execute(f"EXPLAIN QUERY PLAN {query}", params))
+        for query, params in [
+            ("SELECT * FROM audit_log WHERE guild_id = ? AND by_moderator = 1 ORDER BY id DESC LIMIT 10", (1,)),
+            (
+                "SELECT id FROM (SELECT id FROM audit_log WHERE guild_id = ? AND by_moderator = 1 AND actor_id = ?"
+                " ORDER BY id DESC LIMIT 10) UNION SELECT id FROM (SELECT id FROM audit_log WHERE guild_id = ?"
+                " AND by_moderator = 1 AND target_id = ? ORDER BY id DESC LIMIT 10)",
+                (1, 2, 1, 2),
+            ),
+        ]
+    }
+    conn.close()
+    whole, by_member = plans.values()
+    assert "audit_moderation" in whole and "TEMP B-TREE" not in whole, whole
+    assert "audit_moderation_actor" in by_member and "audit_moderation_target" in by_member, by_member
+    out = await driver.command("mod log", user=MOD)
+    assert "1,000+ entries" in out.embeds[0]["footer"]["text"]
+    filtered = await driver.command("mod log", user=MOD, member=MOD)
+    assert "1,000+ entries" in filtered.embeds[0]["footer"]["text"]

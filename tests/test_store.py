@@ -255,3 +255,20 @@ def test_a_wrong_repository_call_fails_the_type_checker(tmp_path: Path) -> None:
     assert 'Argument missing for parameter "now"' in report, report
     assert 'Argument missing for parameter "member_id"' in report, report
     assert "3 errors" in report, report
+
+
+async def test_a_tag_filter_reads_only_this_servers_postings_for_that_tag(db_path: Path) -> None:
+    store = Store(db_path)
+    await store.open()
+    await store.close()
+    conn = sqlite3.connect(db_path)
+    plan = " ".join(
+        str(row[3])
+        for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT p.id FROM prompt_tags t CROSS JOIN prompts p ON p.id = t.prompt_id"
+            " AND t.guild_id = ? AND t.tag_key = ? WHERE p.guild_id = ? LIMIT 1",
+            (1, "fluff", 1),
+        )
+    )
+    conn.close()
+    assert "prompt_tags_guild_key (guild_id=? AND tag_key=?)" in plan, plan

@@ -303,7 +303,8 @@ def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
         ),
         colour=discord.Colour.dark_teal(),
     )
-    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count} · {page.total} entries")
+    more = "+" if page.capped else ""
+    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count}{more} · {page.total:,}{more} entries")
     return fitted(embed)
 
 
