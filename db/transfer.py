@@ -45,6 +45,7 @@ EXPORT_VERSION = 1
 MAX_IMPORT_BYTES = 200_000_000
 MAX_IMPORT_ENTRIES = 200_000
 GZIP_MAGIC = b"\x1f\x8b"
+IMPORT_CHUNK = 1_000
 CSV_COLUMNS = (
     "record",
     "number",
@@ -88,24 +89,35 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _snapshot(conn: sqlite3.Connection, guild_id: int) -> _Snapshot:
-    snap = _Snapshot(named_settings(rows.settings(conn, guild_id)))
+# An export reads a server in pages of this many prompts, one store request each: a 100,000-prompt server
+# holds the store for one page at a time (tens of milliseconds), and other servers are served in between.
+EXPORT_PAGE = 2_000
+
+
+def _export_page(conn: sqlite3.Connection, guild_id: int, after: int) -> _Snapshot:
+    """Prompts numbered after `after` (one page of them), with their claims and fills; settings on the first."""
+    snap = _Snapshot(named_settings(rows.settings(conn, guild_id)) if after == 0 else {})
     snap.prompts = [
         prompt_from_row(r)
         for r in conn.execute(
-            f"SELECT {PROMPT_COLUMNS} FROM prompts p WHERE p.guild_id = ? ORDER BY p.number", (guild_id,)
+            f"SELECT {PROMPT_COLUMNS} FROM prompts p WHERE p.guild_id = ? AND p.number > ? ORDER BY p.number LIMIT ?",
+            (guild_id, after, EXPORT_PAGE),
         )
     ]
+    if not snap.prompts:
+        return snap
+    ids = "SELECT id FROM prompts WHERE guild_id = ? AND number BETWEEN ? AND ?"
+    span = (guild_id, snap.prompts[0].number, snap.prompts[-1].number)
     snap.claims = [
         claim_from_row(r)
         for r in conn.execute(
-            f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.guild_id = ? ORDER BY c.id", (guild_id,)
+            f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.prompt_id IN ({ids}) ORDER BY c.id", span
         )
     ]
     snap.fills = [
         fill_from_row(r)
         for r in conn.execute(
-            f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.guild_id = ? ORDER BY f.id", (guild_id,)
+            f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.prompt_id IN ({ids}) ORDER BY f.id", span
         )
     ]
     return snap
@@ -413,7 +425,8 @@ def _read_entry(entry: Any, actor_id: int, now: int) -> tuple[PromptDraft, Promp
 def _import(
     conn: sqlite3.Connection, guild_id: int, actor_id: int, entries: list[tuple[str, Any]], now: int
 ) -> ImportReport:
-    """All accepted entries in this one transaction; each refused entry is skipped and reported."""
+    """One chunk of a file: its accepted entries in this one transaction; each refused entry is skipped and
+    reported."""
     added: list[int] = []
     refused: list[tuple[str, Refusal]] = []
     for name, entry in entries:
@@ -450,28 +463,48 @@ def _import(
             continue
         conn.execute("RELEASE entry")
         added.append(prompt.number)
-    rows.record_audit(
-        conn,
-        guild_id=guild_id,
-        actor_id=actor_id,
-        action="import",
-        now=now,
-        by_moderator=True,
-        detail=f"added {len(added)}, refused {len(refused)}",
-    )
     return ImportReport(tuple(added), tuple(refused))
 
 
+def _record_import(conn: sqlite3.Connection, guild_id: int, actor_id: int, added: int, refused: int, now: int) -> None:
+    detail = f"added {added}, refused {refused}"
+    rows.record_audit(
+        conn, guild_id=guild_id, actor_id=actor_id, action="import", now=now, by_moderator=True, detail=detail
+    )
+
+
 class TransferRepo(Repository):
+    async def _snapshot(self, guild_id: int) -> _Snapshot:
+        whole = await self._db.read(_export_page, guild_id, 0)
+        page = whole
+        while len(page.prompts) == EXPORT_PAGE:
+            page = await self._db.read(_export_page, guild_id, page.prompts[-1].number)
+            whole.prompts += page.prompts
+            whole.claims += page.claims
+            whole.fills += page.fills
+        return whole
+
     async def export_json(self, guild_id: int) -> str:
-        snap = await self._db.read(_snapshot, guild_id)
+        snap = await self._snapshot(guild_id)
         document = _as_document(snap, guild_id, self._clock().isoformat())
         # Serialising a big server takes seconds: off the event loop.
         return await asyncio.to_thread(json.dumps, document, indent=2, ensure_ascii=False)
 
     async def export_csv(self, guild_id: int) -> str:
-        snap = await self._db.read(_snapshot, guild_id)
+        snap = await self._snapshot(guild_id)
         return await asyncio.to_thread(_as_csv, _as_document(snap, guild_id, self._clock().isoformat()))
 
     async def import_entries(self, guild_id: int, actor_id: int, entries: list[tuple[str, Any]]) -> ImportReport:
-        return await self._db.write(_import, guild_id, actor_id, entries, self._now())
+        """A file of up to IMPORT_CHUNK entries is one transaction; a longer one is written a chunk at a time,
+        so other servers' requests are served in between. Should the bot stop in the middle, the chunks
+        written stay, and importing the same file again adds only the rest (the others are duplicates)."""
+        added: list[int] = []
+        refused: list[tuple[str, Refusal]] = []
+        now = self._now()
+        for start in range(0, len(entries), IMPORT_CHUNK):
+            chunk = entries[start : start + IMPORT_CHUNK]
+            report = await self._db.write(_import, guild_id, actor_id, chunk, now)
+            added += report.added
+            refused += report.refused
+        await self._db.write(_record_import, guild_id, actor_id, len(added), len(refused), now)
+        return ImportReport(tuple(added), tuple(refused))
