@@ -23,9 +23,10 @@ from typing import Any
 import aiosqlite
 import discord
 
-from bench.measure import percentile, rss_mib
+from bench.measure import callback_latency_ms, percentile, rss_mib
 from db.database import MIGRATIONS_DIR, migrate
 from db.errors import Refusal
+from db.search_words import indexed_words
 from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, NSFW, Driver, Outcome, User
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -78,12 +79,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def callback_latency_ms(driver: Driver, out: Outcome) -> float:
-    created = driver.fake.interactions[out.token]["created"]
-    callback = next(c for c in out.calls if c.route.endswith("/callback"))
-    return (callback.at - created) * 1000
 
 
 REPEATS = 3
@@ -140,11 +135,10 @@ async def store_ceiling(directory: Path, count: int) -> dict[str, float]:
             sync_conn.execute("BEGIN IMMEDIATE")
             sync_conn.execute(*_insert_prompt(i, text))
             sync_conn.executemany(
-                "INSERT INTO prompt_tags VALUES (?, ?, ?, ?)", [(i + 1, n, t, t) for n, t in enumerate(tags)]
+                "INSERT INTO prompt_tags VALUES (?, ?, ?, ?, 1)", [(i + 1, n, t, t) for n, t in enumerate(tags)]
             )
             sync_conn.execute(
-                "INSERT INTO prompt_search (rowid, text, title, fandom, tags) VALUES (?, ?, '', '', ?)",
-                (i + 1, text, " ".join(tags)),
+                "INSERT INTO prompt_search (rowid, words) VALUES (?, ?)", (i + 1, indexed_words(1, text, *tags))
             )
             sync_conn.execute("INSERT INTO audit_log (guild_id, actor_id, action, created_at) VALUES (1, 1, 's', 0)")
             sync_conn.execute("COMMIT")
@@ -157,11 +151,10 @@ async def store_ceiling(directory: Path, count: int) -> dict[str, float]:
                 await conn.execute("BEGIN IMMEDIATE")
                 await conn.execute(*_insert_prompt(i, text))
                 await conn.executemany(
-                    "INSERT INTO prompt_tags VALUES (?, ?, ?, ?)", [(i + 1, n, t, t) for n, t in enumerate(tags)]
+                    "INSERT INTO prompt_tags VALUES (?, ?, ?, ?, 1)", [(i + 1, n, t, t) for n, t in enumerate(tags)]
                 )
                 await conn.execute(
-                    "INSERT INTO prompt_search (rowid, text, title, fandom, tags) VALUES (?, ?, '', '', ?)",
-                    (i + 1, text, " ".join(tags)),
+                    "INSERT INTO prompt_search (rowid, words) VALUES (?, ?)", (i + 1, indexed_words(1, text, *tags))
                 )
                 await conn.execute(
                     "INSERT INTO audit_log (guild_id, actor_id, action, created_at) VALUES (1, 1, 's', 0)"

@@ -4,7 +4,6 @@ autocomplete, and the random draw. Reads only; the lifecycle writes live in db/p
 from __future__ import annotations
 
 import random
-import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -14,8 +13,7 @@ from db.database import Database
 from db.errors import ExplicitNeedsAgeRestrictedChannel, InvalidField, NothingToDraw, PromptNotFound
 from db.models import CLAIMABLE_STATUSES, MEMBER_VISIBLE_STATUSES, Claim, Fill, Page, Prompt, PromptStatus, Viewer
 from db.rows import COUNT_CAP, PROMPT_COLUMNS, placeholders, prompt_from_row
-
-_WORD = re.compile(r"\w+", re.UNICODE)
+from db.search_words import match_query
 
 
 @dataclass(frozen=True)
@@ -100,12 +98,13 @@ def _list(
     )
 
 
-def fts_query(text: str) -> str:
-    """The member's words as an FTS5 query: each word quoted (never FTS syntax), all required, prefixes."""
-    words = _WORD.findall(text)
-    if not words:
+def fts_query(guild_id: int, text: str) -> str:
+    """The member's words as an FTS5 query in this server: each word quoted (never FTS syntax), all required,
+    prefixes."""
+    query = match_query(guild_id, text)
+    if query is None:
         raise InvalidField("Query", "needs at least one word or number to look for")
-    return " ".join(f'"{word}"*' for word in words[:20])
+    return query
 
 
 # Search results come newest first: FTS5 walks its matches in rowid order, so a page stops early instead of
@@ -116,7 +115,7 @@ SEARCH_SOURCE = "prompt_search CROSS JOIN prompts p ON p.id = prompt_search.rowi
 def _search(
     conn: sqlite3.Connection, guild_id: int, viewer: Viewer, query: str, page: int, per_page: int
 ) -> Page[Prompt]:
-    params: list[Any] = [fts_query(query), guild_id]
+    params: list[Any] = [fts_query(guild_id, query), guild_id]
     where = "prompt_search MATCH ? AND p.guild_id = ?" + visibility_clause(viewer, params)
     total = conn.execute(
         f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_SOURCE} WHERE {where} LIMIT ?)", [*params, COUNT_CAP + 1]
@@ -154,11 +153,11 @@ def _autocomplete(
             ).fetchall()
             if len(rows) >= limit:
                 break
-    elif _WORD.search(typed):
+    elif (words := match_query(guild_id, typed)) is not None:
         rows = conn.execute(
             f"SELECT {CHOICE_COLUMNS} FROM {SEARCH_SOURCE}"
             f" WHERE prompt_search MATCH ? AND {where} ORDER BY prompt_search.rowid DESC LIMIT ?",
-            [fts_query(typed), *params, limit],
+            [words, *params, limit],
         ).fetchall()
     else:
         rows = conn.execute(

@@ -28,6 +28,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import aiosqlite
 
 from db.errors import DatabaseTooNew
+from db.search_words import indexed_words
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +71,30 @@ def discover_migrations(directory: Path) -> list[tuple[int, Path]]:
     return found
 
 
+def _fill_search_index(conn: sqlite3.Connection) -> None:
+    """Every prompt's words into the server-keyed full-text index, in batches."""
+    prompts = conn.execute(
+        "SELECT p.id, p.guild_id, p.text, p.title, p.fandom,"
+        " (SELECT group_concat(tag, ' ') FROM prompt_tags WHERE prompt_id = p.id) FROM prompts p ORDER BY p.id"
+    )
+    while batch := prompts.fetchmany(5_000):
+        conn.executemany(
+            "INSERT INTO prompt_search (rowid, words) VALUES (?, ?)",
+            [(pid, indexed_words(guild, text, title, fandom, tags)) for pid, guild, text, title, fandom, tags in batch],
+        )
+
+
+# Work a migration needs Python for, run inside that migration's transaction, after its SQL file.
+AFTER_MIGRATION: dict[str, Callable[[sqlite3.Connection], None]] = {
+    "0002_fills_accounts_and_per_server_indexes": _fill_search_index,
+}
+
+
 def migrate(conn: sqlite3.Connection, directory: Path = MIGRATIONS_DIR) -> int:
     """Apply every migration newer than the database's user_version; returns the final version.
 
-    Each file runs inside one transaction together with its version bump, so a failing migration
-    leaves the schema exactly as it was before that file.
+    Each file (and the Python step after it, if it has one) runs inside one transaction together with its
+    version bump, so a failing migration leaves the schema exactly as it was before that file.
     """
     migrations = discover_migrations(directory)
     known = len(migrations)
@@ -84,8 +104,14 @@ def migrate(conn: sqlite3.Connection, directory: Path = MIGRATIONS_DIR) -> int:
     for version, path in migrations[current:]:
         script = path.read_text(encoding="utf-8")
         try:
-            # executescript would commit an open transaction first; the BEGIN here is inside it.
-            conn.executescript(f"BEGIN IMMEDIATE;\n{script}\n;PRAGMA user_version = {version};\nCOMMIT;")
+            # executescript would commit an open transaction first; the BEGIN here is inside it, and the
+            # transaction stays open for the step after the file.
+            conn.executescript(f"BEGIN IMMEDIATE;\n{script}\n;")
+            step = AFTER_MIGRATION.get(path.stem) if directory == MIGRATIONS_DIR else None
+            if step is not None:
+                step(conn)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

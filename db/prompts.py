@@ -11,6 +11,7 @@ from db.database import Repository, from_epoch
 from db.errors import AnonymousNotAllowed, DuplicatePrompt, EditLocked, NothingToChange, NotPrompter, WrongStatus
 from db.models import PROMPTER_EDITABLE_STATUSES, Claim, Prompt, PromptDraft, PromptEdit, PromptStatus, Viewer
 from db.rows import PROMPT_COLUMNS, prompt_from_row
+from db.search_words import indexed_words
 
 
 def _write_tags(conn: sqlite3.Connection, prompt_id: int, tags: tuple[str, ...]) -> None:
@@ -25,10 +26,8 @@ def _write_tags(conn: sqlite3.Connection, prompt_id: int, tags: tuple[str, ...])
 def _index_for_search(conn: sqlite3.Connection, prompt: Prompt, *, new: bool = False) -> None:
     if not new:
         conn.execute("DELETE FROM prompt_search WHERE rowid = ?", (prompt.id,))
-    conn.execute(
-        "INSERT INTO prompt_search (rowid, text, title, fandom, tags) VALUES (?, ?, ?, ?, ?)",
-        (prompt.id, prompt.text, prompt.title or "", prompt.fandom or "", " ".join(prompt.tags)),
-    )
+    words = indexed_words(prompt.guild_id, prompt.text, prompt.title, prompt.fandom, " ".join(prompt.tags))
+    conn.execute("INSERT INTO prompt_search (rowid, words) VALUES (?, ?)", (prompt.id, words))
 
 
 def _refuse_duplicate(conn: sqlite3.Connection, guild_id: int, dedupe_key: str, except_id: int | None) -> None:

@@ -328,7 +328,7 @@ def load_fixture(sql: Path, database: Path) -> None:
 
 
 def every_row(database: Path) -> dict[str, list[dict[str, object]]]:
-    """Every row of every table (the search index's own shadow tables aside), by column name."""
+    """Every row of every table (the search index aside: it is built from the others), by column name."""
     conn = sqlite3.connect(database)
     conn.row_factory = sqlite3.Row
     try:
@@ -336,7 +336,7 @@ def every_row(database: Path) -> dict[str, list[dict[str, object]]]:
             r[0]
             for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                " AND name NOT LIKE 'prompt_search_%'"
+                " AND name NOT LIKE 'prompt_search%'"  # the search index is derived, and rebuilt by migrations
             )
         ]
         return {table: [dict(row) for row in conn.execute(f"SELECT * FROM {table}")] for table in tables}

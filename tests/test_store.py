@@ -12,9 +12,10 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from db import Store
+from db import Store, validation
 from db.database import MIGRATIONS_DIR, run_on_worker_thread
 from db.errors import DatabaseTooNew
+from db.search_words import indexed_words, match_query, server_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -272,3 +273,26 @@ async def test_a_tag_filter_reads_only_this_servers_postings_for_that_tag(db_pat
     )
     conn.close()
     assert "prompt_tags_guild_key (guild_id=? AND tag_key=?)" in plan, plan
+
+
+async def test_the_search_index_keys_each_word_by_server(db_path: Path) -> None:
+    store = Store(db_path)
+    await store.open()
+    try:
+        for guild in (1, 2):
+            draft = validation.draft(text=f"A café by the lighthouse, server {guild}", tags_="Slow burn")
+            await store.prompts.submit(guild, 10, draft)
+    finally:
+        await store.close()
+    assert indexed_words(1, "Café, lighthouse!") == f"{server_key(1)}Café {server_key(1)}lighthouse"
+    assert server_key(1) != server_key(2) and len(server_key(1)) == 6
+    conn = sqlite3.connect(db_path)
+    try:
+        for guild in (1, 2):
+            query = match_query(guild, "cafe LIGHT")  # case and accents fold; each word is a prefix
+            found = conn.execute("SELECT rowid FROM prompt_search WHERE prompt_search MATCH ?", (query,)).fetchall()
+            owner = conn.execute("SELECT guild_id FROM prompts WHERE id = ?", found[0]).fetchone()[0]
+            assert len(found) == 1 and owner == guild  # the other server's entries are never read
+    finally:
+        conn.close()
+    assert match_query(1, "  !!  ") is None

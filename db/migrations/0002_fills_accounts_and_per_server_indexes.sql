@@ -23,3 +23,14 @@ CREATE INDEX prompt_tags_guild_key ON prompt_tags (guild_id, tag_key, prompt_id)
 CREATE INDEX audit_moderation ON audit_log (guild_id, id) WHERE by_moderator = 1;
 CREATE INDEX audit_moderation_actor ON audit_log (guild_id, actor_id, id) WHERE by_moderator = 1;
 CREATE INDEX audit_moderation_target ON audit_log (guild_id, target_id, id) WHERE by_moderator = 1;
+
+-- The full-text index keyed by server (db/search_words.py): a search in a small server never reads a large
+-- server's entries for the same words. Filled again, from every prompt, by the step that follows this file
+-- (db/database.py, AFTER_MIGRATION).
+DROP TABLE prompt_search;
+CREATE VIRTUAL TABLE prompt_search USING fts5 (
+    words,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '7 8 9',
+    detail = none
+);
