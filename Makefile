@@ -37,6 +37,7 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.scale
 
 lock: $(VENV)/.runtime
 	$(BIN)/pip install --quiet --disable-pip-version-check pip-tools==7.6.2

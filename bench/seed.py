@@ -132,7 +132,9 @@ def seed(path: Path) -> float:
             active = 0
             if status in ("open", "filled") and rng.random() < 0.2:
                 active = 1
-                claims.append((guild_id, pid, rng.choice(members), "active", created, created + 14 * DAY))
+                # Due 3 to 29 days from the benchmark's now: nothing is due at start, as in a server that has been
+                # running (the sweep's own benchmark adds claims that are due).
+                claims.append((guild_id, pid, rng.choice(members), "active", created, NOW + (3 + pid % 27) * DAY))
             if status == "filled":
                 fills.append((guild_id, pid, rng.choice(members), f"https://archiveofourown.org/works/{pid}", created))
                 claims.append((guild_id, pid, rng.choice(members), "filled", created, None))

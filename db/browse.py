@@ -169,6 +169,9 @@ def _autocomplete(
 
 DRAW_BATCH = 64
 DRAW_BATCHES = 8
+# Fewer matches than this are drawn from directly; with more, probing by number finds one quickly (at
+# 1,000 in 100,000, a batch of 64 hits with a probability near one half).
+RARE = 1_000
 
 
 def _draw(
@@ -226,19 +229,32 @@ def _draw(
         probe_where += tag_probe
         probe_params.append(tag_key)
     where, params = render("p.")
-    # With a tag, the server's postings for that tag lead (CROSS JOIN keeps them first): a tag this server
-    # barely uses is a handful of rows, however many prompts the server or other servers have.
+    # What to read eligible prompts from, when probing by number is not enough: with a fandom, its index
+    # (a fandom narrows most) and the tag as a probe; with only a tag, this server's postings for that tag
+    # (CROSS JOIN keeps them first); otherwise the filters' indexes.
     source, source_params = "prompts p", []
-    if tag_key is not None:
+    if tag_key is not None and filters.fandom is None:
         source = "prompt_tags t CROSS JOIN prompts p ON p.id = t.prompt_id AND t.guild_id = ? AND t.tag_key = ?"
         source_params = [guild_id, tag_key]
+    elif tag_key is not None:
+        where += tag_probe
+        params.append(tag_key)
+    params = [*source_params, *params]
+
+    def kth(count: int) -> Prompt:
+        row = conn.execute(f"SELECT p.id FROM {source} WHERE {where} LIMIT 1 OFFSET ?", [*params, rng.randrange(count)])
+        return rows.prompt_by_id(conn, row.fetchone()[0])
+
     for batch in range(DRAW_BATCHES):
         if batch == 1:
-            # The first batch missed: make sure anything matches (stopping at the first match) before
-            # probing further.
-            found_any = conn.execute(f"SELECT 1 FROM {source} WHERE {where} LIMIT 1", [*source_params, *params])
-            if found_any.fetchone() is None:
+            # The first batch missed. Count the matches, stopping at RARE: none ends the draw, a few are
+            # drawn from directly (the k-th of them), many mean probing by number will find one soon.
+            few = conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)", [*params, RARE])
+            matches = few.fetchone()[0]
+            if matches == 0:
                 raise NothingToDraw(_active_filters(filters))
+            if matches < RARE:
+                return kth(matches)
         numbers = [rng.randint(1, top) for _ in range(DRAW_BATCH)]
         found = dict(
             conn.execute(
@@ -250,17 +266,11 @@ def _draw(
             if number in found:
                 return rows.prompt_by_id(conn, found[number])
 
-    # Rare matches: count them by the filters' indexes (a tag from its own index) and take the k-th.
-    if tag_key is not None:
-        where += " AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE guild_id = p.guild_id AND tag_key = ?)"
-        params.append(tag_key)
-    count = conn.execute(f"SELECT COUNT(*) FROM prompts p WHERE {where}", params).fetchone()[0]
+    # Unlucky with many matches: count them all and take the k-th.
+    count = conn.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
     if count == 0:
         raise NothingToDraw(_active_filters(filters))
-    row = conn.execute(
-        f"SELECT p.id FROM prompts p WHERE {where} LIMIT 1 OFFSET ?", [*params, rng.randrange(count)]
-    ).fetchone()
-    return rows.prompt_by_id(conn, row[0])
+    return kth(count)
 
 
 def _active_filters(filters: DrawFilters) -> tuple[str, ...]:
