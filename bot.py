@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -152,6 +153,9 @@ class Promptfill(commands.AutoShardedBot):
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
         self._sweep_loop.start()
+        # Everything loaded so far (discord.py, the cogs, the command tree) lives as long as the bot: out of
+        # the cyclic collector's sight, so its full passes stay short and members' answers do not wait on them.
+        gc.freeze()
 
     async def close(self) -> None:
         """Stop the gateway (no new interactions), then write what is queued and close the store.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gzip
 import io
 from typing import TYPE_CHECKING, Literal
 
@@ -33,32 +32,32 @@ class Data(commands.Cog):
         guild_id = guild_id_of(interaction)
         # A big server's export takes longer than Discord's 3 seconds: answer "thinking…" first.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        transfer = self.bot.store.transfer
-        body = await (transfer.export_json(guild_id) if format == "json" else transfer.export_csv(guild_id))
-        stamp = self.bot.clock().strftime("%Y%m%d-%H%M")
-        name = f"promptfill-{guild_id}-{stamp}.{format}"
-        data = body.encode("utf-8")
-        note = ""
-        if len(data) > interaction.filesize_limit:
-            # Over what Discord lets this server receive: gzip it (text shrinks ~5-10 times); /import reads it.
-            data = await asyncio.to_thread(gzip.compress, data, 6)
-            name += ".gz"
-            note = " It is gzip-compressed to fit Discord's upload limit; `/import` reads it as it is."
-        if len(data) > interaction.filesize_limit:
+        limit = interaction.filesize_limit
+        files = await self.bot.store.transfer.export_files(guild_id, format, limit=limit)
+        if any(len(part) > limit for part in files.parts):
             await interaction.followup.send(
-                f"This server's export is {len(data) / 1_048_576:.1f} MiB even compressed, over the "
-                f"{interaction.filesize_limit / 1_048_576:.0f} MiB Discord allows here. Ask the bot's host for a "
-                "database backup (`python bot.py backup`) instead.",
+                f"This server's export does not fit Discord's {limit / 1_048_576:.0f} MiB upload limit even "
+                "compressed and split. Ask the bot's host for a database backup (`python bot.py backup`) instead.",
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        await interaction.followup.send(
-            f"Here is this server's export ({format}).{note}",
-            file=discord.File(io.BytesIO(data), filename=name),
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        stamp = self.bot.clock().strftime("%Y%m%d-%H%M")
+        count = len(files.parts)
+        for number, part in enumerate(files.parts, start=1):
+            name = f"promptfill-{guild_id}-{stamp}" + (f"-part{number}of{count}" if count > 1 else "")
+            name += f".{format}" + (".gz" if files.compressed else "")
+            if number == 1:
+                note = f"Here is this server's export ({format})."
+                if files.compressed:
+                    note += " It is gzip-compressed to fit Discord's upload limit; `/import` reads it as it is."
+                if count > 1:
+                    note += f" It comes in {count} parts (one file each); import them one after another."
+            else:
+                note = f"Part {number} of {count}."
+            await interaction.followup.send(
+                note, file=discord.File(io.BytesIO(part), filename=name), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
         await log_line(self.bot, guild_id, f"📦 <@{interaction.user.id}> exported the server's prompts ({format}).")
 
     @moderators_only()

@@ -179,10 +179,24 @@ def _expire_due(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
 
 
 def _events(conn: sqlite3.Connection, claim_ids: list[int]) -> list[ClaimEvent]:
+    """The claims with their prompts, read a few hundred at a time (a sweep may have thousands due)."""
     events = []
-    for claim_id in claim_ids:
-        claim = rows.claim_by_id(conn, claim_id)
-        events.append(ClaimEvent(claim, rows.prompt_by_id(conn, claim.prompt_id)))
+    for start in range(0, len(claim_ids), 500):
+        chunk = claim_ids[start : start + 500]
+        claims = {
+            r["id"]: claim_from_row(r)
+            for r in conn.execute(
+                f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.id IN ({placeholders(chunk)})", chunk
+            )
+        }
+        prompt_ids = sorted({c.prompt_id for c in claims.values()})
+        prompts = {
+            r["id"]: rows.prompt_from_row(r)
+            for r in conn.execute(
+                f"SELECT {rows.PROMPT_COLUMNS} FROM prompts p WHERE p.id IN ({placeholders(prompt_ids)})", prompt_ids
+            )
+        }
+        events += [ClaimEvent(claims[i], prompts[claims[i].prompt_id]) for i in chunk if i in claims]
     return events
 
 

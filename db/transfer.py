@@ -11,7 +11,7 @@ import sqlite3
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from db import rows, validation
 from db.database import Repository, to_epoch
@@ -121,6 +121,48 @@ def _export_page(conn: sqlite3.Connection, guild_id: int, after: int) -> _Snapsh
         )
     ]
     return snap
+
+
+ExportFormat = Literal["json", "csv"]
+MAX_EXPORT_PARTS = 64
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    parts: tuple[bytes, ...]
+    compressed: bool
+
+
+def _render(document: dict[str, Any], fmt: ExportFormat) -> bytes:
+    text = json.dumps(document, indent=2, ensure_ascii=False) if fmt == "json" else _as_csv(document)
+    return text.encode("utf-8")
+
+
+def _export_files(
+    snap: _Snapshot, guild_id: int, exported_at: str, fmt: ExportFormat, limit: int | None
+) -> ExportFiles:
+    """One file when it fits the limit; otherwise gzip-compressed, and split into parts (each a complete
+    export of a run of prompts, importable on its own) until every part fits."""
+    document = _as_document(snap, guild_id, exported_at)
+    whole = _render(document, fmt)
+    if limit is None or len(whole) <= limit:
+        return ExportFiles((whole,), compressed=False)
+    prompts = document["prompts"]
+    parts = 1
+    files: tuple[bytes, ...] = ()
+    while parts <= MAX_EXPORT_PARTS:
+        size = -(-len(prompts) // parts)
+        files = tuple(
+            gzip.compress(
+                _render({**document, "part": f"{i + 1}/{parts}", "prompts": prompts[start : start + size]}, fmt), 6
+            )
+            for i, start in enumerate(range(0, max(len(prompts), 1), size))
+        )
+        if all(len(f) <= limit for f in files):
+            return ExportFiles(files, compressed=True)
+        # Too big still: split in about as many parts as the largest one overshoots, at least twice as many.
+        parts = max(parts * 2, -(-max(len(f) for f in files) * parts // limit) + 1)
+    return ExportFiles(files, compressed=True)  # still too big: the caller says so
 
 
 def _as_document(snap: _Snapshot, guild_id: int, exported_at: str) -> dict[str, Any]:
@@ -485,14 +527,18 @@ class TransferRepo(Repository):
         return whole
 
     async def export_json(self, guild_id: int) -> str:
-        snap = await self._snapshot(guild_id)
-        document = _as_document(snap, guild_id, self._clock().isoformat())
-        # Serialising a big server takes seconds: off the event loop.
-        return await asyncio.to_thread(json.dumps, document, indent=2, ensure_ascii=False)
+        files = await self.export_files(guild_id, "json", limit=None)
+        return files.parts[0].decode("utf-8")
 
     async def export_csv(self, guild_id: int) -> str:
+        files = await self.export_files(guild_id, "csv", limit=None)
+        return files.parts[0].decode("utf-8")
+
+    async def export_files(self, guild_id: int, fmt: ExportFormat, *, limit: int | None) -> ExportFiles:
+        """The export as files of at most `limit` bytes each (None: one file, as it is). Building it takes
+        seconds for a big server: off the event loop."""
         snap = await self._snapshot(guild_id)
-        return await asyncio.to_thread(_as_csv, _as_document(snap, guild_id, self._clock().isoformat()))
+        return await asyncio.to_thread(_export_files, snap, guild_id, self._clock().isoformat(), fmt, limit)
 
     async def import_entries(self, guild_id: int, actor_id: int, entries: list[tuple[str, Any]]) -> ImportReport:
         """A file of up to IMPORT_CHUNK entries is one transaction; a longer one is written a chunk at a time,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
+import string
 
 from tests.conftest import snapshot, submit
 from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, Attachment, Driver
@@ -188,5 +190,28 @@ async def test_the_servers_own_export_over_five_megabytes_restores(driver: Drive
     try:
         restored = await other.command("import", user=MOD, file=Attachment("backup.json", backup))
         assert "Added 1400 prompts (#1 to #1400)" in restored.content, restored.content
+    finally:
+        await other.close()
+
+
+async def test_an_export_too_big_even_compressed_comes_in_parts_that_each_import(
+    driver: Driver, tmp_path, clock
+) -> None:
+    rng = random.Random(9)
+    for i in range(40):
+        await submit(driver, f"Idea {i}: " + "".join(rng.choice(string.ascii_lowercase + " ") for _ in range(3000)))
+    driver.attachment_size_limit = 30_000
+    out = await driver.command("export", user=MOD, format="json")
+    files = [f for call in out.calls for f in call.files]
+    assert len(files) >= 3 and all(len(data) <= 30_000 for _, data in files)
+    assert all(name.endswith(".json.gz") and f"of{len(files)}" in name for name, _ in files)
+    assert any(f"comes in {len(files)} parts" in (m.get("content") or "") for m in out.messages)
+    other = await Driver.start(tmp_path / "other.db", clock=clock)
+    try:
+        added = 0
+        for name, data in files:
+            done = await other.command("import", user=MOD, file=Attachment(name, data))
+            added += int(done.content.split("Added ")[1].split(" ")[0])
+        assert added == 40
     finally:
         await other.close()

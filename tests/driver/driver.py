@@ -78,6 +78,7 @@ class Driver:
         self.members: list[User] = [ALICE, BOB, CAROL, MOD, ROLE_MOD]
         self._enforce_client_rules = True
         self.attachment_size_limit = 10 * 1024 * 1024  # a server without boosts
+        self.settle_timeout = 30.0  # how long an interaction may run before the test fails (bulk benchmarks: more)
         self._capturing: list[asyncio.Task[Any]] | None = None
         self._children: dict[asyncio.Task[Any], list[asyncio.Task[Any]]] = {}
 
@@ -180,7 +181,7 @@ class Driver:
 
     async def _settle(self, roots: list[asyncio.Task[Any]]) -> None:
         """Wait for an event's tasks and the tasks they start, but not for long-lived ones (view timeouts)."""
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.settle_timeout
         queue = list(roots)
         while queue:
             task = queue.pop()
@@ -189,7 +190,7 @@ class Driver:
             if not task.done():
                 await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
                 if not task.done():
-                    raise TimeoutError(f"a task was still running after 30 s: {task}")
+                    raise TimeoutError(f"a task was still running after {self.settle_timeout:.0f} s: {task}")
             if not task.cancelled() and task.exception() is not None:
                 self.task_errors.append(task.exception())  # type: ignore[arg-type]
             queue.extend(self._children.pop(task, []))
