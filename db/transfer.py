@@ -7,8 +7,10 @@ import csv
 import gzip
 import io
 import json
+import re
 import sqlite3
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -134,8 +136,18 @@ class ExportFiles:
 
 
 def _render(document: dict[str, Any], fmt: ExportFormat) -> bytes:
-    text = json.dumps(document, indent=2, ensure_ascii=False) if fmt == "json" else _as_csv(document)
-    return text.encode("utf-8")
+    """The file, built a prompt (or a thousand CSV rows) at a time: a big server as one json.dumps, join or
+    encode would hold the interpreter lock for a second and stall the event loop although it runs on a
+    thread. One prompt per line in JSON."""
+    if fmt == "csv":
+        return b"".join(_csv_chunks(document))
+    head = {key: value for key, value in document.items() if key != "prompts"}
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "prompts": [' if head else '{"prompts": ['
+    pieces = [opening.encode("utf-8")]
+    for index, prompt in enumerate(document["prompts"]):
+        pieces.append((",\n" if index else "\n").encode() + json.dumps(prompt, ensure_ascii=False).encode("utf-8"))
+    pieces.append(b"\n]}\n")
+    return b"".join(pieces)
 
 
 def _export_files(
@@ -221,6 +233,10 @@ def spreadsheet_safe(value: Any) -> str:
 
 
 def _as_csv(document: dict[str, Any]) -> str:
+    return b"".join(_csv_chunks(document)).decode("utf-8")
+
+
+def _csv_chunks(document: dict[str, Any]) -> Iterator[bytes]:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -269,7 +285,11 @@ def _as_csv(document: dict[str, Any]) -> str:
             )
     for row in rows:
         writer.writerow({column: spreadsheet_safe(row.get(column)) for column in CSV_COLUMNS})
-    return out.getvalue()
+        if out.tell() > 256_000:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
 def parse_import(filename: str, data: bytes) -> list[tuple[str, dict[str, Any]]]:
@@ -308,15 +328,72 @@ def _gunzip(data: bytes) -> bytes:
 
 def _entries_from_json(text: str) -> list[tuple[str, Any]]:
     try:
-        document = json.loads(text)
+        prompts = _prompts_of(text)
     except json.JSONDecodeError as error:
         raise ImportUnreadable(f"it is not valid JSON (line {error.lineno}: {error.msg})") from error
     except RecursionError as error:
         raise ImportUnreadable("its JSON is nested too deeply to be an export") from error
-    prompts = document.get("prompts") if isinstance(document, dict) else None
-    if not isinstance(prompts, list):
+    if prompts is None:
         raise ImportUnreadable('it has no list of "prompts" (use a file made by /export format:json)')
     return [(f"prompt {_entry_label(e, i)}", e) for i, e in enumerate(prompts)]
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _prompts_of(text: str) -> list[Any] | None:
+    """The "prompts" list of a JSON document, read one value at a time: a file of 100,000 prompts read in one
+    json.loads would hold the interpreter lock for a second (the event loop with it) although it runs on a
+    thread. Raises JSONDecodeError or RecursionError for what is not JSON."""
+    decoder = json.JSONDecoder()
+
+    def skip(at: int) -> int:
+        return _SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+    def expect(at: int, char: str) -> int:
+        at = skip(at)
+        if text[at : at + 1] != char:
+            raise json.JSONDecodeError(f"Expecting '{char}'", text, at)
+        return at + 1
+
+    at = skip(0)
+    if text[at : at + 1] != "{":
+        decoder.decode(text)  # valid JSON but not an object (or not JSON at all: this raises)
+        return None
+    at += 1
+    prompts: list[Any] | None = None
+    if text[skip(at) : skip(at) + 1] == "}":
+        return None
+    while True:
+        key, at = decoder.raw_decode(text, skip(at))
+        if not isinstance(key, str):
+            raise json.JSONDecodeError("Expecting a property name", text, at)
+        at = expect(at, ":")
+        at = skip(at)
+        if key == "prompts" and text[at : at + 1] == "[":
+            prompts, at = [], at + 1
+            if text[skip(at) : skip(at) + 1] == "]":
+                at = skip(at) + 1
+            else:
+                while True:
+                    value, at = decoder.raw_decode(text, skip(at))
+                    prompts.append(value)
+                    at = skip(at)
+                    if text[at : at + 1] == "]":
+                        at += 1
+                        break
+                    at = expect(at, ",")
+        else:
+            value, at = decoder.raw_decode(text, at)
+            if key == "prompts":
+                prompts = value if isinstance(value, list) else None
+        at = skip(at)
+        if text[at : at + 1] == "}":
+            break
+        at = expect(at, ",")
+    if text[skip(at + 1) :]:
+        raise json.JSONDecodeError("Extra data", text, skip(at + 1))
+    return prompts
 
 
 def _entry_label(entry: Any, index: int) -> str:
