@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from db.transfer import parse_import
+from db.transfer import collector_paused, parse_import
 from interactions.checks import Interaction, guild_id_of, moderators_only
 from interactions.refusals import sentence
 from interactions.sending import NO_MENTIONS, log_line
@@ -69,8 +69,9 @@ class Data(commands.Cog):
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         # Reading a big JSON or CSV file takes a while: on a thread, so other members are not kept waiting.
-        entries = await asyncio.to_thread(parse_import, file.filename, await file.read())
-        report = await self.bot.store.transfer.import_entries(guild_id, interaction.user.id, entries)
+        with collector_paused():  # the file's entries live until written: no full collector pass over them
+            entries = await asyncio.to_thread(parse_import, file.filename, await file.read())
+            report = await self.bot.store.transfer.import_entries(guild_id, interaction.user.id, entries)
         lines = [
             f"Added {len(report.added)} prompt{'s' if len(report.added) != 1 else ''}"
             + (f" (#{report.added[0]} to #{report.added[-1]})." if report.added else ".")

@@ -153,7 +153,7 @@ def _render(document: dict[str, Any], fmt: ExportFormat) -> bytes:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Building or reading a big file makes hundreds of thousands of objects, and the cyclic collector's
     full pass over them would hold the interpreter lock (the event loop with it) for most of a second; they
     are freed by reference counting anyway. Paused for the duration, resumed after (if it was running)."""
@@ -169,7 +169,7 @@ def _collector_paused() -> Iterator[None]:
 def _export_files(
     snap: _Snapshot, guild_id: int, exported_at: str, fmt: ExportFormat, limit: int | None
 ) -> ExportFiles:
-    with _collector_paused():
+    with collector_paused():
         return _export_files_now(snap, guild_id, exported_at, fmt, limit)
 
 
@@ -316,7 +316,7 @@ def _csv_chunks(document: dict[str, Any]) -> Iterator[bytes]:
 
 
 def parse_import(filename: str, data: bytes) -> list[tuple[str, dict[str, Any]]]:
-    with _collector_paused():
+    with collector_paused():
         return _parse_import(filename, data)
 
 
@@ -642,8 +642,11 @@ class TransferRepo(Repository):
     async def export_files(self, guild_id: int, fmt: ExportFormat, *, limit: int | None) -> ExportFiles:
         """The export as files of at most `limit` bytes each (None: one file, as it is). Building it takes
         seconds for a big server: off the event loop."""
-        snap = await self._snapshot(guild_id)
-        return await asyncio.to_thread(_export_files, snap, guild_id, self._clock().isoformat(), fmt, limit)
+        # The snapshot's hundreds of thousands of objects live until the files are built: no full collector
+        # pass over them meanwhile (it would stall the event loop), see collector_paused().
+        with collector_paused():
+            snap = await self._snapshot(guild_id)
+            return await asyncio.to_thread(_export_files, snap, guild_id, self._clock().isoformat(), fmt, limit)
 
     async def import_entries(self, guild_id: int, actor_id: int, entries: list[tuple[str, Any]]) -> ImportReport:
         """A file of up to IMPORT_CHUNK entries is one transaction; a longer one is written a chunk at a time,
