@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import random
@@ -215,3 +216,12 @@ async def test_an_export_too_big_even_compressed_comes_in_parts_that_each_import
         assert added == 40
     finally:
         await other.close()
+
+
+async def test_the_collector_is_running_again_after_an_export_and_an_import(driver: Driver) -> None:
+    await submit(driver, TEXT, user=BOB)
+    data = exported(await driver.command("export", user=MOD, format="json"))
+    assert gc.isenabled()
+    await driver.command("import", user=MOD, file=Attachment("broken.json", b'{"prompts": [1, 2'))
+    await driver.command("import", user=MOD, file=Attachment("backup.json", data))
+    assert gc.isenabled()
