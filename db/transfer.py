@@ -598,15 +598,11 @@ def _import(
                 "UPDATE prompts SET fill_count = (SELECT COUNT(*) FROM fills WHERE prompt_id = ?) WHERE id = ?",
                 (prompt.id, prompt.id),
             )
-        except Refusal as refusal:
+        except (Refusal, sqlite3.IntegrityError, OverflowError, UnicodeEncodeError) as error:
             conn.execute("ROLLBACK TO entry")
             conn.execute("RELEASE entry")
-            refused.append((name, refusal))
-            continue
-        except (sqlite3.IntegrityError, OverflowError, UnicodeEncodeError) as error:
-            conn.execute("ROLLBACK TO entry")
-            conn.execute("RELEASE entry")
-            refused.append((name, InvalidField("Entry", f"cannot be stored ({error})")))
+            why = error if isinstance(error, Refusal) else InvalidField("Entry", f"cannot be stored ({error})")
+            refused.append((name, why))
             continue
         conn.execute("RELEASE entry")
         added.append(prompt.number)
