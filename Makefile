@@ -38,6 +38,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.startup
 
 lock: $(VENV)/.runtime
 	$(BIN)/pip install --quiet --disable-pip-version-check pip-tools==7.6.2

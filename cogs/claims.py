@@ -57,29 +57,35 @@ class Claims(commands.Cog):
         theirs. A reminder is marked sent once delivered (or refused for good, e.g. closed DMs); one that did
         not get through is tried again on the next pass."""
         store = self.bot.store
-        for event in await store.claims.due_reminders():
-            claim = event.claim
-            delivery = await dm_delivery(
-                self.bot,
-                claim.member_id,
-                content=(
-                    f"⏰ Your claim on prompt #{claim.prompt_number} is due {timestamp(claim.deadline)}. "
-                    "Post it with `/fill`, or `/unclaim` to free it for someone else."
-                ),
-            )
-            if delivery is not Delivery.FAILED:
-                await store.claims.mark_reminded(claim.id)
-        for event in await store.claims.expire_due():
-            claim = event.claim
-            await dm_delivery(
-                self.bot,
-                claim.member_id,
-                content=(
-                    f"Your claim on prompt #{claim.prompt_number} reached its deadline and has expired; "
-                    "the prompt is open to others again. You can claim it again if it is still free."
-                ),
-            )
-            await refresh_posted_prompt(self.bot, event.prompt)
+        # In batches: after a long downtime thousands may be due, and holding them all (or expiring them
+        # in one transaction) costs memory, a huge write-ahead log and a long pause for everyone else.
+        after_id = 0
+        while batch := await store.claims.due_reminders(after_id=after_id):
+            for event in batch:
+                claim = event.claim
+                delivery = await dm_delivery(
+                    self.bot,
+                    claim.member_id,
+                    content=(
+                        f"⏰ Your claim on prompt #{claim.prompt_number} is due {timestamp(claim.deadline)}. "
+                        "Post it with `/fill`, or `/unclaim` to free it for someone else."
+                    ),
+                )
+                if delivery is not Delivery.FAILED:
+                    await store.claims.mark_reminded(claim.id)
+            after_id = batch[-1].claim.id
+        while batch := await store.claims.expire_due():
+            for event in batch:
+                claim = event.claim
+                await dm_delivery(
+                    self.bot,
+                    claim.member_id,
+                    content=(
+                        f"Your claim on prompt #{claim.prompt_number} reached its deadline and has expired; "
+                        "the prompt is open to others again. You can claim it again if it is still free."
+                    ),
+                )
+                await refresh_posted_prompt(self.bot, event.prompt)
 
 
 async def setup(bot: Promptfill) -> None:

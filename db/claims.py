@@ -14,6 +14,7 @@ from db.models import CLAIMABLE_STATUSES, Claim, ClaimStatus, Prompt
 from db.rows import CLAIM_COLUMNS, CLAIM_SOURCE, claim_from_row, placeholders
 
 REMINDER_BEFORE = timedelta(days=2)
+SWEEP_BATCH = 500  # claims a sweep reads or expires at once
 _DAY = 86400
 
 
@@ -154,12 +155,13 @@ def _member_claims(conn: sqlite3.Connection, guild_id: int, member_id: int) -> l
     return [claim_from_row(r) for r in found]
 
 
-def _due_reminders(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
-    """Claims whose reminder is due and not yet delivered (mark_reminded records each delivery)."""
+def _due_reminders(conn: sqlite3.Connection, now: int, after_id: int, limit: int) -> list[ClaimEvent]:
+    """Claims whose reminder is due and not yet delivered (mark_reminded records each delivery), past
+    `after_id`: a reminder that could not be delivered stays due, so the sweep pages by id, not by state."""
     due = conn.execute(
         "SELECT id FROM claims WHERE status = 'active' AND reminded = 0 AND deadline IS NOT NULL"
-        " AND deadline > ? AND deadline <= ? ORDER BY deadline",
-        (now, now + int(REMINDER_BEFORE.total_seconds())),
+        " AND deadline > ? AND deadline <= ? AND id > ? ORDER BY id LIMIT ?",
+        (now, now + int(REMINDER_BEFORE.total_seconds()), after_id, limit),
     ).fetchall()
     return _events(conn, [r[0] for r in due])
 
@@ -168,11 +170,11 @@ def _mark_reminded(conn: sqlite3.Connection, claim_id: int) -> None:
     conn.execute("UPDATE claims SET reminded = 1 WHERE id = ?", (claim_id,))
 
 
-def _expire_due(conn: sqlite3.Connection, now: int) -> list[ClaimEvent]:
+def _expire_due(conn: sqlite3.Connection, now: int, limit: int) -> list[ClaimEvent]:
     due = conn.execute(
         f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_SOURCE} WHERE c.status = 'active' AND c.deadline IS NOT NULL"
-        " AND c.deadline <= ? ORDER BY c.deadline",
-        (now,),
+        " AND c.deadline <= ? ORDER BY c.deadline LIMIT ?",
+        (now, limit),
     ).fetchall()
     ids = [end_claim(conn, claim_from_row(r), status="expired", actor_id=r["member_id"], now=now).id for r in due]
     return _events(conn, ids)
@@ -216,12 +218,14 @@ class ClaimRepo(Repository):
     async def of_member(self, guild_id: int, member_id: int) -> list[Claim]:
         return await self._db.read(_member_claims, guild_id, member_id)
 
-    async def due_reminders(self) -> list[ClaimEvent]:
-        return await self._db.read(_due_reminders, self._now())
+    async def due_reminders(self, *, after_id: int = 0) -> list[ClaimEvent]:
+        """Up to SWEEP_BATCH reminders due, the lowest claim ids past `after_id` first."""
+        return await self._db.read(_due_reminders, self._now(), after_id, SWEEP_BATCH)
 
     async def mark_reminded(self, claim_id: int) -> None:
         """After the reminder went out (or Discord refused it for good): it is not sent again."""
         await self._db.write(_mark_reminded, claim_id)
 
     async def expire_due(self) -> list[ClaimEvent]:
-        return await self._db.write(_expire_due, self._now())
+        """Expires up to SWEEP_BATCH claims past their deadline, in one transaction; call again for the rest."""
+        return await self._db.write(_expire_due, self._now(), SWEEP_BATCH)

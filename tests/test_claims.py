@@ -276,3 +276,20 @@ async def test_an_expired_claim_refreshes_the_prompts_post(driver: Driver, clock
     edits = [c for c in driver.fake.calls if c.method == "PATCH" and c.params.get("message_id") == post_id]
     assert len(edits) == len(edits_before) + 1
     assert "promptfill:claim:1" in json.dumps(edits[-1].body["components"])  # claimable again
+
+
+async def test_the_sweep_works_through_many_due_claims_in_batches(driver: Driver, clock, monkeypatch) -> None:
+    monkeypatch.setattr("db.claims.SWEEP_BATCH", 2)  # five claims: three batches of each kind
+    claimants = (ALICE, CAROL, MOD, ALICE, CAROL)
+    for i, member in enumerate(claimants, start=1):
+        await submit(driver, f"Idea {i} about a haunted lighthouse", user=BOB)
+        await driver.command("claim", user=member, prompt=i)
+    driver.fake.drop_dms(MOD.id)  # stays due, and must not keep the sweep from the batches after it
+    clock.advance(days=12, hours=1)
+    await driver.bot.sweep()
+    assert (len(reminders(driver, ALICE)), len(reminders(driver, CAROL)), len(reminders(driver, MOD))) == (2, 2, 0)
+    driver.fake.failures.clear()
+    clock.advance(days=2)
+    await driver.bot.sweep()
+    assert (len(expiries(driver, ALICE)), len(expiries(driver, CAROL)), len(expiries(driver, MOD))) == (2, 2, 1)
+    assert [(await driver.bot.store.prompts.get(GUILD.id, i)).active_claims for i in range(1, 6)] == [0] * 5
