@@ -47,6 +47,7 @@ EXTENSIONS = (
     "cogs.fills",
     "cogs.profiles",
     "cogs.data",
+    "cogs.exchanges",
 )
 SYNC_HASH_KEY = "command_sync_hash"
 # Exactly the permissions the README lists: post and edit its own messages, with embeds.
@@ -218,9 +219,14 @@ class Promptfill(commands.AutoShardedBot):
 
     async def sweep(self) -> None:
         """One pass of background work as of clock(): reminders due, claims expired."""
-        claims = self.get_cog("Claims")
-        if claims is not None:
-            await claims.sweep()  # type: ignore[attr-defined]
+        for name in ("Claims", "Exchanges"):  # one's failure must not cost the other its pass
+            cog = self.get_cog(name)
+            if cog is None:
+                continue
+            try:
+                await cog.sweep()  # type: ignore[attr-defined]
+            except Exception:
+                log.exception("the %s sweep failed; trying again on the next pass", name.lower())
 
     @tasks.loop(minutes=1)
     async def _sweep_loop(self) -> None:

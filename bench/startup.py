@@ -66,7 +66,8 @@ async def idle_rss(database: Path, *, catch_up: bool = False) -> dict[str, float
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
     environment = dict(
-        os.environ, DISCORD_TOKEN="loopback-token", DATABASE_PATH=str(database), AO3_LOOKUP="off", LOG_LEVEL="INFO"
+        os.environ,
+        DISCORD_TOKEN="loopback-token",  # noqa: S106 - the loopback accepts any token DATABASE_PATH=str(database), AO3_LOOKUP="off", LOG_LEVEL="INFO"
     )
     started = time.perf_counter()
     log_path = database.with_suffix(".log")
@@ -125,9 +126,7 @@ async def run() -> dict[str, dict[str, float]]:
             wal = Path(f"{copy}-wal")
             results[case]["database_mib"] = copy.stat().st_size / 1_048_576
             results[case]["wal_after_stop_mib"] = wal.stat().st_size / 1_048_576 if wal.exists() else 0.0
-        results["full"]["per_100k_mib"] = (results["full"]["rss_mib"] - results["empty"]["rss_mib"]) / (
-            TOTAL / 100_000
-        )
+        results["full"]["per_100k_mib"] = (results["full"]["rss_mib"] - results["empty"]["rss_mib"]) / (TOTAL / 100_000)
         return results
 
 
@@ -140,7 +139,8 @@ def report(m: dict[str, dict[str, float]]) -> None:
         f" {full['rss_mib']:.0f} MiB on the 1,000,000-prompt file (ready in {full['ready_s']:.1f} s);"
         f" target < 80 MiB: {verdict}\n"
         f"per 100,000 prompts in the file: {full['per_100k_mib']:+.1f} MiB;"
-        f" database {full['database_mib']:,.0f} MiB, WAL after a start and a SIGTERM {full['wal_after_stop_mib']:.1f} MiB\n"
+        f" database {full['database_mib']:,.0f} MiB,"
+        f" WAL after a start and a SIGTERM {full['wal_after_stop_mib']:.1f} MiB\n"
         f"start after a long downtime ({late['overdue']:,.0f} claims past their deadline): caught up in"
         f" {late['catch_up_s']:.0f} s, peak RSS {late['peak_rss_mib']:.0f} MiB, idle after {late['rss_mib']:.0f} MiB,"
         f" peak WAL {late['peak_wal_mib']:.0f} MiB, WAL after SIGTERM {late['wal_after_stop_mib']:.1f} MiB"

@@ -148,3 +148,99 @@ class NothingToDraw(Refusal):
 @dataclass(eq=False)
 class ImportUnreadable(Refusal):
     reason: str
+
+
+# -- exchanges ---------------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class ExchangeNotFound(Refusal):
+    name: str
+
+
+@dataclass(eq=False)
+class ExchangeChoiceNeeded(Refusal):
+    """A member left `exchange` out, and the server has none (count 0) or several running."""
+
+    running: int
+
+
+@dataclass(eq=False)
+class ExchangeNameTaken(Refusal):
+    name: str
+
+
+@dataclass(eq=False)
+class WrongPhase(Refusal):
+    """The exchange's phase does not allow this; `remedy` says what a moderator must do first."""
+
+    name: str
+    phase: str
+    action: str
+    remedy: str
+
+
+@dataclass(eq=False)
+class SignupLimitReached(Refusal):
+    kind: str  # "requests" or "offers"
+    limit: int
+
+
+@dataclass(eq=False)
+class NotSignedUp(Refusal):
+    name: str
+    member_id: int
+    own: bool
+
+
+@dataclass(eq=False)
+class SignupItemNotFound(Refusal):
+    item: str
+
+
+@dataclass(eq=False)
+class NoAssignment(Refusal):
+    name: str
+    member_id: int
+    own: bool
+
+
+@dataclass(eq=False)
+class SelfAssignment(Refusal):
+    pass
+
+
+@dataclass(eq=False)
+class AlreadyGiving(Refusal):
+    """The member already owes a gift in this exchange (one each, EXCHANGES.md)."""
+
+    member_id: int
+    own: bool
+
+
+@dataclass(eq=False)
+class PinchHitGone(Refusal):
+    pass
+
+
+@dataclass(eq=False)
+class OwnPinchHit(Refusal):
+    pass
+
+
+@dataclass(eq=False)
+class NotDefaulted(Refusal):
+    member_id: int
+
+
+@dataclass(eq=False)
+class MatchIncomplete(Refusal):
+    """/exchange send while complete sign-ups lack a giver or a recipient."""
+
+    without_giver: tuple[int, ...]
+    without_recipient: tuple[int, ...]
+
+
+@dataclass(eq=False)
+class InvalidCounts(Refusal):
+    detail: str

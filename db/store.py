@@ -11,6 +11,7 @@ from db.audit import AuditRepo
 from db.browse import BrowseRepo
 from db.claims import ClaimRepo
 from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
+from db.exchanges import ExchangeRepo
 from db.fills import FillRepo
 from db.lock import DatabaseLock
 from db.profiles import ProfileRepo
@@ -57,6 +58,7 @@ class Store:
         self.profiles = ProfileRepo(self.db, clock)
         self.audit = AuditRepo(self.db, clock)
         self.transfer = TransferRepo(self.db, clock)
+        self.exchanges = ExchangeRepo(self.db, clock)
 
     async def open(self) -> None:
         """Take the database for this process (DatabaseInUse if another holds it), then open and migrate it."""

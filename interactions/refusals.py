@@ -10,23 +10,38 @@ from discord import app_commands
 
 from db.errors import (
     AlreadyClaimed,
+    AlreadyGiving,
     AnonymousNotAllowed,
     ClaimLimitReached,
     ClaimNotFound,
     DuplicateFill,
     DuplicatePrompt,
     EditLocked,
+    ExchangeChoiceNeeded,
+    ExchangeNameTaken,
+    ExchangeNotFound,
     ExplicitNeedsAgeRestrictedChannel,
     FillNotFound,
     ImportUnreadable,
+    InvalidCounts,
     InvalidField,
+    MatchIncomplete,
+    NoAssignment,
     NoClaimSlot,
+    NotDefaulted,
     NothingToChange,
     NothingToDraw,
     NotPrompter,
+    NotSignedUp,
     NotYourFill,
+    OwnPinchHit,
     OwnPrompt,
+    PinchHitGone,
     PromptNotFound,
+    SelfAssignment,
+    SignupItemNotFound,
+    SignupLimitReached,
+    WrongPhase,
     WrongStatus,
 )
 from interactions.checks import Interaction, ModeratorsOnly, ServerOnly
@@ -99,6 +114,60 @@ def sentence(error: BaseException) -> str | None:
             return "No prompt matches that draw." + loosen
         case ImportUnreadable():
             return f"That file could not be imported: {error.reason}. Nothing was added."
+        case ExchangeNotFound():
+            return (
+                f"There is no exchange called “{error.name}” in this server. "
+                "Pick one from the list the `exchange` option offers."
+            )
+        case ExchangeChoiceNeeded():
+            if error.running == 0:
+                return "This server has no exchange running. A moderator starts one with `/exchange create`."
+            return f"This server runs {error.running} exchanges: say which with the `exchange` option."
+        case ExchangeNameTaken():
+            return f"This server already has an exchange called “{error.name}” (names ignore case). Choose another."
+        case WrongPhase():
+            return f"{error.name} is in its `{error.phase}` phase, so you cannot {error.action} now: {error.remedy}."
+        case SignupLimitReached():
+            return (
+                f"This exchange takes at most {_plural(error.limit, error.kind[:-1])} per sign-up; "
+                "remove one with `/exchange drop` first."
+            )
+        case NotSignedUp():
+            if error.own:
+                return f"You have not signed up for {error.name}. Start with `/exchange request` and `/exchange offer`."
+            return f"<@{error.member_id}> has no sign-up in {error.name}; nothing was changed."
+        case SignupItemNotFound():
+            return f"Your sign-up has no {error.item.strip()}. `/exchange signup` shows the numbers."
+        case NoAssignment():
+            if error.own:
+                return f"You have no assignment in {error.name}. `/exchange pinchhits` lists gifts that need a writer."
+            return f"<@{error.member_id}> has no assignment in {error.name}; nothing was changed."
+        case SelfAssignment():
+            return "Nobody writes their own gift: choose a different giver."
+        case AlreadyGiving():
+            if error.own:
+                return "You are already writing a gift in this exchange: one each. Thank you for offering!"
+            return (
+                f"<@{error.member_id}> already owes a gift in this exchange. Give their recipient another giver "
+                "(`/exchange assign`) or `/exchange unassign` them first."
+            )
+        case PinchHitGone():
+            return "That pinch hit has already been taken (or restored). Thank you for offering!"
+        case OwnPinchHit():
+            return "That pinch hit is your own gift: someone else will write it."
+        case NotDefaulted():
+            return f"<@{error.member_id}> has no given-up assignment that is still open; nothing was changed."
+        case MatchIncomplete():
+            if not error.without_giver and not error.without_recipient:
+                return "There is nothing to send: run `/exchange match` first."
+            text = (
+                f"Not sent: without a giver: {_members(error.without_giver)}; without a recipient: "
+                f"{_members(error.without_recipient)}. Assign pinch hitters (`/exchange assign`) or remove "
+                "sign-ups (`/exchange remove`) first."
+            )
+            return text if len(text) <= 1900 else text[:1899] + "…"
+        case InvalidCounts():
+            return f"{error.detail}. Nothing was changed."
         case ModeratorsOnly():
             return "Only moderators (Manage Server, or the server's moderator role) can use this."
         case ServerOnly() | app_commands.NoPrivateMessage():
@@ -107,6 +176,10 @@ def sentence(error: BaseException) -> str | None:
             return "You lack the permissions this command needs."
         case _:
             return None
+
+
+def _members(member_ids: tuple[int, ...]) -> str:
+    return ", ".join(f"<@{m}>" for m in member_ids) or "nobody"
 
 
 def unwrap(error: BaseException) -> BaseException:

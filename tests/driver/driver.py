@@ -227,6 +227,7 @@ class Driver:
             "acknowledged": False,
             "channel_id": channel.id,
             "message_id": None,
+            "user_id": user.id,  # who reads the private replies (secrecy tests)
         }
         return payload
 
@@ -240,6 +241,7 @@ class Driver:
     async def command(
         self,
         name: str,
+        /,
         user: User = ALICE,
         channel: Channel = GENERAL,
         guild: Guild | None = GUILD,
@@ -253,6 +255,7 @@ class Driver:
     async def command_unchecked(
         self,
         name: str,
+        /,
         user: User = ALICE,
         channel: Channel = GENERAL,
         guild: Guild | None = GUILD,

@@ -1,0 +1,806 @@
+"""/exchange: gift-exchange rounds (EXCHANGES.md). Sign-ups, matching, assignments by direct message
+through a durable outbox, gifts, defaults and pinch hits, deadlines and the reveal.
+
+Members and moderators share the one `/exchange` group, and Discord hides only whole top-level commands,
+so the moderators' subcommands carry the runtime moderator check. Secrecy is asked of `Secrecy` by the
+renderers in cogs/ui/exchange_embeds.py; nothing here names a giver except to moderators and to the giver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import logging
+import os
+import random
+import re
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.ui import exchange_embeds as render
+from cogs.ui.embeds import excerpt
+from cogs.ui.owned import OwnedView
+from db import validation
+from db.errors import InvalidField
+from db.exchange_models import Exchange, ExchangeSettings, Secrecy
+from db.exchanges import exchange_name, offer_draft, participants_of, request_draft
+from db.matching import Match, MatchRule, best_match
+from db.models import Viewer
+from db.transfer import spreadsheet_safe
+from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
+from interactions.refusals import report
+from interactions.sending import NO_MENTIONS, Delivery, dm_delivery, log_line, post
+
+if TYPE_CHECKING:
+    from bot import Promptfill
+
+log = logging.getLogger(__name__)
+RatingChoice = Literal["G", "T", "M", "E", "NR"]
+SEED_VARIABLE = "PROMPTFILL_EXCHANGE_SEED"
+SEND_BATCH = 50
+
+
+def end_of_day(field: str, value: str | None) -> int | None:
+    """`YYYY-MM-DD` as the last second of that day in UTC."""
+    if value is None:
+        return None
+    try:
+        day = datetime.strptime(value.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise InvalidField(field, "must be a date written YYYY-MM-DD, e.g. 2026-12-24") from None
+    return int((day + timedelta(days=1)).timestamp()) - 1
+
+
+def matching_rng() -> random.Random:
+    """Ties are broken at random; PROMPTFILL_EXCHANGE_SEED makes a test's match repeatable."""
+    seed = os.environ.get(SEED_VARIABLE, "").strip()
+    # Not for secrets: it only decides between equally good assignments.
+    return random.Random(int(seed)) if seed.lstrip("-").isdigit() else random.Random()  # noqa: S311
+
+
+async def exchange_autocomplete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    names = await interaction.client.store.exchanges.names(interaction.guild_id, current)
+    return [app_commands.Choice(name=n, value=n) for n in names[:25]]
+
+
+async def item_autocomplete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The member's own requests and offers, as `request N` / `offer N`."""
+    if interaction.guild_id is None:
+        return []
+    name = getattr(interaction.namespace, "exchange", None)
+    try:
+        _, signup = await interaction.client.store.exchanges.signup(interaction.guild_id, name, interaction.user.id)
+    except Exception:  # no exchange, several, or no sign-up: nothing to offer
+        return []
+    choices = [(f"request {i}", f"request {i}: {r.fandom}") for i, r in enumerate(signup.requests, start=1)]
+    choices += [(f"offer {i}", f"offer {i}: {o.fandom}") for i, o in enumerate(signup.offers, start=1)]
+    typed = current.casefold()
+    return [
+        app_commands.Choice(name=label[:100], value=value) for value, label in choices if typed in label.casefold()
+    ][:25]
+
+
+async def private(interaction: Interaction, content: str, **extra: Any) -> None:
+    """An ephemeral answer with no pings, as the response or (once deferred) a followup."""
+    extra.setdefault("allowed_mentions", NO_MENTIONS)
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, **extra)
+    else:
+        await interaction.response.send_message(content, ephemeral=True, **extra)
+
+
+def mentions(member_ids: list[int] | tuple[int, ...]) -> str:
+    return ", ".join(f"<@{m}>" for m in member_ids) or "nobody"
+
+
+class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfill:pinch:(?P<assignment>\d+)"):
+    """Take button on an open pinch hit. Persistent: the assignment lives in the custom_id; the first wins."""
+
+    def __init__(self, assignment_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Take", style=discord.ButtonStyle.success, custom_id=f"promptfill:pinch:{assignment_id}"
+            )
+        )
+        self.assignment_id = assignment_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> TakePinchHit:
+        return cls(int(match["assignment"]))
+
+    async def callback(self, interaction: Interaction) -> Any:  # type: ignore[override]
+        try:
+            exchanges = interaction.client.store.exchanges
+            guild_id = guild_id_of(interaction)
+            exchange, assignment = await exchanges.take_pinch_hit(guild_id, self.assignment_id, interaction.user.id)
+            _, _, recipient = await exchanges.assignment_of(guild_id, exchange.name, interaction.user.id)
+            await private(
+                interaction,
+                "Thank you for pinch-hitting! This assignment is yours now.",
+                embed=render.assignment_embed(exchange, assignment, recipient),
+            )
+            await log_line(
+                interaction.client,
+                guild_id,
+                f"🎁 {exchange.name}: the pinch hit for <@{assignment.recipient_id}> was taken.",
+            )
+        except Exception as error:
+            await report(interaction, error)
+
+
+class ConfirmDelete(OwnedView):
+    not_yours = "Only the moderator who asked can confirm this."
+
+    def __init__(self, owner_id: int, cog: Exchanges, name: str) -> None:
+        super().__init__(owner_id, timeout=300)
+        self.cog = cog
+        self.name = name
+
+    @discord.ui.button(label="Delete it", style=discord.ButtonStyle.danger, custom_id="promptfill:exchange:delete")
+    async def confirm(self, interaction: Interaction, button: discord.ui.Button) -> None:
+        try:
+            guild_id = guild_id_of(interaction)
+            await require_moderator(interaction)
+            exchange = await interaction.client.store.exchanges.delete(guild_id, self.name, interaction.user.id)
+            self.stop()
+            await interaction.response.edit_message(
+                content=f"Deleted **{exchange.name}** with its sign-ups, assignments and gifts.",
+                view=None,
+                allowed_mentions=NO_MENTIONS,
+            )
+            await log_line(
+                interaction.client, guild_id, f"🗑️ <@{interaction.user.id}> deleted the exchange {exchange.name}."
+            )
+        except Exception as error:
+            await report(interaction, error)
+
+
+class Exchanges(commands.Cog):
+    exchange = app_commands.Group(
+        name="exchange", description="Gift exchanges: sign up, get an assignment, post a gift", guild_only=True
+    )
+
+    def __init__(self, bot: Promptfill) -> None:
+        self.bot = bot
+        self._sending: set[int] = set()  # exchanges this process is sending now (send and sweep take turns)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(TakePinchHit)
+
+    @property
+    def store(self):
+        return self.bot.store.exchanges
+
+    async def _secrecy(self, interaction: Interaction) -> Secrecy:
+        return Secrecy(Viewer(member_id=interaction.user.id, is_moderator=await is_moderator(interaction)))
+
+    # -- members ------------------------------------------------------------------------------------------------
+
+    @exchange.command(name="request", description="Add something you would love to receive")
+    @app_commands.describe(
+        fandom="The fandom (required)",
+        tags="Characters, relationships, tropes: comma separated, up to 20",
+        details="What you would like, in your words (up to 4,000 characters)",
+        rating="The most explicit rating you would like",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def request(
+        self,
+        interaction: Interaction,
+        fandom: app_commands.Range[str, 1, 100],
+        tags: app_commands.Range[str, 1, 1100] | None = None,
+        details: app_commands.Range[str, 1, 4000] | None = None,
+        rating: RatingChoice | None = None,
+        exchange: app_commands.Range[str, 1, 50] | None = None,
+    ) -> None:
+        draft = request_draft(fandom, tags, details, rating)
+        found, signup = await self.store.add_request(guild_id_of(interaction), exchange, interaction.user.id, draft)
+        await private(interaction, "Request added.", embed=render.signup_embed(found, signup))
+
+    @exchange.command(name="offer", description="Add a fandom you are willing to write for")
+    @app_commands.describe(
+        fandom="The fandom (required)",
+        tags="What you are happy to write (comma separated); none means anything in the fandom",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def offer(
+        self,
+        interaction: Interaction,
+        fandom: app_commands.Range[str, 1, 100],
+        tags: app_commands.Range[str, 1, 1100] | None = None,
+        exchange: app_commands.Range[str, 1, 50] | None = None,
+    ) -> None:
+        draft = offer_draft(fandom, tags)
+        found, signup = await self.store.add_offer(guild_id_of(interaction), exchange, interaction.user.id, draft)
+        await private(interaction, "Offer added.", embed=render.signup_embed(found, signup))
+
+    @exchange.command(name="signup", description="See your sign-up: requests and offers, complete or not")
+    @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def signup(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
+        found, signup = await self.store.signup(guild_id_of(interaction), exchange, interaction.user.id)
+        await private(interaction, "", embed=render.signup_embed(found, signup))
+
+    @exchange.command(name="drop", description="Remove one of your requests or offers while sign-ups are open")
+    @app_commands.describe(item="request N or offer N, as /exchange signup numbers them", exchange="Which exchange")
+    @app_commands.autocomplete(item=item_autocomplete, exchange=exchange_autocomplete)
+    async def drop(
+        self,
+        interaction: Interaction,
+        item: app_commands.Range[str, 1, 20],
+        exchange: app_commands.Range[str, 1, 50] | None = None,
+    ) -> None:
+        found, signup = await self.store.drop_item(guild_id_of(interaction), exchange, interaction.user.id, item)
+        await private(interaction, f"Removed {item.strip()}.", embed=render.signup_embed(found, signup))
+
+    @exchange.command(name="leave", description="Withdraw your whole sign-up while sign-ups are open")
+    @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def leave(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
+        found = await self.store.leave(guild_id_of(interaction), exchange, interaction.user.id)
+        await private(interaction, f"You have left **{found.name}**; your requests and offers are gone.")
+
+    @exchange.command(name="assignment", description="Whom you are writing for, and their requests")
+    @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def assignment(
+        self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None
+    ) -> None:
+        found, assignment, recipient = await self.store.assignment_of(
+            guild_id_of(interaction), exchange, interaction.user.id
+        )
+        await private(interaction, "", embed=render.assignment_embed(found, assignment, recipient))
+
+    @exchange.command(name="gift", description="Record the work you wrote for your assignment")
+    @app_commands.describe(
+        url="Link to the work (http or https), e.g. on Archive of Our Own",
+        title="The work's title",
+        notes="A note for your recipient",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def gift(
+        self,
+        interaction: Interaction,
+        url: app_commands.Range[str, 1, 2048],
+        title: app_commands.Range[str, 1, 200] | None = None,
+        notes: app_commands.Range[str, 1, 1000] | None = None,
+        exchange: app_commands.Range[str, 1, 50] | None = None,
+    ) -> None:
+        checked_url = validation.fill_url(url)
+        found, gift, replaced = await self.store.record_gift(
+            guild_id_of(interaction),
+            exchange,
+            interaction.user.id,
+            checked_url,
+            validation.title(title),
+            validation.notes(notes),
+        )
+        words = "replaced" if replaced else "recorded"
+        await private(
+            interaction,
+            f"Your gift is {words}. It stays hidden until the works are revealed.",
+            embed=render.gift_embed(found, gift, await self._secrecy(interaction)),
+        )
+
+    @exchange.command(name="default", description="Give up your assignment (moderators: name a member)")
+    @app_commands.describe(exchange="Which exchange", member="Moderators only: the giver to default")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def default(
+        self,
+        interaction: Interaction,
+        exchange: app_commands.Range[str, 1, 50] | None = None,
+        member: discord.User | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        giver = interaction.user.id
+        if member is not None and member.id != interaction.user.id:
+            await require_moderator(interaction)
+            giver = member.id
+        found, assignment = await self.store.default(guild_id, exchange, giver, interaction.user.id)
+        whose = "Your assignment is" if giver == interaction.user.id else f"<@{giver}>'s assignment is"
+        await private(interaction, f"{whose} given up. A pinch hitter will take it over; thank you for saying so.")
+        # Moderators learn who needs a pinch hit; the line never says who defaulted (the recipient may read it).
+        await log_line(
+            self.bot,
+            guild_id,
+            f"🆘 {found.name}: <@{assignment.recipient_id}> needs a pinch hit (`/exchange pinchhits`).",
+        )
+
+    @exchange.command(name="pinchhits", description="Open pinch hits you can take over")
+    @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def pinchhits(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
+        found, open_ones = await self.store.pinch_hits(guild_id_of(interaction), exchange)
+        if not open_ones:
+            await private(interaction, f"**{found.name}** has no open pinch hits. Thank you for looking!")
+            return
+        shown = open_ones[:10]  # 10 embeds per message, one Take button each (5 rows of 2 at most)
+        view = discord.ui.View(timeout=None)
+        for assignment, _ in shown:
+            view.add_item(TakePinchHit(assignment.id))
+        more = f" Showing 10 of {len(open_ones)}." if len(open_ones) > len(shown) else ""
+        await private(
+            interaction,
+            f"Open pinch hits in **{found.name}**: {len(open_ones)}.{more} Buttons are in the same order.",
+            embeds=[render.pinch_hit_embed(found, a, s) for a, s in shown],
+            view=view,
+        )
+
+    @exchange.command(name="status", description="Phase, dates and counts of an exchange")
+    @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def status(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
+        found = await self.store.status(guild_id_of(interaction), exchange)
+        await private(interaction, "", embed=render.status_embed(found, await self._secrecy(interaction)))
+
+    # -- moderators ---------------------------------------------------------------------------------------------
+
+    @exchange.command(name="create", description="Moderators: start an exchange with sign-ups open")
+    @app_commands.describe(
+        name="A name, unique in this server (1 to 50 characters)",
+        requests_min="Requests a sign-up needs (1 to 10, default 1)",
+        requests_max="Requests a member may make (1 to 10, default 3)",
+        offers_min="Offers a sign-up needs (1 to 10, default 1)",
+        offers_max="Offers a member may make (1 to 10, default 5)",
+        match="fandom (default), fandom_and_tag, or any (a Secret Santa)",
+        due="When gifts are due: YYYY-MM-DD (end of that day, UTC)",
+        reveal="When gifts are revealed: YYYY-MM-DD",
+        channel="Where the gifts are revealed",
+    )
+    @app_commands.check(require_moderator)
+    async def create(
+        self,
+        interaction: Interaction,
+        name: app_commands.Range[str, 1, 50],
+        requests_min: app_commands.Range[int, 1, 10] = 1,
+        requests_max: app_commands.Range[int, 1, 10] = 3,
+        offers_min: app_commands.Range[int, 1, 10] = 1,
+        offers_max: app_commands.Range[int, 1, 10] = 5,
+        match: MatchRule = "fandom",
+        due: app_commands.Range[str, 1, 10] | None = None,
+        reveal: app_commands.Range[str, 1, 10] | None = None,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        settings = ExchangeSettings(
+            requests_min=requests_min,
+            requests_max=requests_max,
+            offers_min=offers_min,
+            offers_max=offers_max,
+            match_rule=match,
+            due_at=end_of_day("Due", due),
+            reveal_at=end_of_day("Reveal", reveal),
+            channel_id=channel.id if channel else None,
+        )
+        created = await self.store.create(guild_id, exchange_name(name), settings, interaction.user.id)
+        await private(
+            interaction,
+            f"**{created.name}** is open for sign-ups: members use `/exchange request` and `/exchange offer`.",
+        )
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> created the exchange {created.name}.")
+
+    @exchange.command(name="edit", description="Moderators: change an exchange's settings")
+    @app_commands.describe(
+        exchange="The exchange",
+        name="A new name",
+        requests_min="Requests a sign-up needs",
+        requests_max="Requests a member may make",
+        offers_min="Offers a sign-up needs",
+        offers_max="Offers a member may make",
+        match="fandom, fandom_and_tag or any (before assignments are sent)",
+        due="YYYY-MM-DD",
+        reveal="YYYY-MM-DD",
+        channel="Where the gifts are revealed",
+    )
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def edit(
+        self,
+        interaction: Interaction,
+        exchange: app_commands.Range[str, 1, 50],
+        name: app_commands.Range[str, 1, 50] | None = None,
+        requests_min: app_commands.Range[int, 1, 10] | None = None,
+        requests_max: app_commands.Range[int, 1, 10] | None = None,
+        offers_min: app_commands.Range[int, 1, 10] | None = None,
+        offers_max: app_commands.Range[int, 1, 10] | None = None,
+        match: MatchRule | None = None,
+        due: app_commands.Range[str, 1, 10] | None = None,
+        reveal: app_commands.Range[str, 1, 10] | None = None,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        changes: dict[str, Any] = {
+            key: value
+            for key, value in {
+                "requests_min": requests_min,
+                "requests_max": requests_max,
+                "offers_min": offers_min,
+                "offers_max": offers_max,
+                "match_rule": match,
+                "due_at": end_of_day("Due", due),
+                "reveal_at": end_of_day("Reveal", reveal),
+                "channel_id": channel.id if channel else None,
+            }.items()
+            if value is not None
+        }
+        new_name = exchange_name(name) if name is not None else None
+        if not changes and new_name is None:
+            raise InvalidField("Edit", "needs at least one setting to change")
+        edited = await self.store.edit(guild_id, exchange, changes, new_name, interaction.user.id)
+        await private(interaction, f"**{edited.name}** is updated.", embed=None)
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> edited the exchange {edited.name}.")
+
+    async def _move(self, interaction: Interaction, name: str, action: Literal["close", "open"]) -> None:
+        guild_id = guild_id_of(interaction)
+        if action == "close":
+            moved = await self.store.close(guild_id, name, interaction.user.id)
+            text = f"Sign-ups for **{moved.name}** are closed. Next: `/exchange match`."
+        else:
+            moved = await self.store.reopen(guild_id, name, interaction.user.id)
+            text = f"Sign-ups for **{moved.name}** are open again; any unsent match was discarded."
+        await private(interaction, text)
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}>: {text}")
+
+    @exchange.command(name="close", description="Moderators: close sign-ups")
+    @app_commands.describe(exchange="The exchange")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def close(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
+        await self._move(interaction, exchange, "close")
+
+    @exchange.command(name="open", description="Moderators: reopen sign-ups (before assignments are sent)")
+    @app_commands.describe(exchange="The exchange")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def open(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
+        await self._move(interaction, exchange, "open")
+
+    @exchange.command(name="match", description="Moderators: compute the best assignments (sends nothing)")
+    @app_commands.describe(exchange="The exchange")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def match(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
+        guild_id = guild_id_of(interaction)
+        found, signups = await self.store.matchable(guild_id, exchange)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        people = participants_of(signups)
+        # The solver runs on a thread: the event loop keeps answering everyone else meanwhile.
+        result: Match = await asyncio.to_thread(best_match, people, found.settings.match_rule, matching_rng())
+        await self.store.save_match(found.id, result.pairs, interaction.user.id)
+        lines = [
+            f"Participants: {len(people)}",
+            f"Matched: {result.matched}",
+            f"Unmatched: {len(result.unmatched)}" + (f" ({mentions(result.unmatched)})" if result.unmatched else ""),
+            f"Mutual pairs: {result.mutual_pairs}",
+        ]
+        if result.unmatched:
+            lines.append(
+                "Fix the unmatched with `/exchange assign` (a pinch hitter need not have signed up) or"
+                " `/exchange remove`, then `/exchange send`."
+            )
+        else:
+            lines.append("Send the assignments with `/exchange send` (or run `/exchange match` again).")
+        await private(interaction, excerpt("\n".join(lines), 1900))
+        await log_line(
+            self.bot, guild_id, f"🎁 <@{interaction.user.id}> matched {found.name}: {result.matched} of {len(people)}."
+        )
+
+    @exchange.command(name="signups", description="Moderators: every sign-up, page by page")
+    @app_commands.describe(exchange="The exchange", page="Page number (10 sign-ups a page)")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def signups(
+        self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], page: app_commands.Range[int, 1] = 1
+    ) -> None:
+        found, signups, total = await self.store.signup_page(guild_id_of(interaction), exchange, page - 1, 10)
+        pages = (total + 9) // 10
+        await private(interaction, "", embed=render.signups_page_embed(found, signups, page - 1, pages, total))
+
+    @exchange.command(name="assign", description="Moderators: set the giver for a recipient")
+    @app_commands.describe(
+        exchange="The exchange", recipient="Who receives", giver="Who writes (a pinch hitter may be anyone)"
+    )
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def assign(
+        self,
+        interaction: Interaction,
+        exchange: app_commands.Range[str, 1, 50],
+        recipient: discord.User,
+        giver: discord.User,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        found, replaced = await self.store.assign(guild_id, exchange, recipient.id, giver.id, interaction.user.id)
+        text = f"<@{giver.id}> now writes for <@{recipient.id}> in **{found.name}**."
+        if found.sent:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self.deliver(found)  # the new giver gets the assignment at once
+            if replaced is not None:
+                await dm_delivery(
+                    self.bot,
+                    replaced,
+                    content=f"🎁 You have been released from your assignment in **{found.name}**. Thank you!",
+                )
+                text += " The giver it replaced has been told they are released."
+        await private(interaction, text)
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> changed an assignment in {found.name}.")
+
+    @exchange.command(name="unassign", description="Moderators: remove a recipient's giver")
+    @app_commands.describe(exchange="The exchange", recipient="Whose giver to remove")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def unassign(
+        self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], recipient: discord.User
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        found, _ = await self.store.unassign(guild_id, exchange, recipient.id, interaction.user.id)
+        await private(interaction, f"<@{recipient.id}> has no giver in **{found.name}** now.")
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed an assignment in {found.name}.")
+
+    @exchange.command(name="send", description="Moderators: send every giver their assignment by direct message")
+    @app_commands.describe(exchange="The exchange")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def send(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
+        guild_id = guild_id_of(interaction)
+        found = await self.store.start_sending(guild_id, exchange, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        delivered, refused, unknown = await self.deliver(found)
+        text = f"Sent {delivered} assignment(s) for **{found.name}**; it is now `assigned`."
+        if refused:
+            text += (
+                f"\nCould not reach (closed direct messages; `/exchange assignment` still shows it to them):"
+                f" {mentions(refused)}"
+            )
+        if unknown:
+            text += f"\nDelivery unknown (not repeated; ask them to run `/exchange assignment`): {mentions(unknown)}"
+        await private(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> sent the assignments of {found.name}.")
+
+    async def deliver(self, exchange: Exchange) -> tuple[int, list[int], list[int]]:
+        """Sends every unsent assignment of the exchange, each recorded as being sent before it goes."""
+        delivered, refused, unknown = 0, [], []
+        if exchange.id in self._sending:
+            return delivered, refused, unknown
+        self._sending.add(exchange.id)
+        try:
+            while batch := await self.store.take_unsent(exchange.id, SEND_BATCH):
+                recipients = {
+                    s.member_id: s for s in (await self.store.signups_of(exchange, [a.recipient_id for a in batch]))
+                }
+                for assignment in batch:
+                    giver = assignment.giver_id
+                    if giver is None:  # take_unsent only takes rows with a giver
+                        continue
+                    message = render.assignment_message(exchange, assignment, recipients.get(assignment.recipient_id))
+                    outcome = await dm_delivery(self.bot, giver, **message)
+                    if outcome is Delivery.SENT:
+                        await self.store.finish_sending(assignment.id, "delivered")
+                        delivered += 1
+                    elif outcome is Delivery.REFUSED:
+                        await self.store.finish_sending(assignment.id, "refused")
+                        refused.append(giver)
+                    else:  # it may have arrived: never repeated, reported instead
+                        await self.store.finish_sending(assignment.id, "unknown")
+                        unknown.append(giver)
+        finally:
+            self._sending.discard(exchange.id)
+        return delivered, refused, unknown
+
+    @exchange.command(name="undefault", description="Moderators: restore a defaulted assignment")
+    @app_commands.describe(exchange="The exchange", member="The giver who defaulted")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def undefault(
+        self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], member: discord.User
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        found, _ = await self.store.undefault(guild_id, exchange, member.id, interaction.user.id)
+        await private(interaction, f"<@{member.id}>'s assignment in **{found.name}** is theirs again.")
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> restored an assignment in {found.name}.")
+
+    @exchange.command(name="reveal", description="Moderators: reveal the works, then their creators")
+    @app_commands.describe(exchange="The exchange", what="works first (from assigned), then creators")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def reveal(
+        self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], what: Literal["works", "creators"]
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        current = await self.store.get(guild_id, exchange)
+        channel_id = current.reveal_channel_id or current.settings.channel_id or interaction.channel_id or 0
+        found, rows = await self.store.reveal(guild_id, exchange, what, channel_id, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        gifts = [a.gift for a in rows if a.gift is not None]
+        reader = Secrecy(Viewer.channel_reader(age_restricted=False))
+        if what == "works":
+            for gift in gifts:
+                message = await post(
+                    self.bot,
+                    channel_id,
+                    content=f"🎁 <@{gift.recipient_id}>, a gift for you from your Secret Santa!",
+                    embed=render.gift_embed(found, gift, reader),
+                    allowed_mentions=discord.AllowedMentions(users=[discord.Object(gift.recipient_id)]),
+                )
+                if message is not None:
+                    await self.store.set_gift_post(gift.id, message.channel.id, message.id)
+                await dm_delivery(
+                    self.bot,
+                    gift.recipient_id,
+                    content=f"🎁 Your gift in **{found.name}** is here!",
+                    embed=render.gift_embed(found, gift, reader),
+                )
+            without = sorted(a.recipient_id for a in rows if a.gift is None)
+            text = f"Revealed {len(gifts)} work(s) in <#{channel_id}>."
+            if without:
+                text += f"\nRecipients with no gift (pinch hits, or late gifts): {mentions(without)}"
+        else:
+            for gift in gifts:
+                if gift.message_id is not None and gift.channel_id is not None:
+                    await self._edit_post(
+                        gift.channel_id, gift.message_id, embed=render.gift_embed(found, gift, reader)
+                    )
+            await post(self.bot, channel_id, embed=render.revealed_creators_embed(found, gifts, reader))
+            text = f"Creators revealed in <#{channel_id}>; **{found.name}** is complete."
+        await private(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> revealed the {what} of {found.name}.")
+
+    async def _edit_post(self, channel_id: int, message_id: int, **changes: Any) -> None:
+        try:
+            await (
+                self.bot.get_partial_messageable(channel_id)
+                .get_partial_message(message_id)
+                .edit(allowed_mentions=NO_MENTIONS, **changes)
+            )
+        except discord.HTTPException as error:
+            log.warning("could not edit the reveal post %s: %s", message_id, error)
+
+    @exchange.command(name="remove", description="Moderators: remove a member's sign-up or whole part")
+    @app_commands.describe(exchange="The exchange", member="The member")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def remove(
+        self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], member: discord.User
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        found, their_giver = await self.store.remove(guild_id, exchange, member.id, interaction.user.id)
+        text = f"<@{member.id}> is no longer part of **{found.name}**."
+        if found.sent:
+            text += " Their recipient, if any, needs a pinch hit now (`/exchange pinchhits`)."
+        await private(interaction, text)
+        if their_giver is not None:
+            await dm_delivery(
+                self.bot,
+                their_giver,
+                content=f"🎁 Your recipient in **{found.name}** has left the exchange: you are released. Thank you!",
+            )
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed a participant from {found.name}.")
+
+    @exchange.command(name="delete", description="Moderators: delete an exchange (asks to confirm)")
+    @app_commands.describe(exchange="The exchange")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def delete(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
+        found = await self.store.get(guild_id_of(interaction), exchange)
+        await private(
+            interaction,
+            f"Delete **{found.name}** with all its sign-ups, assignments and gifts? This cannot be undone."
+            " Works posted elsewhere stay where they are.",
+            view=ConfirmDelete(interaction.user.id, self, found.name),
+        )
+
+    @exchange.command(name="export", description="Moderators: sign-ups, assignments and gifts (names everyone)")
+    @app_commands.describe(exchange="The exchange", format="json or csv")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.check(require_moderator)
+    async def export(
+        self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], format: Literal["csv", "json"]
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        (data,) = await self.store.export(guild_id, exchange)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        content = await asyncio.to_thread(export_bytes, data, format)
+        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", data["name"]).strip("-") or "exchange"
+        await interaction.followup.send(
+            f"The moderators' copy of **{data['name']}** ({format}).",
+            file=discord.File(io.BytesIO(content), filename=f"exchange-{safe}.{format}"),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    # -- background ---------------------------------------------------------------------------------------------
+
+    async def sweep(self) -> None:
+        """Sends what a restart left unsent, reports what it left unknown, reminds, and reports overdue gifts."""
+        for exchange, assignment in await self.store.orphaned_sends():
+            await log_line(
+                self.bot,
+                exchange.guild_id,
+                f"⚠️ {exchange.name}: the bot stopped while sending <@{assignment.giver_id}> their assignment; it is"
+                " not sent again. Ask them to run `/exchange assignment`.",
+            )
+        for exchange in await self.store.with_unsent():
+            await self.deliver(exchange)
+        for exchange, assignment in await self.store.due_reminders():
+            if assignment.giver_id is None:
+                continue
+            outcome = await dm_delivery(
+                self.bot,
+                assignment.giver_id,
+                content=f"⏰ Your gift for **{exchange.name}** is due {render.date(exchange.settings.due_at)}."
+                " Record it with `/exchange gift` when it is posted, or `/exchange default` if you cannot finish.",
+            )
+            if outcome is not Delivery.FAILED:
+                await self.store.mark_reminded(assignment.id)
+        for exchange, late in await self.store.overdue():
+            await log_line(
+                self.bot,
+                exchange.guild_id,
+                excerpt(f"⏰ {exchange.name} is due: givers without a gift: {mentions(late)}", 1990),
+            )
+
+
+def export_bytes(data: dict[str, Any], format: str) -> bytes:
+    if format == "json":
+        return json.dumps(data, ensure_ascii=False, indent=1).encode()
+    out = io.StringIO()
+    plain = csv.writer(out)
+
+    class writer:  # every cell through the same spreadsheet-safe quoting as the prompt export
+        @staticmethod
+        def writerow(cells: list[Any]) -> None:
+            plain.writerow([spreadsheet_safe(c) for c in cells])
+
+    writer.writerow(["kind", "member_id", "other_id", "fandom", "tags", "details", "rating", "url", "title", "state"])
+    for s in data["signups"]:
+        for r in s["requests"]:
+            writer.writerow(
+                [
+                    "request",
+                    s["member_id"],
+                    "",
+                    r["fandom"],
+                    ", ".join(r["tags"]),
+                    r["details"] or "",
+                    r["rating"] or "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+        for o in s["offers"]:
+            writer.writerow(["offer", s["member_id"], "", o["fandom"], ", ".join(o["tags"]), "", "", "", "", ""])
+    for a in data["assignments"]:
+        gift = a["gift"] or {}
+        writer.writerow(
+            [
+                "assignment",
+                a["giver_id"] or "",
+                a["recipient_id"],
+                "",
+                "",
+                "",
+                "",
+                gift.get("url", ""),
+                gift.get("title") or "",
+                a["sent"],
+            ]
+        )
+    return out.getvalue().encode()
+
+
+async def setup(bot: Promptfill) -> None:
+    await bot.add_cog(Exchanges(bot))

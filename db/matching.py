@@ -1,0 +1,232 @@
+"""The best assignment for an exchange: who writes for whom (EXCHANGES.md, "Matching").
+
+In order of importance: (1) as many recipients with a compatible giver as any assignment allows;
+(2) among those, as few mutual pairs (A writes for B and B for A) as possible; (3) among those, the
+highest compatibility (requests the giver's offers can fill, then tags in common); (4) ties broken at
+random (a seeded generator makes it repeatable).
+
+(1) and (3) are one min-cost bipartite assignment (scipy's `min_weight_full_bipartite_matching`, sparse)
+where each edge costs `LIMIT - (COUNT_WEIGHT + score)` and each giver also has a dummy recipient costing
+`LIMIT`: a giver paired with their dummy gives nothing. When that optimum has mutual pairs, (2) is not a
+question of swapping one pair (a better assignment may change many edges at once), so the exact
+lexicographic optimum is solved as a small integer program (scipy's `milp`, HiGHS) with the matched
+count fixed at the optimum of (1). Pure functions: the caller runs them off the event loop.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array, csr_array
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+MatchRule = Literal["fandom", "fandom_and_tag", "any"]
+REQUEST_WEIGHT = 256  # one more request filled outweighs any number of tags in common (capped below)
+TAGS_COUNTED_MAX = REQUEST_WEIGHT - 1
+DENSE_ANY_MAX = 400  # with `any`, up to this many participants every pair is an edge (see _any_edges)
+ANY_EXTRA_EDGES = 12
+MILP_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Wish:
+    """A request (what a recipient would like) or an offer (what a giver will write), as matching sees it."""
+
+    fandom_key: str
+    tag_keys: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Participant:
+    member_id: int
+    requests: tuple[Wish, ...]
+    offers: tuple[Wish, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    pairs: tuple[tuple[int, int], ...]  # (giver, recipient) member ids
+    unmatched: tuple[int, ...]  # participants without a recipient or without a giver
+    mutual_pairs: int
+    without_compatible_giver: int  # recipients no participant could write for at all
+
+    @property
+    def matched(self) -> int:
+        return len(self.pairs)
+
+
+class _Profile:
+    """One participant's wishes, grouped by fandom once, so scoring a pair is a few dictionary lookups."""
+
+    __slots__ = ("member_id", "offered", "open_offers", "requests", "wanted")
+
+    def __init__(self, person: Participant) -> None:
+        self.member_id = person.member_id
+        self.requests = person.requests
+        self.offered: dict[str, set[str]] = defaultdict(set)
+        self.open_offers: set[str] = set()  # fandoms with an offer of no tags: anything in them
+        for offer in person.offers:
+            self.offered[offer.fandom_key] |= offer.tag_keys
+            if not offer.tag_keys:
+                self.open_offers.add(offer.fandom_key)
+        self.wanted: dict[str, set[str]] = defaultdict(set)
+        for request in person.requests:
+            self.wanted[request.fandom_key] |= request.tag_keys
+
+
+def _score(giver: _Profile, recipient: _Profile, rule: MatchRule) -> int | None:
+    """None when the giver cannot write for the recipient; else requests fillable, then tags in common.
+
+    A request is fillable when an offer has its fandom and, under `fandom_and_tag`, either side has no
+    tags or some offer in that fandom shares a tag with it (so: the union of those offers' tags does)."""
+    if giver.member_id == recipient.member_id:
+        return None
+    offered = giver.offered
+    filled = 0
+    for request in recipient.requests:
+        tags = offered.get(request.fandom_key)
+        if tags is None:
+            continue
+        if (
+            rule != "fandom_and_tag"
+            or not request.tag_keys
+            or request.fandom_key in giver.open_offers
+            or not request.tag_keys.isdisjoint(tags)
+        ):
+            filled += 1
+    if not filled and rule != "any":
+        return None
+    in_common = sum(len(wanted & offered[f]) for f, wanted in recipient.wanted.items() if f in offered)
+    return filled * REQUEST_WEIGHT + min(in_common, TAGS_COUNTED_MAX)
+
+
+def score(giver: Participant, recipient: Participant, rule: MatchRule) -> int | None:
+    """The compatibility of one pair (None: incompatible), as the matcher weighs it."""
+    return _score(_Profile(giver), _Profile(recipient), rule)
+
+
+def _fandom_edges(people: Sequence[Participant], rule: MatchRule) -> dict[tuple[int, int], int]:
+    """(giver index, recipient index) -> score, for pairs sharing a fandom (found through an index)."""
+    profiles = [_Profile(p) for p in people]
+    givers_by_fandom: dict[str, list[int]] = defaultdict(list)
+    for g, giver in enumerate(profiles):
+        for fandom in giver.offered:
+            givers_by_fandom[fandom].append(g)
+    edges: dict[tuple[int, int], int] = {}
+    for r, recipient in enumerate(profiles):
+        candidates = {g for f in recipient.wanted for g in givers_by_fandom.get(f, ())}
+        for g in candidates:
+            value = _score(profiles[g], recipient, rule)
+            if value is not None:
+                edges[(g, r)] = value
+    return edges
+
+
+def _any_edges(people: Sequence[Participant], rng: random.Random) -> dict[tuple[int, int], int]:
+    """With `any` every pair is compatible. Up to DENSE_ANY_MAX participants every pair is an edge; above,
+    the pairs sharing a fandom (which carry a score) plus a random cycle through everyone and a few random
+    pairs each: a cycle already matches everyone with no mutual pair, and score-0 pairs are interchangeable."""
+    n = len(people)
+    edges = _fandom_edges(people, "any")
+    if n <= DENSE_ANY_MAX:
+        pairs = ((g, r) for g in range(n) for r in range(n) if g != r)
+    else:
+        order = list(range(n))
+        rng.shuffle(order)
+        cycle = [(order[i], order[(i + 1) % n]) for i in range(n)]
+        extra = [(g, rng.randrange(n)) for g in range(n) for _ in range(ANY_EXTRA_EDGES)]
+        pairs = (p for p in [*cycle, *extra] if p[0] != p[1])
+    for pair in pairs:
+        edges.setdefault(pair, 0)
+    return edges
+
+
+def _weights(n: int, edges: dict[tuple[int, int], int]) -> tuple[float, float]:
+    best = max(edges.values(), default=0)
+    count_weight = float(n * (best + 1) + 1)  # one more recipient matched outweighs any total of scores
+    return count_weight, count_weight + best + 1
+
+
+def _assignment(n: int, edges: dict[tuple[int, int], int]) -> list[tuple[int, int]]:
+    """The maximum-count, then maximum-score assignment, as (giver index, recipient index) pairs."""
+    if not edges:
+        return []
+    count_weight, limit = _weights(n, edges)
+    keys = list(edges)
+    rows = [g for g, _ in keys] + list(range(n))
+    columns = [r for _, r in keys] + [n + g for g in range(n)]  # giver g's dummy is column n + g
+    costs = [limit - (count_weight + edges[k]) for k in keys] + [limit] * n  # all > 0: a zero is no edge
+    graph = csr_array((costs, (rows, columns)), shape=(n, 2 * n))
+    givers, recipients = min_weight_full_bipartite_matching(graph)
+    return [(int(g), int(r)) for g, r in zip(givers, recipients, strict=True) if r < n]
+
+
+def _mutual(pairs: list[tuple[int, int]]) -> int:
+    chosen = set(pairs)
+    return sum(1 for g, r in pairs if g < r and (r, g) in chosen)
+
+
+def _without_mutual_pairs(n: int, edges: dict[tuple[int, int], int], count: int) -> list[tuple[int, int]] | None:
+    """Exactly `count` recipients matched, the fewest mutual pairs, then the highest score (an integer program)."""
+    keys = list(edges)
+    index = {k: i for i, k in enumerate(keys)}
+    reciprocal = [(index[(g, r)], index[(r, g)]) for g, r in keys if g < r and (r, g) in index]
+    m, p = len(keys), len(reciprocal)
+    count_weight, _ = _weights(n, edges)
+    # Variables: x (one per edge), then y (one per reciprocal pair, 1 when both directions are chosen).
+    objective = np.concatenate([-np.array([edges[k] for k in keys], dtype=float), np.full(p, count_weight)])
+    rows, columns, values = [], [], []
+    for i, (g, r) in enumerate(keys):
+        rows += [g, n + r, 2 * n]  # each giver gives once, each recipient receives once, the count is fixed
+        columns += [i, i, i]
+        values += [1.0, 1.0, 1.0]
+    lower = [0.0] * (2 * n) + [float(count)]
+    upper = [1.0] * (2 * n) + [float(count)]
+    for j, (a, b) in enumerate(reciprocal):  # x_ab + x_ba - y <= 1
+        row = 2 * n + 1 + j
+        rows += [row, row, row]
+        columns += [a, b, m + j]
+        values += [1.0, 1.0, -1.0]
+        lower.append(-np.inf)
+        upper.append(1.0)
+    matrix = coo_array((values, (rows, columns)), shape=(2 * n + 1 + p, m + p)).tocsr()
+    result = milp(
+        objective,
+        # scipy's annotations say float; its documentation and code take one bound per row.
+        constraints=LinearConstraint(matrix, np.array(lower), np.array(upper)),  # pyright: ignore[reportArgumentType]
+        integrality=np.ones(m + p),
+        bounds=Bounds(0, 1),
+        options={"time_limit": MILP_SECONDS},
+    )
+    if result.x is None:
+        return None
+    return [keys[i] for i in range(m) if result.x[i] > 0.5]
+
+
+def best_match(participants: Sequence[Participant], rule: MatchRule, rng: random.Random) -> Match:
+    """The assignment EXCHANGES.md asks for. `rng` only breaks ties (the order the solver sees)."""
+    people = list(participants)
+    rng.shuffle(people)
+    n = len(people)
+    edges = _any_edges(people, rng) if rule == "any" else _fandom_edges(people, rule)
+    pairs = _assignment(n, edges)
+    if n >= 3 and _mutual(pairs):
+        better = _without_mutual_pairs(n, edges, len(pairs))
+        if better is not None and len(better) == len(pairs) and _mutual(better) < _mutual(pairs):
+            pairs = better
+    givers = {g for g, _ in pairs}
+    recipients = {r for _, r in pairs}
+    unmatched = sorted(people[i].member_id for i in range(n) if i not in givers or i not in recipients)
+    reachable = {r for _, r in edges}
+    return Match(
+        pairs=tuple(sorted((people[g].member_id, people[r].member_id) for g, r in pairs)),
+        unmatched=tuple(unmatched),
+        mutual_pairs=_mutual(pairs),
+        without_compatible_giver=sum(1 for i in range(n) if i not in reachable),
+    )

@@ -1,0 +1,390 @@
+"""Exchange rounds through the real dispatch (EXCHANGES.md): every phase, secrecy, the outbox, pinch hits."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from db.matching import MatchRule, Participant, Wish, best_match, score
+from tests.conftest import snapshot
+from tests.driver import ALICE, BOB, CAROL, GUILD, LOG, MOD, OTHER_CHANNEL, OTHER_GUILD, PROMPTS, Driver
+from tests.driver.world import User
+
+MEMBERS = [User(730000000000001000 + i, f"writer{i}") for i in range(24)]
+
+
+async def create(driver: Driver, name: str = "Yulefic", **options) -> None:
+    out = await driver.command("exchange create", user=MOD, name=name, **options)
+    assert "open for sign-ups" in out.content, out.content
+
+
+async def sign_up(
+    driver: Driver, user: User, requests: list[tuple[str, str | None]], offers: list[tuple[str, str | None]], **kw
+) -> None:
+    for fandom, tags in requests:
+        out = await driver.command(
+            "exchange request", user=user, fandom=fandom, **({"tags": tags} if tags else {}), **kw
+        )
+        assert "Request added" in out.content, out.text
+    for fandom, tags in offers:
+        out = await driver.command("exchange offer", user=user, fandom=fandom, **({"tags": tags} if tags else {}), **kw)
+        assert "Offer added" in out.content, out.text
+
+
+def assignments(db_path: Path) -> dict[int, int | None]:
+    """recipient -> giver, straight from the file."""
+    with sqlite3.connect(db_path) as conn:
+        return dict(conn.execute("SELECT recipient_id, giver_id FROM exchange_assignments"))
+
+
+async def three_way(driver: Driver) -> None:
+    """Alice, Bob and Carol, each able to write for each other only in a ring (no mutual pair possible)."""
+    await create(driver, due="2026-03-20")
+    await sign_up(driver, ALICE, [("Good Omens", "Aziraphale")], [("Sherlock", None)])
+    await sign_up(driver, BOB, [("Sherlock", None)], [("Discworld", None)])
+    await sign_up(driver, CAROL, [("Discworld", None)], [("Good Omens", "Aziraphale, Crowley")])
+
+
+async def test_a_whole_exchange_from_sign_ups_to_the_reveal(driver: Driver, db_path: Path) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    await three_way(driver)
+    mine = await driver.command("exchange signup", user=ALICE)
+    assert mine.ephemeral and "complete" in mine.text and "Good Omens" in mine.text
+    refused = await driver.command("exchange match", user=MOD, exchange="Yulefic")
+    assert refused.ephemeral and "signups" in refused.content and "/exchange close" in refused.content
+    await driver.command("exchange close", user=MOD, exchange="yulefic")  # names ignore case
+    matched = await driver.command("exchange match", user=MOD, exchange="Yulefic")
+    assert "Participants: 3" in matched.content and "Matched: 3" in matched.content
+    assert "Mutual pairs: 0" in matched.content
+    assert assignments(db_path) == {ALICE.id: CAROL.id, BOB.id: ALICE.id, CAROL.id: BOB.id}
+    sent = await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    assert "Sent 3 assignment(s)" in sent.text
+    for giver, recipient in ((CAROL, ALICE), (ALICE, BOB), (BOB, CAROL)):
+        dms = driver.dms(giver)
+        assert len(dms) == 1 and f"<@{recipient.id}>" in json.dumps(dms[0])
+    own = await driver.command("exchange assignment", user=CAROL)
+    assert f"<@{ALICE.id}>" in own.text and "Aziraphale" in own.text
+    gift = await driver.command("exchange gift", user=CAROL, url="https://archiveofourown.org/works/123", title="Wings")
+    assert gift.ephemeral and "hidden until the works are revealed" in gift.content
+    status = await driver.command("exchange status", user=ALICE)
+    assert "Gifts received: 1" in status.text and "Givers without a gift" not in status.text
+    mod_status = await driver.command("exchange status", user=MOD)
+    assert f"<@{ALICE.id}>" in mod_status.text and f"<@{BOB.id}>" in mod_status.text  # givers without a gift
+    works = await driver.command("exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
+    assert "Revealed 1 work(s)" in works.text and f"<@{BOB.id}>" in works.text  # Bob and Carol got nothing yet
+    posted = driver.posts(PROMPTS)
+    assert len(posted) == 1 and "from your Secret Santa" in json.dumps(posted[0])
+    assert [int(u) for u in posted[0]["allowed_mentions"]["users"]] == [ALICE.id]
+    assert str(CAROL.id) not in json.dumps(posted[0])
+    assert any("Wings" in json.dumps(m) for m in driver.dms(ALICE))
+    creators = await driver.command("exchange reveal", user=MOD, exchange="Yulefic", what="creators")
+    assert "complete" in creators.text
+    after = driver.posts(PROMPTS)[-1]
+    assert f"<@{CAROL.id}>" in json.dumps(after) and after["allowed_mentions"]["parse"] == []
+    assert (await driver.bot.store.exchanges.get(GUILD.id, "Yulefic")).phase == "complete"
+
+
+async def test_no_giver_is_shown_to_anyone_but_moderators_and_themselves_before_creators_are_revealed(
+    driver: Driver,
+) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    await three_way(driver)
+    await driver.command("exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    # Everything members can do meanwhile, including a default and a pinch hit.
+    await driver.command("exchange gift", user=CAROL, url="https://archiveofourown.org/works/9", title="Wings")
+    for member in (ALICE, BOB, CAROL):
+        await driver.command("exchange status", user=member)
+        await driver.command("exchange assignment", user=member)
+        await driver.command("exchange pinchhits", user=member)
+    await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob
+    await driver.command("exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
+    pairs = {ALICE.id: BOB.id, BOB.id: CAROL.id, CAROL.id: ALICE.id}  # giver -> recipient
+    for call in driver.fake.calls:
+        body = call.body if isinstance(call.body, dict) else {}
+        if call.route.endswith("/callback"):
+            body = body.get("data") or {}
+        text = json.dumps(body)
+        if call.token:  # a reply: read by whoever ran the command; moderators see everything
+            reader_ids = {driver.fake.interactions[call.token]["user_id"]}
+            if MOD.id in reader_ids:
+                continue
+        elif call.channel_id == LOG.id:
+            reader_ids = set()  # for moderators, but members may read it too: never a giver beside a recipient
+        else:
+            reader_ids = {driver.fake.dm_channels.get(call.channel_id or 0)}
+        for giver, recipient in pairs.items():
+            if f"<@{giver}>" in text and f"<@{recipient}>" in text and giver not in reader_ids:
+                pytest.fail(
+                    f"{call.method} {call.route} names giver {giver} beside recipient {recipient}: {text[:300]}"
+                )
+    assert driver.posts(PROMPTS) and all(f"<@{CAROL.id}>" not in json.dumps(p) for p in driver.posts(PROMPTS))
+
+
+async def test_phase_and_permission_refusals_change_nothing(driver: Driver, db_path: Path) -> None:
+    await three_way(driver)
+    before = snapshot(db_path)
+    cases = [
+        (dict(name="exchange close", user=ALICE, exchange="Yulefic"), "Only moderators"),
+        (dict(name="exchange create", user=MOD, name_="yulefic"), "already"),
+        (dict(name="exchange assignment", user=ALICE), "not been sent"),
+        (dict(name="exchange gift", user=ALICE, url="https://archiveofourown.org/works/1"), "not been sent"),
+        (dict(name="exchange send", user=MOD, exchange="Yulefic"), "/exchange close"),
+        (dict(name="exchange status", user=ALICE, exchange="Nope"), "no exchange called"),
+        (dict(name="exchange drop", user=ALICE, item="request 7"), "no request 7"),
+        (dict(name="exchange create", user=MOD, name_="Bad dates", due="24/12/2026"), "YYYY-MM-DD"),
+        (dict(name="exchange create", user=MOD, name_="Counts", requests_min=4, requests_max=2), "more than"),
+        (dict(name="exchange request", user=BOB, fandom="Sherlock", tags="a, b, c"), "at most 3 requests"),
+        (dict(name="exchange status", user=ALICE, guild=OTHER_GUILD, channel=OTHER_CHANNEL), "no exchange running"),
+    ]
+    await sign_up(driver, BOB, [("A", None), ("B", None)], [])
+    before = snapshot(db_path)
+    for options, expected in cases:
+        command = options.pop("name")
+        if "name_" in options:
+            options["name"] = options.pop("name_")
+        out = await driver.command(command, **options)
+        assert out.ephemeral and expected in out.content, (command, out.content)
+        assert snapshot(db_path) == before, f"/{command} changed something"
+    await driver.command("exchange close", user=MOD, exchange="Yulefic")
+    closed = snapshot(db_path)
+    late = await driver.command("exchange offer", user=ALICE, fandom="Sherlock")
+    assert late.ephemeral and "closed" in late.content and "/exchange open" in late.content
+    assert snapshot(db_path) == closed
+
+
+async def test_a_member_in_several_exchanges_must_name_one(driver: Driver) -> None:
+    await create(driver, "Spring")
+    await create(driver, "Autumn")
+    out = await driver.command("exchange request", user=ALICE, fandom="Sherlock")
+    assert out.ephemeral and "2 exchanges" in out.content and "`exchange`" in out.content
+    named = await driver.command("exchange request", user=ALICE, fandom="Sherlock", exchange="Autumn")
+    assert "Request added" in named.content
+    picks = await driver.autocomplete("exchange signup", "exchange", "aut", user=ALICE)
+    assert [c["value"] for c in picks.callback["data"]["choices"]] == ["Autumn"]
+
+
+def compatible(giver: Participant, recipient: Participant, rule: MatchRule) -> bool:
+    """EXCHANGES.md's rule, written again here on its own terms."""
+    if giver.member_id == recipient.member_id:
+        return False
+    if rule == "any":
+        return True
+    for request, offer in itertools.product(recipient.requests, giver.offers):
+        if request.fandom_key != offer.fandom_key:
+            continue
+        if rule == "fandom" or not request.tag_keys or not offer.tag_keys or request.tag_keys & offer.tag_keys:
+            return True
+    return False
+
+
+def brute_force(people: list[Participant], rule: MatchRule) -> tuple[int, int, int]:
+    """The best (matched, -mutual pairs, score) over every assignment, by trying them all."""
+    n = len(people)
+    best = (-1, 0, 0)
+    edges = {
+        (g, r): score(people[g], people[r], rule)
+        for g in range(n)
+        for r in range(n)
+        if compatible(people[g], people[r], rule)
+    }
+
+    def walk(g: int, used: set[int], chosen: list[tuple[int, int]]) -> None:
+        nonlocal best
+        if g == n:
+            pairs = set(chosen)
+            mutual = sum(1 for a, b in pairs if a < b and (b, a) in pairs)
+            total = sum(edges[p] or 0 for p in pairs)
+            best = max(best, (len(pairs), -mutual, total))
+            return
+        walk(g + 1, used, chosen)
+        for r in range(n):
+            if r not in used and (g, r) in edges:
+                walk(g + 1, used | {r}, [*chosen, (g, r)])
+
+    walk(0, set(), [])
+    return best
+
+
+def random_exchange(rng: random.Random) -> tuple[list[Participant], MatchRule]:
+    fandoms = ["A", "B", "C", "D"]
+    tags = ["x", "y", "z"]
+    rules: list[MatchRule] = ["fandom", "fandom_and_tag", "fandom", "any"]
+    rule = rng.choice(rules)
+    n = rng.randint(4, 6 if rule == "any" else 9)
+
+    def wish() -> Wish:
+        return Wish(rng.choice(fandoms), frozenset(rng.sample(tags, rng.randint(0, 2))))
+
+    people = [
+        Participant(
+            i + 1, tuple(wish() for _ in range(rng.randint(1, 2))), tuple(wish() for _ in range(rng.randint(1, 2)))
+        )
+        for i in range(n)
+    ]
+    return people, rule
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_the_match_is_as_good_as_the_best_found_by_trying_every_assignment(seed: int) -> None:
+    people, rule = random_exchange(random.Random(seed))
+    found = best_match(people, rule, random.Random(seed))
+    by_id = {p.member_id: p for p in people}
+    givers = [g for g, _ in found.pairs]
+    recipients = [r for _, r in found.pairs]
+    assert len(set(givers)) == len(givers) and len(set(recipients)) == len(recipients)  # one gift each way
+    assert all(compatible(by_id[g], by_id[r], rule) for g, r in found.pairs)  # valid, and never oneself
+    total = sum(score(by_id[g], by_id[r], rule) or 0 for g, r in found.pairs)
+    assert (found.matched, -found.mutual_pairs, total) == brute_force(people, rule)
+
+
+def test_equally_good_matches_differ_from_run_to_run_but_not_for_one_seed() -> None:
+    people = [Participant(i, (Wish("a", frozenset()),), (Wish("a", frozenset()),)) for i in range(1, 9)]
+    seeded = {best_match(people, "fandom", random.Random(7)).pairs for _ in range(5)}
+    assert len(seeded) == 1
+    unseeded = {best_match(people, "fandom", random.Random(s)).pairs for s in range(20)}
+    assert len(unseeded) > 1
+    assert all(best_match(people, "fandom", random.Random(s)).mutual_pairs == 0 for s in range(20))
+
+
+async def test_the_bots_match_reaches_the_brute_force_optimum_through_the_commands(
+    driver: Driver, db_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("PROMPTFILL_EXCHANGE_SEED", "11")
+    for round_number, seed in enumerate((3, 17, 42)):
+        people, rule = random_exchange(random.Random(seed))
+        name = f"Round {round_number}"
+        await create(driver, name, match=rule, requests_max=3, offers_max=3)
+        users = MEMBERS[: len(people)]
+        for user, person in zip(users, people, strict=True):
+            await sign_up(
+                driver,
+                user,
+                [(w.fandom_key, ", ".join(sorted(w.tag_keys)) or None) for w in person.requests],
+                [(w.fandom_key, ", ".join(sorted(w.tag_keys)) or None) for w in person.offers],
+                exchange=name,
+            )
+        await driver.command("exchange close", user=MOD, exchange=name)
+        out = await driver.command("exchange match", user=MOD, exchange=name)
+        best, mutual, _ = brute_force(people, rule)
+        assert f"Matched: {best}" in out.content and f"Mutual pairs: {-mutual}" in out.content, (seed, out.content)
+
+
+async def test_twenty_members_take_one_pinch_hit_at_once_and_exactly_one_wins(driver: Driver, db_path: Path) -> None:
+    await three_way(driver)
+    await driver.command("exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    await driver.command("exchange default", user=ALICE)  # Bob needs a pinch hit
+    listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
+    button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
+    driver.fake.latency = 0.01
+    outcomes = await asyncio.gather(*(driver.click(listing.message_id, button, user=m) for m in MEMBERS[:20]))
+    won = [o for o in outcomes if "Thank you for pinch-hitting" in o.text]
+    lost = [o for o in outcomes if "already been taken" in o.content]
+    assert len(won) == 1 and len(lost) == 19
+    assert all(o.ephemeral for o in outcomes)
+    givers = assignments(db_path)
+    assert givers[BOB.id] in {m.id for m in MEMBERS[:20]}
+
+
+async def test_a_restart_in_the_middle_of_sending_sends_the_rest_once_and_reports_the_unknown(
+    db_path: Path, clock
+) -> None:
+    first = await Driver.start(db_path, clock=clock)
+    people = MEMBERS[:12]
+    await first.command("settings set", user=MOD, log_channel=LOG)
+    await first.command("exchange create", user=MOD, name="Ring", match="any")
+    for user in people:
+        await sign_up(first, user, [("Anything", None)], [("Anything", None)], exchange="Ring")
+    await first.command("exchange close", user=MOD, exchange="Ring")
+    await first.command("exchange match", user=MOD, exchange="Ring")
+    first.fake.latency = 0.05
+    sending = asyncio.ensure_future(first.command("exchange send", user=MOD, exchange="Ring"))
+    while sum(len(first.dms(u)) for u in people) < 4:  # noqa: ASYNC110 - watching the fake's record, not an event
+        await asyncio.sleep(0.01)
+    sending.cancel()  # the process dies: whatever was in flight is unknown
+    delivered_before = {u.id for u in people if first.dms(u)}
+    await first.bot.store.close()
+    await first.close()
+    first.forget_errors()
+    second = await Driver.start(db_path, clock=clock)  # its first sweep resumes the outbox
+    try:
+        delivered_after = {u.id for u in people if second.dms(u)}
+        assert not delivered_before & delivered_after  # nobody twice
+        with sqlite3.connect(db_path) as conn:
+            states = dict(conn.execute("SELECT giver_id, send_state FROM exchange_assignments"))
+        unknown = {g for g, s in states.items() if s == "unknown"}
+        assert set(states.values()) <= {"delivered", "unknown"}
+        assert delivered_before | delivered_after | unknown == {u.id for u in people}
+        assert len(delivered_after) >= 12 - len(delivered_before) - len(unknown)
+        log_lines = " ".join(json.dumps(p) for p in second.posts(LOG))
+        assert all(f"<@{g}>" in log_lines for g in unknown)
+        second.forget_errors()
+        await second.bot.sweep()  # nothing more on a later pass
+        assert {u.id for u in people if len(second.dms(u)) > 1} == set()
+    finally:
+        await second.close()
+
+
+async def test_reminders_three_days_before_once_across_restarts_and_the_overdue_list_once(db_path: Path, clock) -> None:
+    first = await Driver.start(db_path, clock=clock)
+    await first.command("settings set", user=MOD, log_channel=LOG)
+    await three_way(first)  # due 2026-03-20, the clock starts 2026-03-01
+    await first.command("exchange close", user=MOD, exchange="Yulefic")
+    await first.command("exchange match", user=MOD, exchange="Yulefic")
+    await first.command("exchange send", user=MOD, exchange="Yulefic")
+    await first.command("exchange gift", user=CAROL, url="https://archiveofourown.org/works/5")
+    clock.advance(days=17)  # 2026-03-18 12:00: within three days of the end of the 20th
+    await first.bot.sweep()
+    reminded = {u.id for u in (ALICE, BOB, CAROL) if any("is due" in m.get("content", "") for m in first.dms(u))}
+    assert reminded == {ALICE.id, BOB.id}  # Carol has posted hers
+    await first.close()
+    second = await Driver.start(db_path, clock=clock)
+    try:
+        await second.bot.sweep()
+        assert all(not any("is due" in m.get("content", "") for m in second.dms(u)) for u in (ALICE, BOB, CAROL))
+        clock.advance(days=3)  # past the end of the 20th
+        await second.bot.sweep()
+        await second.bot.sweep()
+        overdue = [p for p in second.posts(LOG) if "is due: givers without a gift" in p.get("content", "")]
+        assert (
+            len(overdue) == 1
+            and f"<@{ALICE.id}>" in overdue[0]["content"]
+            and f"<@{CAROL.id}>" not in overdue[0]["content"]
+        )
+    finally:
+        await second.close()
+
+
+async def test_requests_never_appear_among_prompts_and_the_server_export_includes_exchanges(driver: Driver) -> None:
+    await three_way(driver)
+    found = await driver.command("prompt search", query="Aziraphale")
+    assert "No prompts match" in found.text
+    drawn = await driver.command("prompt random")
+    assert "Good Omens" not in drawn.text
+    export = await driver.command("exchange export", user=MOD, exchange="Yulefic", format="json")
+    ((_, data),) = [f for call in export.calls for f in call.files]
+    document = json.loads(data)
+    assert document["name"] == "Yulefic" and len(document["signups"]) == 3
+    csv_export = await driver.command("exchange export", user=MOD, exchange="Yulefic", format="csv")
+    ((_, rows),) = [f for call in csv_export.calls for f in call.files]
+    assert rows.decode().count("\nrequest,") == 3
+
+
+async def test_delete_asks_first_and_then_removes_everything(driver: Driver, db_path: Path) -> None:
+    await three_way(driver)
+    asked = await driver.command("exchange delete", user=MOD, exchange="Yulefic")
+    assert "cannot be undone" in asked.content
+    assert assignments(db_path) == {} and snapshot(db_path)["exchange_signups"]
+    out = await driver.click(asked.message_id, "promptfill:exchange:delete", user=MOD)
+    assert "Deleted" in out.text
+    tables = snapshot(db_path)
+    assert all(not tables[t] for t in ("exchanges", "exchange_signups", "exchange_requests", "exchange_offers"))
