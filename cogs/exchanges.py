@@ -173,6 +173,7 @@ class Exchanges(commands.Cog):
     def __init__(self, bot: Promptfill) -> None:
         self.bot = bot
         self._sending: set[int] = set()  # exchanges this process is sending now (send and sweep take turns)
+        self._resuming: set[asyncio.Task[Any]] = set()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(TakePinchHit)
@@ -570,6 +571,15 @@ class Exchanges(commands.Cog):
         await private(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> sent the assignments of {found.name}.")
 
+    async def resumed_sending(self) -> None:
+        """Wait until the sends a sweep resumed are done (tests, benchmarks, a clean stop)."""
+        while self._resuming:
+            await asyncio.gather(*self._resuming, return_exceptions=True)
+
+    async def cog_unload(self) -> None:
+        for task in self._resuming:
+            task.cancel()
+
     async def deliver(self, exchange: Exchange) -> tuple[int, list[int], list[int]]:
         """Sends every unsent assignment of the exchange, each recorded as being sent before it goes."""
         delivered, refused, unknown = 0, [], []
@@ -733,7 +743,13 @@ class Exchanges(commands.Cog):
                 " not sent again. Ask them to run `/exchange assignment`.",
             )
         for exchange in await self.store.with_unsent():
-            await self.deliver(exchange)
+            if exchange.id in self._sending:
+                continue
+            # In the background: thousands of messages at Discord's pace take minutes, and the sweep's other
+            # work (claims, reminders) must not wait for them.
+            task = asyncio.create_task(self.deliver(exchange))
+            self._resuming.add(task)
+            task.add_done_callback(self._resuming.discard)
         for exchange, assignment in await self.store.due_reminders():
             if assignment.giver_id is None:
                 continue

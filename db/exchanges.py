@@ -888,7 +888,7 @@ def _names(conn: sqlite3.Connection, guild_id: int, typed: str) -> list[str]:
     ]
 
 
-def _export(conn: sqlite3.Connection, guild_id: int, name: str | None) -> list[dict[str, Any]]:
+def export_exchanges(conn: sqlite3.Connection, guild_id: int, name: str | None) -> list[dict[str, Any]]:
     """Moderators' copy: every sign-up, assignment and gift, naming everyone."""
     if name is None:
         exchanges = [
@@ -1077,4 +1077,4 @@ class ExchangeRepo(Repository):
         return await self._db.read(_names, guild_id, typed)
 
     async def export(self, guild_id: int, name: str | None = None) -> list[dict[str, Any]]:
-        return await self._db.read(_export, guild_id, name)
+        return await self._db.read(export_exchanges, guild_id, name)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from db import rows, validation
+from db import rows
 from db.database import Repository, to_epoch
 from db.errors import ImportUnreadable, InvalidField, Refusal
+from db.exchanges import export_exchanges, validation
 from db.models import (
     PROMPT_STATUSES,
     Claim,
@@ -87,6 +88,7 @@ class _Snapshot:
     prompts: list[Prompt] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
+    exchanges: list[dict[str, Any]] = field(default_factory=list)  # moderators' copy (db/exchanges.py)
 
 
 def _iso(moment) -> str | None:
@@ -189,7 +191,16 @@ def _export_files_now(
         size = -(-len(prompts) // parts)
         files = tuple(
             gzip.compress(
-                _render({**document, "part": f"{i + 1}/{parts}", "prompts": prompts[start : start + size]}, fmt), 6
+                _render(
+                    {
+                        **document,
+                        "part": f"{i + 1}/{parts}",
+                        "exchanges": document["exchanges"] if i == 0 else [],  # once, in the first part
+                        "prompts": prompts[start : start + size],
+                    },
+                    fmt,
+                ),
+                6,
             )
             for i, start in enumerate(range(0, max(len(prompts), 1), size))
         )
@@ -229,6 +240,7 @@ def _as_document(snap: _Snapshot, guild_id: int, exported_at: str) -> dict[str, 
         "guild_id": guild_id,
         "exported_at": exported_at,
         "settings": snap.settings,
+        "exchanges": snap.exchanges,
         "prompts": [
             {
                 "number": p.number,
@@ -642,6 +654,7 @@ class TransferRepo(Repository):
         # pass over them meanwhile (it would stall the event loop), see collector_paused().
         with collector_paused():
             snap = await self._snapshot(guild_id)
+            snap.exchanges = await self._db.read(export_exchanges, guild_id, None)
             return await asyncio.to_thread(_export_files, snap, guild_id, self._clock().isoformat(), fmt, limit)
 
     async def import_entries(self, guild_id: int, actor_id: int, entries: list[tuple[str, Any]]) -> ImportReport:

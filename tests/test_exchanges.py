@@ -317,6 +317,7 @@ async def test_a_restart_in_the_middle_of_sending_sends_the_rest_once_and_report
     first.forget_errors()
     second = await Driver.start(db_path, clock=clock)  # its first sweep resumes the outbox
     try:
+        await second.bot.get_cog("Exchanges").resumed_sending()  # type: ignore[union-attr]
         delivered_after = {u.id for u in people if second.dms(u)}
         assert not delivered_before & delivered_after  # nobody twice
         with sqlite3.connect(db_path) as conn:
@@ -329,6 +330,7 @@ async def test_a_restart_in_the_middle_of_sending_sends_the_rest_once_and_report
         assert all(f"<@{g}>" in log_lines for g in unknown)
         second.forget_errors()
         await second.bot.sweep()  # nothing more on a later pass
+        await second.bot.get_cog("Exchanges").resumed_sending()  # type: ignore[union-attr]
         assert {u.id for u in people if len(second.dms(u)) > 1} == set()
     finally:
         await second.close()
@@ -374,6 +376,11 @@ async def test_requests_never_appear_among_prompts_and_the_server_export_include
     ((_, data),) = [f for call in export.calls for f in call.files]
     document = json.loads(data)
     assert document["name"] == "Yulefic" and len(document["signups"]) == 3
+    server = await driver.command("export", user=MOD, format="json")
+    ((_, whole),) = [f for call in server.calls for f in call.files]
+    exchanges = json.loads(whole)["exchanges"]
+    assert [e["name"] for e in exchanges] == ["Yulefic"] and len(exchanges[0]["signups"]) == 3
+    assert all(p["text"] != "Good Omens" for p in json.loads(whole)["prompts"])
     csv_export = await driver.command("exchange export", user=MOD, exchange="Yulefic", format="csv")
     ((_, rows),) = [f for call in csv_export.calls for f in call.files]
     assert rows.decode().count("\nrequest,") == 3

@@ -71,6 +71,8 @@ class FakeDiscord:
         # Realistic REST: every call takes `latency` seconds, and calls to a rate-limited channel take their
         # turn one after another (Discord's per-channel bucket).
         self.latency = 0.0
+        self.requests_per_second = 0.0  # Discord's global limit (50/s for a bot) when set: requests are paced
+        self._next_slot = 0.0
         self._slow_channels: dict[int, tuple[float, asyncio.Lock]] = {}
         # Requests Discord would answer 400: each fails the test that made it (Driver.unexpected_errors).
         self.refused: list[str] = []
@@ -111,6 +113,12 @@ class FakeDiscord:
         self._slow_channels[channel_id] = (seconds_per_call, asyncio.Lock())
 
     async def _wait_turn(self, params: dict[str, Any]) -> None:
+        if self.requests_per_second:
+            now = time.monotonic()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + 1 / self.requests_per_second
+            if slot > now:
+                await asyncio.sleep(slot - now)
         if self.latency:
             await asyncio.sleep(self.latency)
         slow = self._slow_channels.get(int(params.get("channel_id") or 0))
