@@ -39,6 +39,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.startup
+	$(BIN)/python -m bench.exchanges
 
 lock: $(VENV)/.runtime
 	$(BIN)/pip install --quiet --disable-pip-version-check pip-tools==7.6.2

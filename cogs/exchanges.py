@@ -32,7 +32,7 @@ from db.exchange_models import Exchange, ExchangeSettings, Secrecy
 from db.exchanges import exchange_name, offer_draft, participants_of, request_draft
 from db.matching import Match, MatchRule, best_match
 from db.models import Viewer
-from db.transfer import spreadsheet_safe
+from db.transfer import collector_paused, spreadsheet_safe
 from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS, Delivery, dm_delivery, log_line, post
@@ -478,8 +478,10 @@ class Exchanges(commands.Cog):
         found, signups = await self.store.matchable(guild_id, exchange)
         await interaction.response.defer(ephemeral=True, thinking=True)
         people = participants_of(signups)
-        # The solver runs on a thread: the event loop keeps answering everyone else meanwhile.
-        result: Match = await asyncio.to_thread(best_match, people, found.settings.match_rule, matching_rng())
+        # The solver runs on a thread: the event loop keeps answering everyone else meanwhile. Its hundreds of
+        # thousands of short-lived objects would set off full collector passes that stall the loop: paused.
+        with collector_paused():
+            result: Match = await asyncio.to_thread(best_match, people, found.settings.match_rule, matching_rng())
         await self.store.save_match(found.id, result.pairs, interaction.user.id)
         lines = [
             f"Participants: {len(people)}",
@@ -587,13 +589,14 @@ class Exchanges(commands.Cog):
             return delivered, refused, unknown
         self._sending.add(exchange.id)
         try:
-            while batch := await self.store.take_unsent(exchange.id, SEND_BATCH):
+            while batch := await self.store.unsent(exchange.id, SEND_BATCH):
                 recipients = {
                     s.member_id: s for s in (await self.store.signups_of(exchange, [a.recipient_id for a in batch]))
                 }
                 for assignment in batch:
                     giver = assignment.giver_id
-                    if giver is None:  # take_unsent only takes rows with a giver
+                    # Recorded as being sent before it goes: a crash now leaves this one message unknown.
+                    if giver is None or not await self.store.mark_sending(assignment.id):
                         continue
                     message = render.assignment_message(exchange, assignment, recipients.get(assignment.recipient_id))
                     outcome = await dm_delivery(self.bot, giver, **message)

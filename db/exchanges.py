@@ -566,24 +566,26 @@ def _start_sending(conn: sqlite3.Connection, guild_id: int, name: str, actor: in
 
 
 # The outbox. Each process has its own token; a row is taken for sending by one conditional UPDATE.
-def _take_unsent(conn: sqlite3.Connection, exchange_id: int, token: str, limit: int) -> list[Assignment]:
-    ids = [
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM exchange_assignments WHERE exchange_id = ? AND send_state = 'unsent'"
-            " AND giver_id IS NOT NULL"
-            " ORDER BY id LIMIT ?",
-            (exchange_id, limit),
-        )
-    ]
-    if not ids:
-        return []
-    conn.execute(
-        f"UPDATE exchange_assignments SET send_state = 'sending', sending_token = ? WHERE id IN ({placeholders(ids)})"
-        " AND send_state = 'unsent'",
-        (token, *ids),
+def _unsent(conn: sqlite3.Connection, exchange_id: int, limit: int) -> list[Assignment]:
+    return _assignments(
+        conn,
+        exchange_id,
+        f"AND id IN (SELECT id FROM exchange_assignments WHERE exchange_id = ? AND send_state = 'unsent'"
+        f" AND giver_id IS NOT NULL ORDER BY id LIMIT {int(limit)})",
+        (exchange_id,),
     )
-    return _assignments(conn, exchange_id, f"AND id IN ({placeholders(ids)}) AND sending_token = ?", (*ids, token))
+
+
+def _mark_sending(conn: sqlite3.Connection, assignment_id: int, token: str) -> bool:
+    """Recorded as being sent, by this process, before the message goes; False if another got there first."""
+    return (
+        conn.execute(
+            "UPDATE exchange_assignments SET send_state = 'sending', sending_token = ?"
+            " WHERE id = ? AND send_state = 'unsent' AND giver_id IS NOT NULL",
+            (token, assignment_id),
+        ).rowcount
+        == 1
+    )
 
 
 def _finish_sending(conn: sqlite3.Connection, assignment_id: int, token: str, state: str) -> None:
@@ -756,26 +758,39 @@ def _take_pinch_hit(
 
 
 def _status(conn: sqlite3.Connection, guild_id: int, name: str | None) -> ExchangeStatus:
+    """Counted in SQL: a status of a 3,000-sign-up exchange must not load every request."""
     exchange = _by_name(conn, guild_id, name)
-    signups = _signups(conn, exchange)
-    complete = {s.member_id for s in signups if s.complete}
-    rows = _assignments(conn, exchange.id)
-    givers = {a.giver_id for a in rows if a.giver_id is not None}
-    recipients = {a.recipient_id for a in rows}
+    settings = exchange.settings
+    complete_rows = conn.execute(
+        "SELECT s.member_id FROM exchange_signups s WHERE s.exchange_id = ?"
+        " AND (SELECT COUNT(*) FROM exchange_requests r WHERE r.signup_id = s.id) >= ?"
+        " AND (SELECT COUNT(*) FROM exchange_offers o WHERE o.signup_id = s.id) >= ?",
+        (exchange.id, settings.requests_min, settings.offers_min),
+    ).fetchall()
+    complete = {r[0] for r in complete_rows}
+    signups = conn.execute("SELECT COUNT(*) FROM exchange_signups WHERE exchange_id = ?", (exchange.id,)).fetchone()[0]
+    rows = conn.execute(
+        "SELECT a.recipient_id, a.giver_id, g.id IS NOT NULL AS gifted FROM exchange_assignments a"
+        " LEFT JOIN exchange_gifts g ON g.exchange_id = a.exchange_id AND g.recipient_id = a.recipient_id"
+        " WHERE a.exchange_id = ?",
+        (exchange.id,),
+    ).fetchall()
+    givers = {r["giver_id"] for r in rows if r["giver_id"] is not None}
+    recipients = {r["recipient_id"] for r in rows}
     unmatched = tuple(sorted(m for m in complete if m not in givers or m not in recipients)) if rows else ()
     return ExchangeStatus(
         exchange=exchange,
-        signups=len(signups),
+        signups=signups,
         complete_signups=len(complete),
-        assignments=sum(1 for a in rows if a.giver_id is not None),
-        gifts=sum(1 for a in rows if a.gift is not None),
+        assignments=sum(1 for r in rows if r["giver_id"] is not None),
+        gifts=sum(1 for r in rows if r["gifted"]),
         defaults=conn.execute(
             "SELECT COUNT(*) FROM audit_log WHERE guild_id = ? AND action = 'exchange default' AND detail = ?",
             (guild_id, exchange.name),
         ).fetchone()[0],
-        open_pinch_hits=sum(1 for a in rows if a.giver_id is None) if exchange.sent else 0,
+        open_pinch_hits=sum(1 for r in rows if r["giver_id"] is None) if exchange.sent else 0,
         unmatched=unmatched,
-        givers_without_gift=tuple(sorted(a.giver_id for a in rows if a.giver_id is not None and a.gift is None))
+        givers_without_gift=tuple(sorted(r["giver_id"] for r in rows if r["giver_id"] is not None and not r["gifted"]))
         if exchange.sent
         else (),
     )
@@ -1013,9 +1028,12 @@ class ExchangeRepo(Repository):
     async def start_sending(self, guild_id: int, name: str, actor: int) -> Exchange:
         return await self._db.write(_start_sending, guild_id, name, actor, self._now())
 
-    async def take_unsent(self, exchange_id: int, limit: int = 50) -> list[Assignment]:
-        """Up to `limit` unsent assignment messages, now marked as being sent by this process."""
-        return await self._db.write(_take_unsent, exchange_id, self.token, limit)
+    async def unsent(self, exchange_id: int, limit: int = 50) -> list[Assignment]:
+        """Up to `limit` assignment messages not sent yet (each is marked with mark_sending just before it goes)."""
+        return await self._db.read(_unsent, exchange_id, limit)
+
+    async def mark_sending(self, assignment_id: int) -> bool:
+        return await self._db.write(_mark_sending, assignment_id, self.token)
 
     async def finish_sending(self, assignment_id: int, state: str) -> None:
         await self._db.write(_finish_sending, assignment_id, self.token, state)
