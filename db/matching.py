@@ -31,7 +31,11 @@ REQUEST_WEIGHT = 256  # one more request filled outweighs any number of tags in 
 TAGS_COUNTED_MAX = REQUEST_WEIGHT - 1
 DENSE_ANY_MAX = 400  # with `any`, up to this many participants every pair is an edge (see _any_edges)
 ANY_EXTRA_EDGES = 12
-MILP_SECONDS = 20.0
+MILP_SECONDS = 10.0
+# Up to this many participants mutual pairs are removed exactly (an integer program: seconds at most);
+# above, by banning one direction of a pair at a time (README: "Matching").
+EXACT_MUTUAL_MAX = 300
+MUTUAL_BAN_ROUNDS = 20
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,31 @@ def _without_mutual_pairs(n: int, edges: dict[tuple[int, int], int], count: int)
     return [keys[i] for i in range(m) if result.x[i] > 0.5]
 
 
+def _ban_mutual_pairs(n: int, edges: dict[tuple[int, int], int], pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For large exchanges, where the integer program may not finish in time: forbid one direction of a
+    mutual pair at a time and solve again, keeping each ban that loses no recipient and removes mutual pairs.
+    Each solve takes a fraction of a second, and an optimum rarely has more than a few mutual pairs."""
+    allowed = dict(edges)
+    for _ in range(MUTUAL_BAN_ROUNDS):
+        chosen = set(pairs)
+        mutual = [(g, r) for g, r in pairs if g < r and (r, g) in chosen]
+        if not mutual:
+            break
+        improved = False
+        for g, r in mutual:
+            for direction in ((g, r), (r, g)):
+                trial = {k: v for k, v in allowed.items() if k != direction}
+                candidate = _assignment(n, trial)
+                if len(candidate) == len(pairs) and _mutual(candidate) < _mutual(pairs):
+                    allowed, pairs, improved = trial, candidate, True
+                    break
+            if improved:
+                break
+        if not improved:
+            break
+    return pairs
+
+
 def best_match(participants: Sequence[Participant], rule: MatchRule, rng: random.Random) -> Match:
     """The assignment EXCHANGES.md asks for. `rng` only breaks ties (the order the solver sees)."""
     people = list(participants)
@@ -217,7 +246,10 @@ def best_match(participants: Sequence[Participant], rule: MatchRule, rng: random
     edges = _any_edges(people, rng) if rule == "any" else _fandom_edges(people, rule)
     pairs = _assignment(n, edges)
     if n >= 3 and _mutual(pairs):
-        better = _without_mutual_pairs(n, edges, len(pairs))
+        if n <= EXACT_MUTUAL_MAX:
+            better = _without_mutual_pairs(n, edges, len(pairs))
+        else:
+            better = _ban_mutual_pairs(n, edges, pairs)
         if better is not None and len(better) == len(pairs) and _mutual(better) < _mutual(pairs):
             pairs = better
     givers = {g for g, _ in pairs}
