@@ -395,3 +395,41 @@ async def test_delete_asks_first_and_then_removes_everything(driver: Driver, db_
     assert "Deleted" in out.text
     tables = snapshot(db_path)
     assert all(not tables[t] for t in ("exchanges", "exchange_signups", "exchange_requests", "exchange_offers"))
+
+
+async def test_the_remaining_commands_each_do_their_part(driver: Driver, db_path: Path) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    await three_way(driver)
+    await sign_up(driver, MEMBERS[0], [("Sherlock", None)], [("Good Omens", None)])
+    dropped = await driver.command("exchange drop", user=MEMBERS[0], item="offer 1")
+    assert "Removed offer 1" in dropped.content and "not complete" in dropped.text
+    left = await driver.command("exchange leave", user=MEMBERS[0])
+    assert "You have left" in left.content
+    edited = await driver.command("exchange edit", user=MOD, exchange="Yulefic", offers_max=2, name="Yulefic 2026")
+    assert "Yulefic 2026" in edited.content
+    listing = await driver.command("exchange signups", user=MOD, exchange="Yulefic 2026")
+    assert "3 sign-up(s)" in listing.text and f"<@{ALICE.id}>" in listing.text
+    await driver.command("exchange close", user=MOD, exchange="Yulefic 2026")
+    reopened = await driver.command("exchange open", user=MOD, exchange="Yulefic 2026")
+    assert "open again" in reopened.content
+    await driver.command("exchange close", user=MOD, exchange="Yulefic 2026")
+    await driver.command("exchange match", user=MOD, exchange="Yulefic 2026")
+    unassigned = await driver.command("exchange unassign", user=MOD, exchange="Yulefic 2026", recipient=ALICE)
+    assert "has no giver" in unassigned.content
+    refused = await driver.command("exchange send", user=MOD, exchange="Yulefic 2026")
+    assert "without a giver" in refused.content and f"<@{ALICE.id}>" in refused.content
+    await driver.command("exchange assign", user=MOD, exchange="Yulefic 2026", recipient=ALICE, giver=CAROL)
+    await driver.command("exchange send", user=MOD, exchange="Yulefic 2026")
+    await driver.command("exchange default", user=MOD, exchange="Yulefic 2026", member=BOB)  # Bob wrote for Carol
+    assert assignments(db_path)[CAROL.id] is None
+    restored = await driver.command("exchange undefault", user=MOD, exchange="Yulefic 2026", member=BOB)
+    assert "theirs again" in restored.content and assignments(db_path)[CAROL.id] == BOB.id
+    replaced = await driver.command(
+        "exchange assign", user=MOD, exchange="Yulefic 2026", recipient=CAROL, giver=MEMBERS[1]
+    )
+    assert "told they are released" in replaced.text
+    assert len(driver.dms(MEMBERS[1])) == 1 and any("released" in m["content"] for m in driver.dms(BOB))
+    removed = await driver.command("exchange remove", user=MOD, exchange="Yulefic 2026", member=ALICE)
+    assert "needs a pinch hit" in removed.content
+    assert any("has left the exchange" in m.get("content", "") for m in driver.dms(CAROL))
+    assert ALICE.id not in assignments(db_path) and assignments(db_path)[BOB.id] is None
