@@ -10,7 +10,9 @@ where each edge costs `LIMIT - (COUNT_WEIGHT + score)` and each giver also has a
 `LIMIT`: a giver paired with their dummy gives nothing. When that optimum has mutual pairs, (2) is not a
 question of swapping one pair (a better assignment may change many edges at once), so the exact
 lexicographic optimum is solved as a small integer program (scipy's `milp`, HiGHS) with the matched
-count fixed at the optimum of (1). Pure functions: the caller runs them off the event loop.
+count fixed at the optimum of (1), up to EXACT_MUTUAL_MAX participants; above, where the program may not
+finish in time, one direction of a mutual pair is banned at a time and the assignment solved again.
+Pure functions: the caller runs them off the event loop.
 """
 
 from __future__ import annotations
