@@ -19,7 +19,8 @@ from typing import Any
 
 from bench.measure import percentile
 from bench.scale import StallMonitor
-from db.exchanges import _add_item, offer_draft, request_draft
+from db.exchanges import _add_item, offer_draft, participants_of, request_draft
+from db.matching import _fandom_edges
 from tests.conftest import MovableClock
 from tests.driver import GUILD, MOD, Driver
 from tests.driver.world import User
@@ -91,9 +92,6 @@ async def run() -> dict[str, Any]:
             results["match_stall_ms"] = monitor.longest * 1000
             results["others_p99_ms"] = percentile(others, 0.99) if others else 0.0
             results["reply"] = out.content
-            from db.exchanges import participants_of
-            from db.matching import _fandom_edges
-
             _, signups = await driver.bot.store.exchanges.matchable(GUILD.id, NAME)
             people = participants_of(signups)
             edges = _fandom_edges(people, "fandom")

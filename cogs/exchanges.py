@@ -29,13 +29,21 @@ from cogs.ui.owned import OwnedView
 from db import validation
 from db.errors import InvalidField
 from db.exchange_models import Exchange, ExchangeSettings, Secrecy, Signup
-from db.exchanges import exchange_name, offer_draft, participants_of, request_draft
+from db.exchanges import ExchangeRepo, exchange_name, offer_draft, participants_of, request_draft
 from db.matching import Match, MatchRule, Participant, best_match
 from db.models import Viewer
 from db.transfer import collector_paused, spreadsheet_safe
 from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
 from interactions.refusals import report
-from interactions.sending import NO_MENTIONS, Delivery, dm_delivery, log_line, post
+from interactions.sending import (
+    NO_MENTIONS,
+    Delivery,
+    answer_privately,
+    dm_delivery,
+    log_line,
+    mention_list,
+    post,
+)
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -88,19 +96,6 @@ async def item_autocomplete(interaction: Interaction, current: str) -> list[app_
     ][:25]
 
 
-async def private(interaction: Interaction, content: str, **extra: Any) -> None:
-    """An ephemeral answer with no pings, as the response or (once deferred) a followup."""
-    extra.setdefault("allowed_mentions", NO_MENTIONS)
-    if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=True, **extra)
-    else:
-        await interaction.response.send_message(content, ephemeral=True, **extra)
-
-
-def mentions(member_ids: list[int] | tuple[int, ...]) -> str:
-    return ", ".join(f"<@{m}>" for m in member_ids) or "nobody"
-
-
 class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfill:pinch:(?P<assignment>\d+)"):
     """Take button on an open pinch hit. Persistent: the assignment lives in the custom_id; the first wins."""
 
@@ -124,7 +119,7 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
             guild_id = guild_id_of(interaction)
             exchange, assignment = await exchanges.take_pinch_hit(guild_id, self.assignment_id, interaction.user.id)
             _, _, recipient = await exchanges.assignment_of(guild_id, exchange.name, interaction.user.id)
-            await private(
+            await answer_privately(
                 interaction,
                 "Thank you for pinch-hitting! This assignment is yours now.",
                 embed=render.assignment_embed(exchange, assignment, recipient),
@@ -179,7 +174,7 @@ class Exchanges(commands.Cog):
         self.bot.add_dynamic_items(TakePinchHit)
 
     @property
-    def store(self):
+    def store(self) -> ExchangeRepo:
         return self.bot.store.exchanges
 
     async def _secrecy(self, interaction: Interaction) -> Secrecy:
@@ -207,7 +202,7 @@ class Exchanges(commands.Cog):
     ) -> None:
         draft = request_draft(fandom, tags, details, rating)
         found, signup = await self.store.add_request(guild_id_of(interaction), exchange, interaction.user.id, draft)
-        await private(interaction, "Request added.", embed=render.signup_embed(found, signup))
+        await answer_privately(interaction, "Request added.", embed=render.signup_embed(found, signup))
 
     @exchange.command(name="offer", description="Add a fandom you are willing to write for")
     @app_commands.describe(
@@ -225,14 +220,14 @@ class Exchanges(commands.Cog):
     ) -> None:
         draft = offer_draft(fandom, tags)
         found, signup = await self.store.add_offer(guild_id_of(interaction), exchange, interaction.user.id, draft)
-        await private(interaction, "Offer added.", embed=render.signup_embed(found, signup))
+        await answer_privately(interaction, "Offer added.", embed=render.signup_embed(found, signup))
 
     @exchange.command(name="signup", description="See your sign-up: requests and offers, complete or not")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
     async def signup(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
         found, signup = await self.store.signup(guild_id_of(interaction), exchange, interaction.user.id)
-        await private(interaction, "", embed=render.signup_embed(found, signup))
+        await answer_privately(interaction, "", embed=render.signup_embed(found, signup))
 
     @exchange.command(name="drop", description="Remove one of your requests or offers while sign-ups are open")
     @app_commands.describe(item="request N or offer N, as /exchange signup numbers them", exchange="Which exchange")
@@ -244,14 +239,14 @@ class Exchanges(commands.Cog):
         exchange: app_commands.Range[str, 1, 50] | None = None,
     ) -> None:
         found, signup = await self.store.drop_item(guild_id_of(interaction), exchange, interaction.user.id, item)
-        await private(interaction, f"Removed {item.strip()}.", embed=render.signup_embed(found, signup))
+        await answer_privately(interaction, f"Removed {item.strip()}.", embed=render.signup_embed(found, signup))
 
     @exchange.command(name="leave", description="Withdraw your whole sign-up while sign-ups are open")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
     async def leave(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
         found = await self.store.leave(guild_id_of(interaction), exchange, interaction.user.id)
-        await private(interaction, f"You have left **{found.name}**; your requests and offers are gone.")
+        await answer_privately(interaction, f"You have left **{found.name}**; your requests and offers are gone.")
 
     @exchange.command(name="assignment", description="Whom you are writing for, and their requests")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
@@ -262,7 +257,7 @@ class Exchanges(commands.Cog):
         found, assignment, recipient = await self.store.assignment_of(
             guild_id_of(interaction), exchange, interaction.user.id
         )
-        await private(interaction, "", embed=render.assignment_embed(found, assignment, recipient))
+        await answer_privately(interaction, "", embed=render.assignment_embed(found, assignment, recipient))
 
     @exchange.command(name="gift", description="Record the work you wrote for your assignment")
     @app_commands.describe(
@@ -290,7 +285,7 @@ class Exchanges(commands.Cog):
             validation.notes(notes),
         )
         words = "replaced" if replaced else "recorded"
-        await private(
+        await answer_privately(
             interaction,
             f"Your gift is {words}. It stays hidden until the works are revealed.",
             embed=render.gift_embed(found, gift, await self._secrecy(interaction)),
@@ -312,7 +307,9 @@ class Exchanges(commands.Cog):
             giver = member.id
         found, assignment = await self.store.default(guild_id, exchange, giver, interaction.user.id)
         whose = "Your assignment is" if giver == interaction.user.id else f"<@{giver}>'s assignment is"
-        await private(interaction, f"{whose} given up. A pinch hitter will take it over; thank you for saying so.")
+        await answer_privately(
+            interaction, f"{whose} given up. A pinch hitter will take it over; thank you for saying so."
+        )
         # Moderators learn who needs a pinch hit; the line never says who defaulted (the recipient may read it).
         await log_line(
             self.bot,
@@ -326,14 +323,14 @@ class Exchanges(commands.Cog):
     async def pinchhits(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
         found, open_ones = await self.store.pinch_hits(guild_id_of(interaction), exchange)
         if not open_ones:
-            await private(interaction, f"**{found.name}** has no open pinch hits. Thank you for looking!")
+            await answer_privately(interaction, f"**{found.name}** has no open pinch hits. Thank you for looking!")
             return
         shown = open_ones[:10]  # 10 embeds per message, one Take button each (5 rows of 2 at most)
         view = discord.ui.View(timeout=None)
         for assignment, _ in shown:
             view.add_item(TakePinchHit(assignment.id))
         more = f" Showing 10 of {len(open_ones)}." if len(open_ones) > len(shown) else ""
-        await private(
+        await answer_privately(
             interaction,
             f"Open pinch hits in **{found.name}**: {len(open_ones)}.{more} Buttons are in the same order.",
             embeds=[render.pinch_hit_embed(found, a, s) for a, s in shown],
@@ -345,7 +342,7 @@ class Exchanges(commands.Cog):
     @app_commands.autocomplete(exchange=exchange_autocomplete)
     async def status(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
         found = await self.store.status(guild_id_of(interaction), exchange)
-        await private(interaction, "", embed=render.status_embed(found, await self._secrecy(interaction)))
+        await answer_privately(interaction, "", embed=render.status_embed(found, await self._secrecy(interaction)))
 
     # -- moderators ---------------------------------------------------------------------------------------------
 
@@ -387,7 +384,7 @@ class Exchanges(commands.Cog):
             channel_id=channel.id if channel else None,
         )
         created = await self.store.create(guild_id, exchange_name(name), settings, interaction.user.id)
-        await private(
+        await answer_privately(
             interaction,
             f"**{created.name}** is open for sign-ups: members use `/exchange request` and `/exchange offer`.",
         )
@@ -441,7 +438,7 @@ class Exchanges(commands.Cog):
         if not changes and new_name is None:
             raise InvalidField("Edit", "needs at least one setting to change")
         edited = await self.store.edit(guild_id, exchange, changes, new_name, interaction.user.id)
-        await private(interaction, f"**{edited.name}** is updated.", embed=None)
+        await answer_privately(interaction, f"**{edited.name}** is updated.")
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> edited the exchange {edited.name}.")
 
     async def _move(self, interaction: Interaction, name: str, action: Literal["close", "open"]) -> None:
@@ -452,7 +449,7 @@ class Exchanges(commands.Cog):
         else:
             moved = await self.store.reopen(guild_id, name, interaction.user.id)
             text = f"Sign-ups for **{moved.name}** are open again; any unsent match was discarded."
-        await private(interaction, text)
+        await answer_privately(interaction, text)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}>: {text}")
 
     @exchange.command(name="close", description="Moderators: close sign-ups")
@@ -475,8 +472,8 @@ class Exchanges(commands.Cog):
     @app_commands.check(require_moderator)
     async def match(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         guild_id = guild_id_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
         found, signups = await self.store.matchable(guild_id, exchange)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         # The solver runs on a thread: the event loop keeps answering everyone else meanwhile. Its hundreds of
         # thousands of short-lived objects would set off full collector passes that stall the loop: paused.
         with collector_paused():
@@ -485,7 +482,8 @@ class Exchanges(commands.Cog):
         lines = [
             f"Participants: {len(people)}",
             f"Matched: {result.matched}",
-            f"Unmatched: {len(result.unmatched)}" + (f" ({mentions(result.unmatched)})" if result.unmatched else ""),
+            f"Unmatched: {len(result.unmatched)}"
+            + (f" ({mention_list(result.unmatched)})" if result.unmatched else ""),
             f"Mutual pairs: {result.mutual_pairs}",
         ]
         if result.unmatched:
@@ -495,7 +493,7 @@ class Exchanges(commands.Cog):
             )
         else:
             lines.append("Send the assignments with `/exchange send` (or run `/exchange match` again).")
-        await private(interaction, excerpt("\n".join(lines), 1900))
+        await answer_privately(interaction, excerpt("\n".join(lines), 1900))
         await log_line(
             self.bot, guild_id, f"🎁 <@{interaction.user.id}> matched {found.name}: {result.matched} of {len(people)}."
         )
@@ -509,7 +507,7 @@ class Exchanges(commands.Cog):
     ) -> None:
         found, signups, total = await self.store.signup_page(guild_id_of(interaction), exchange, page - 1, 10)
         pages = (total + 9) // 10
-        await private(interaction, "", embed=render.signups_page_embed(found, signups, page - 1, pages, total))
+        await answer_privately(interaction, "", embed=render.signups_page_embed(found, signups, page - 1, pages, total))
 
     @exchange.command(name="assign", description="Moderators: set the giver for a recipient")
     @app_commands.describe(
@@ -537,7 +535,7 @@ class Exchanges(commands.Cog):
                     content=f"🎁 You have been released from your assignment in **{found.name}**. Thank you!",
                 )
                 text += " The giver it replaced has been told they are released."
-        await private(interaction, text)
+        await answer_privately(interaction, text)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> changed an assignment in {found.name}.")
 
     @exchange.command(name="unassign", description="Moderators: remove a recipient's giver")
@@ -549,7 +547,7 @@ class Exchanges(commands.Cog):
     ) -> None:
         guild_id = guild_id_of(interaction)
         found, _ = await self.store.unassign(guild_id, exchange, recipient.id, interaction.user.id)
-        await private(interaction, f"<@{recipient.id}> has no giver in **{found.name}** now.")
+        await answer_privately(interaction, f"<@{recipient.id}> has no giver in **{found.name}** now.")
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed an assignment in {found.name}.")
 
     @exchange.command(name="send", description="Moderators: send every giver their assignment by direct message")
@@ -565,11 +563,13 @@ class Exchanges(commands.Cog):
         if refused:
             text += (
                 f"\nCould not reach (closed direct messages; `/exchange assignment` still shows it to them):"
-                f" {mentions(refused)}"
+                f" {mention_list(refused)}"
             )
         if unknown:
-            text += f"\nDelivery unknown (not repeated; ask them to run `/exchange assignment`): {mentions(unknown)}"
-        await private(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
+            text += (
+                f"\nDelivery unknown (not repeated; ask them to run `/exchange assignment`): {mention_list(unknown)}"
+            )
+        await answer_privately(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> sent the assignments of {found.name}.")
 
     async def resumed_sending(self) -> None:
@@ -621,7 +621,7 @@ class Exchanges(commands.Cog):
     ) -> None:
         guild_id = guild_id_of(interaction)
         found, _ = await self.store.undefault(guild_id, exchange, member.id, interaction.user.id)
-        await private(interaction, f"<@{member.id}>'s assignment in **{found.name}** is theirs again.")
+        await answer_privately(interaction, f"<@{member.id}>'s assignment in **{found.name}** is theirs again.")
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> restored an assignment in {found.name}.")
 
     @exchange.command(name="reveal", description="Moderators: reveal the works, then their creators")
@@ -658,7 +658,7 @@ class Exchanges(commands.Cog):
             without = sorted(a.recipient_id for a in rows if a.gift is None)
             text = f"Revealed {len(gifts)} work(s) in <#{channel_id}>."
             if without:
-                text += f"\nRecipients with no gift (pinch hits, or late gifts): {mentions(without)}"
+                text += f"\nRecipients with no gift (pinch hits, or late gifts): {mention_list(without)}"
         else:
             for gift in gifts:
                 if gift.message_id is not None and gift.channel_id is not None:
@@ -667,7 +667,7 @@ class Exchanges(commands.Cog):
                     )
             await post(self.bot, channel_id, embed=render.revealed_creators_embed(found, gifts, reader))
             text = f"Creators revealed in <#{channel_id}>; **{found.name}** is complete."
-        await private(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
+        await answer_privately(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> revealed the {what} of {found.name}.")
 
     async def _edit_post(self, channel_id: int, message_id: int, **changes: Any) -> None:
@@ -692,7 +692,7 @@ class Exchanges(commands.Cog):
         text = f"<@{member.id}> is no longer part of **{found.name}**."
         if found.sent:
             text += " Their recipient, if any, needs a pinch hit now (`/exchange pinchhits`)."
-        await private(interaction, text)
+        await answer_privately(interaction, text)
         if their_giver is not None:
             await dm_delivery(
                 self.bot,
@@ -707,7 +707,7 @@ class Exchanges(commands.Cog):
     @app_commands.check(require_moderator)
     async def delete(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         found = await self.store.get(guild_id_of(interaction), exchange)
-        await private(
+        await answer_privately(
             interaction,
             f"Delete **{found.name}** with all its sign-ups, assignments and gifts? This cannot be undone."
             " Works posted elsewhere stay where they are.",
@@ -767,7 +767,7 @@ class Exchanges(commands.Cog):
             await log_line(
                 self.bot,
                 exchange.guild_id,
-                excerpt(f"⏰ {exchange.name} is due: givers without a gift: {mentions(late)}", 1990),
+                excerpt(f"⏰ {exchange.name} is due: givers without a gift: {mention_list(late)}", 1990),
             )
 
 
@@ -781,47 +781,28 @@ def export_bytes(data: dict[str, Any], format: str) -> bytes:
     if format == "json":
         return json.dumps(data, ensure_ascii=False, indent=1).encode()
     out = io.StringIO()
-    plain = csv.writer(out)
+    writer = csv.writer(out)
 
-    class writer:  # every cell through the same spreadsheet-safe quoting as the prompt export
-        @staticmethod
-        def writerow(cells: list[Any]) -> None:
-            plain.writerow([spreadsheet_safe(c) for c in cells])
+    def row(kind: str, member: Any, other: Any = "", fandom: str = "", tags: Any = (), **rest: Any) -> None:
+        cells = [kind, member, other, fandom, ", ".join(tags)]
+        cells += [rest.get(k) or "" for k in ("details", "rating", "url", "title", "state")]
+        writer.writerow([spreadsheet_safe(c) for c in cells])  # quoted as the prompt export quotes cells
 
     writer.writerow(["kind", "member_id", "other_id", "fandom", "tags", "details", "rating", "url", "title", "state"])
     for s in data["signups"]:
         for r in s["requests"]:
-            writer.writerow(
-                [
-                    "request",
-                    s["member_id"],
-                    "",
-                    r["fandom"],
-                    ", ".join(r["tags"]),
-                    r["details"] or "",
-                    r["rating"] or "",
-                    "",
-                    "",
-                    "",
-                ]
-            )
+            row("request", s["member_id"], "", r["fandom"], r["tags"], details=r["details"], rating=r["rating"])
         for o in s["offers"]:
-            writer.writerow(["offer", s["member_id"], "", o["fandom"], ", ".join(o["tags"]), "", "", "", "", ""])
+            row("offer", s["member_id"], "", o["fandom"], o["tags"])
     for a in data["assignments"]:
         gift = a["gift"] or {}
-        writer.writerow(
-            [
-                "assignment",
-                a["giver_id"] or "",
-                a["recipient_id"],
-                "",
-                "",
-                "",
-                "",
-                gift.get("url", ""),
-                gift.get("title") or "",
-                a["sent"],
-            ]
+        row(
+            "assignment",
+            a["giver_id"],
+            a["recipient_id"],
+            url=gift.get("url"),
+            title=gift.get("title"),
+            state=a["sent"],
         )
     return out.getvalue().encode()
 

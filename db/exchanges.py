@@ -510,7 +510,7 @@ def _assign(
     conn.execute(
         "INSERT INTO exchange_assignments (exchange_id, recipient_id, giver_id, created_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (exchange_id, recipient_id) DO UPDATE SET giver_id = excluded.giver_id, send_state = 'unsent',"
-        " sending_token = NULL, reminded = 0, defaulted_by = NULL",
+        " sending_token = NULL, reminded = 0",  # defaulted_by stays: /exchange status counts defaults by it
         (exchange.id, recipient, giver, now),
     )
     if replaced is not None:  # a gift recorded by the replaced giver is theirs, not the new giver's
@@ -784,9 +784,10 @@ def _status(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Exchan
         complete_signups=len(complete),
         assignments=sum(1 for r in rows if r["giver_id"] is not None),
         gifts=sum(1 for r in rows if r["gifted"]),
+        # Assignments given up (defaulted_by is kept when a pinch hitter or a moderator fills them again).
         defaults=conn.execute(
-            "SELECT COUNT(*) FROM audit_log WHERE guild_id = ? AND action = 'exchange default' AND detail = ?",
-            (guild_id, exchange.name),
+            "SELECT COUNT(*) FROM exchange_assignments WHERE exchange_id = ? AND defaulted_by IS NOT NULL",
+            (exchange.id,),
         ).fetchone()[0],
         open_pinch_hits=sum(1 for r in rows if r["giver_id"] is None) if exchange.sent else 0,
         unmatched=unmatched,

@@ -45,7 +45,7 @@ from db.errors import (
     WrongStatus,
 )
 from interactions.checks import Interaction, ModeratorsOnly, ServerOnly
-from interactions.sending import NO_MENTIONS
+from interactions.sending import answer_privately, mention_list
 
 log = logging.getLogger(__name__)
 
@@ -161,8 +161,8 @@ def sentence(error: BaseException) -> str | None:
             if not error.without_giver and not error.without_recipient:
                 return "There is nothing to send: run `/exchange match` first."
             text = (
-                f"Not sent: without a giver: {_members(error.without_giver)}; without a recipient: "
-                f"{_members(error.without_recipient)}. Assign pinch hitters (`/exchange assign`) or remove "
+                f"Not sent: without a giver: {mention_list(error.without_giver)}; without a recipient: "
+                f"{mention_list(error.without_recipient)}. Assign pinch hitters (`/exchange assign`) or remove "
                 "sign-ups (`/exchange remove`) first."
             )
             return text if len(text) <= 1900 else text[:1899] + "…"
@@ -176,10 +176,6 @@ def sentence(error: BaseException) -> str | None:
             return "You lack the permissions this command needs."
         case _:
             return None
-
-
-def _members(member_ids: tuple[int, ...]) -> str:
-    return ", ".join(f"<@{m}>" for m in member_ids) or "nobody"
 
 
 def unwrap(error: BaseException) -> BaseException:
@@ -209,10 +205,7 @@ async def report(interaction: Interaction, error: BaseException) -> None:
 async def reply(interaction: Interaction, text: str) -> None:
     """A private answer, as the interaction's response or, once that is used, as a followup."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await answer_privately(interaction, text)
     except discord.HTTPException:
         log.warning("could not deliver an error reply for %s", _describe(interaction), exc_info=True)
 

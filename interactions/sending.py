@@ -10,7 +10,7 @@ import aiohttp
 import discord
 
 from db.models import Viewer
-from interactions.checks import age_restricted
+from interactions.checks import Interaction, age_restricted
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -79,3 +79,17 @@ async def log_line(bot: Promptfill, guild_id: int, text: str) -> None:
     settings = await bot.store.settings.get(guild_id)
     if settings.log_channel_id is not None:
         await post(bot, settings.log_channel_id, content=text)
+
+
+async def answer_privately(interaction: Interaction, content: str, **extra: Any) -> None:
+    """An ephemeral answer with no pings: the interaction's response or, once that is used (deferred), a followup."""
+    extra.setdefault("allowed_mentions", NO_MENTIONS)
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, **extra)
+    else:
+        await interaction.response.send_message(content, ephemeral=True, **extra)
+
+
+def mention_list(member_ids: tuple[int, ...] | list[int]) -> str:
+    """Members as mentions, for private replies and log lines (sent with pings blocked)."""
+    return ", ".join(f"<@{m}>" for m in member_ids) or "nobody"

@@ -433,3 +433,42 @@ async def test_the_remaining_commands_each_do_their_part(driver: Driver, db_path
     assert "needs a pinch hit" in removed.content
     assert any("has left the exchange" in m.get("content", "") for m in driver.dms(CAROL))
     assert ALICE.id not in assignments(db_path) and assignments(db_path)[BOB.id] is None
+
+
+async def test_assignment_and_pinch_hit_refusals_answer_privately_and_change_nothing(
+    driver: Driver, db_path: Path
+) -> None:
+    await three_way(driver)  # rings: Alice writes for Bob, Bob for Carol, Carol for Alice
+    not_yet = await driver.command("exchange signup", user=MEMBERS[0])
+    assert not_yet.ephemeral and "You have not signed up" in not_yet.content
+    await driver.command("exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    await driver.command("exchange default", user=ALICE)  # Bob needs a pinch hit
+    listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
+    button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
+    before = snapshot(db_path)
+    commands = [
+        (
+            dict(name="exchange assign", user=MOD, exchange="Yulefic", recipient=CAROL, giver=CAROL),
+            "Nobody writes their own gift",
+        ),
+        (
+            dict(name="exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=CAROL),
+            "already owes a gift",
+        ),
+        (dict(name="exchange undefault", user=MOD, exchange="Yulefic", member=BOB), "no given-up assignment"),
+        (dict(name="exchange default", user=MEMBERS[0]), "You have no assignment"),
+        (dict(name="exchange assign", user=ALICE, exchange="Yulefic", recipient=BOB, giver=ALICE), "Only moderators"),
+        (dict(name="exchange default", user=ALICE, member=CAROL), "Only moderators"),
+    ]
+    for options, expected in commands:
+        out = await driver.command(options.pop("name"), **options)
+        assert out.ephemeral and expected in out.content, out.content
+        assert snapshot(db_path) == before
+    for member, expected in ((BOB, "your own gift"), (CAROL, "already writing a gift")):
+        out = await driver.click(listing.message_id, button, user=member)
+        assert out.ephemeral and expected in out.content, out.content
+        assert snapshot(db_path) == before
+    status = await driver.command("exchange status", user=MOD, exchange="Yulefic")
+    assert "Defaults: 1" in status.text and "Open pinch hits: 1" in status.text
