@@ -8,6 +8,7 @@ import json
 import random
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -448,7 +449,7 @@ async def test_assignment_and_pinch_hit_refusals_answer_privately_and_change_not
     listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
     button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
     before = snapshot(db_path)
-    commands = [
+    commands: list[tuple[dict[str, Any], str]] = [
         (
             dict(name="exchange assign", user=MOD, exchange="Yulefic", recipient=CAROL, giver=CAROL),
             "Nobody writes their own gift",
