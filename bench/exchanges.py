@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.measure import percentile
 from bench.scale import StallMonitor
-from db.exchanges import _add_item, offer_draft, participants_of, request_draft
+from db.exchanges import _add_item, _by_name, _participants, offer_draft, request_draft
 from db.matching import _fandom_edges
 from tests.conftest import MovableClock
 from tests.driver import GUILD, MOD, Driver
@@ -92,8 +92,10 @@ async def run() -> dict[str, Any]:
             results["match_stall_ms"] = monitor.longest * 1000
             results["others_p99_ms"] = percentile(others, 0.99) if others else 0.0
             results["reply"] = out.content
-            _, signups = await driver.bot.store.exchanges.matchable(GUILD.id, NAME)
-            people = participants_of(signups)
+            with sqlite3.connect(path) as conn:  # matched now, so the store would refuse matchable(): read directly
+                conn.row_factory = sqlite3.Row
+                exchange = _by_name(conn, GUILD.id, NAME)
+                people = _participants(conn, exchange)
             edges = _fandom_edges(people, "fandom")
             givers_per_recipient = [0] * len(people)
             for _, r in edges:

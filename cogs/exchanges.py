@@ -28,9 +28,9 @@ from cogs.ui.embeds import excerpt
 from cogs.ui.owned import OwnedView
 from db import validation
 from db.errors import InvalidField
-from db.exchange_models import Exchange, ExchangeSettings, Secrecy, Signup
-from db.exchanges import ExchangeRepo, exchange_name, offer_draft, participants_of, request_draft
-from db.matching import Match, MatchRule, Participant, best_match
+from db.exchange_models import Exchange, ExchangeSettings, Secrecy
+from db.exchanges import ExchangeRepo, exchange_name, offer_draft, request_draft
+from db.matching import MatchRule, best_match
 from db.models import Viewer
 from db.transfer import collector_paused, spreadsheet_safe
 from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
@@ -473,11 +473,11 @@ class Exchanges(commands.Cog):
     async def match(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
-        found, signups = await self.store.matchable(guild_id, exchange)
+        found, people = await self.store.matchable(guild_id, exchange)
         # The solver runs on a thread: the event loop keeps answering everyone else meanwhile. Its hundreds of
         # thousands of short-lived objects would set off full collector passes that stall the loop: paused.
         with collector_paused():
-            people, result = await asyncio.to_thread(match_signups, signups, found.settings.match_rule)
+            result = await asyncio.to_thread(best_match, people, found.settings.match_rule, matching_rng())
         await self.store.save_match(found.id, result.pairs, interaction.user.id)
         lines = [
             f"Participants: {len(people)}",
@@ -769,12 +769,6 @@ class Exchanges(commands.Cog):
                 exchange.guild_id,
                 excerpt(f"⏰ {exchange.name} is due: givers without a gift: {mention_list(late)}", 1990),
             )
-
-
-def match_signups(signups: list[Signup], rule: MatchRule) -> tuple[list[Participant], Match]:
-    """Sign-ups to the matcher's terms (fandom keys fold Unicode: not cheap for thousands) and the match."""
-    people = participants_of(signups)
-    return people, best_match(people, rule, matching_rng())
 
 
 def export_bytes(data: dict[str, Any], format: str) -> bytes:

@@ -437,31 +437,45 @@ def _signup_page(
 # -- matching and assignments ---------------------------------------------------------------------------------
 
 
-def participants_of(signups: list[Signup]) -> list[Participant]:
-    """Complete sign-ups as the matcher sees them."""
-
-    def wish(fandom: str, tags: tuple[str, ...]) -> Wish:
-        return Wish(fandom_match_key(fandom), frozenset(validation.tag_key(t) for t in tags))
-
-    return [
-        Participant(
-            s.member_id,
-            tuple(wish(r.fandom, r.tags) for r in s.requests),
-            tuple(wish(o.fandom, o.tags) for o in s.offers),
-        )
-        for s in signups
-        if s.complete
-    ]
+# A complete sign-up in SQL, the same rule as Signup.complete: enough requests and enough offers.
+COMPLETE_SIGNUPS = (
+    "SELECT s.id, s.member_id FROM exchange_signups s WHERE s.exchange_id = ?"
+    " AND (SELECT COUNT(*) FROM exchange_requests r WHERE r.signup_id = s.id) >= ?"
+    " AND (SELECT COUNT(*) FROM exchange_offers o WHERE o.signup_id = s.id) >= ?"
+)
 
 
-def _matchable(conn: sqlite3.Connection, guild_id: int, name: str) -> tuple[Exchange, list[Signup]]:
+def _complete(conn: sqlite3.Connection, exchange: Exchange) -> dict[int, int]:
+    """Complete sign-ups: sign-up id -> member id."""
+    settings = exchange.settings
+    found = conn.execute(COMPLETE_SIGNUPS, (exchange.id, settings.requests_min, settings.offers_min))
+    return {r["id"]: r["member_id"] for r in found}
+
+
+def _participants(conn: sqlite3.Connection, exchange: Exchange) -> list[Participant]:
+    """Complete sign-ups as the matcher sees them, from the stored match keys (no Unicode folding again)."""
+    complete = _complete(conn, exchange)
+    wishes: dict[int, tuple[list[Wish], list[Wish]]] = {signup: ([], []) for signup in complete}
+    for kind, side in (("requests", 0), ("offers", 1)):
+        for signup, fandom_key, tags in conn.execute(
+            f"SELECT w.signup_id, w.fandom_key, w.tags FROM exchange_{kind} w"
+            " JOIN exchange_signups s ON s.id = w.signup_id WHERE s.exchange_id = ? ORDER BY w.id",
+            (exchange.id,),
+        ):
+            if signup in wishes:
+                keys = frozenset(validation.tag_key(t) for t in json.loads(tags))
+                wishes[signup][side].append(Wish(fandom_key, keys))
+    return [Participant(complete[s], tuple(requests), tuple(offers)) for s, (requests, offers) in wishes.items()]
+
+
+def _matchable(conn: sqlite3.Connection, guild_id: int, name: str) -> tuple[Exchange, list[Participant]]:
     exchange = _by_name(conn, guild_id, name)
     if exchange.phase == "signups":
         raise WrongPhase(
             exchange.name, exchange.phase, "match", "a moderator must close sign-ups first (`/exchange close`)"
         )
     _require_phase(exchange, ("closed",), "match again")
-    return exchange, _signups(conn, exchange)
+    return exchange, _participants(conn, exchange)
 
 
 def _save_match(
@@ -549,7 +563,7 @@ def _start_sending(conn: sqlite3.Connection, guild_id: int, name: str, actor: in
             exchange.name, exchange.phase, "send", "a moderator must close sign-ups (`/exchange close`) and match first"
         )
     _require_phase(exchange, ("closed",), "send assignments")
-    complete = {s.member_id for s in _signups(conn, exchange) if s.complete}
+    complete = set(_complete(conn, exchange).values())
     rows = _assignments(conn, exchange.id)
     givers = {a.giver_id for a in rows}
     recipients = {a.recipient_id for a in rows if a.giver_id is not None}
@@ -760,14 +774,7 @@ def _take_pinch_hit(
 def _status(conn: sqlite3.Connection, guild_id: int, name: str | None) -> ExchangeStatus:
     """Counted in SQL: a status of a 3,000-sign-up exchange must not load every request."""
     exchange = _by_name(conn, guild_id, name)
-    settings = exchange.settings
-    complete_rows = conn.execute(
-        "SELECT s.member_id FROM exchange_signups s WHERE s.exchange_id = ?"
-        " AND (SELECT COUNT(*) FROM exchange_requests r WHERE r.signup_id = s.id) >= ?"
-        " AND (SELECT COUNT(*) FROM exchange_offers o WHERE o.signup_id = s.id) >= ?",
-        (exchange.id, settings.requests_min, settings.offers_min),
-    ).fetchall()
-    complete = {r[0] for r in complete_rows}
+    complete = set(_complete(conn, exchange).values())
     signups = conn.execute("SELECT COUNT(*) FROM exchange_signups WHERE exchange_id = ?", (exchange.id,)).fetchone()[0]
     rows = conn.execute(
         "SELECT a.recipient_id, a.giver_id, g.id IS NOT NULL AS gifted FROM exchange_assignments a"
@@ -1009,7 +1016,8 @@ class ExchangeRepo(Repository):
     async def signups_of(self, exchange: Exchange, member_ids: list[int]) -> list[Signup]:
         return await self._db.read(_signups, exchange, member_ids)
 
-    async def matchable(self, guild_id: int, name: str) -> tuple[Exchange, list[Signup]]:
+    async def matchable(self, guild_id: int, name: str) -> tuple[Exchange, list[Participant]]:
+        """The exchange, refused unless sign-ups are closed and nothing is sent, and its complete sign-ups."""
         return await self._db.read(_matchable, guild_id, name)
 
     async def save_match(self, exchange_id: int, pairs: tuple[tuple[int, int], ...], actor: int) -> Exchange:

@@ -70,7 +70,7 @@ class Match:
 class _Profile:
     """One participant's wishes, grouped by fandom once, so scoring a pair is a few dictionary lookups."""
 
-    __slots__ = ("member_id", "offered", "open_offers", "requests", "wanted")
+    __slots__ = ("member_id", "offered", "offered_tags", "open_offers", "requests", "wanted")
 
     def __init__(self, person: Participant) -> None:
         self.member_id = person.member_id
@@ -84,6 +84,8 @@ class _Profile:
         self.wanted: dict[str, set[str]] = defaultdict(set)
         for request in person.requests:
             self.wanted[request.fandom_key] |= request.tag_keys
+        # Only fandoms where the giver named tags can have tags in common: most pairs skip the count.
+        self.offered_tags = {fandom: tags for fandom, tags in self.offered.items() if tags}
 
 
 def _score(giver: _Profile, recipient: _Profile, rule: MatchRule) -> int | None:
@@ -108,7 +110,11 @@ def _score(giver: _Profile, recipient: _Profile, rule: MatchRule) -> int | None:
             filled += 1
     if not filled and rule != "any":
         return None
-    in_common = sum(len(wanted & offered[f]) for f, wanted in recipient.wanted.items() if f in offered)
+    in_common = 0
+    for fandom, tags in giver.offered_tags.items():
+        wanted = recipient.wanted.get(fandom)
+        if wanted:
+            in_common += len(wanted & tags)
     return filled * REQUEST_WEIGHT + min(in_common, TAGS_COUNTED_MAX)
 
 
