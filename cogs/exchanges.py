@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 RatingChoice = Literal["G", "T", "M", "E", "NR"]
 SEED_VARIABLE = "PROMPTFILL_EXCHANGE_SEED"
 SEND_BATCH = 50
+PINCH_HITS_SHOWN = 5
 
 
 def end_of_day(field: str, value: str | None) -> int | None:
@@ -325,11 +326,13 @@ class Exchanges(commands.Cog):
         if not open_ones:
             await answer_privately(interaction, f"**{found.name}** has no open pinch hits. Thank you for looking!")
             return
-        shown = open_ones[:10]  # 10 embeds per message, one Take button each (5 rows of 2 at most)
+        # Discord counts 6,000 characters across all of a message's embeds: five pinch hits of at most
+        # PINCH_HIT_ROOM each fit, with one Take button each on a single row.
+        shown = open_ones[:PINCH_HITS_SHOWN]
         view = discord.ui.View(timeout=None)
         for assignment, _ in shown:
             view.add_item(TakePinchHit(assignment.id))
-        more = f" Showing 10 of {len(open_ones)}." if len(open_ones) > len(shown) else ""
+        more = f" Showing the first {len(shown)}." if len(open_ones) > len(shown) else ""
         await answer_privately(
             interaction,
             f"Open pinch hits in **{found.name}**: {len(open_ones)}.{more} Buttons are in the same order.",
@@ -529,14 +532,17 @@ class Exchanges(commands.Cog):
             await interaction.response.defer(ephemeral=True, thinking=True)
             await self.deliver(found)  # the new giver gets the assignment at once
             if replaced is not None:
-                await dm_delivery(
-                    self.bot,
-                    replaced,
-                    content=f"🎁 You have been released from your assignment in **{found.name}**. Thank you!",
-                )
+                await self._release(found, replaced)
                 text += " The giver it replaced has been told they are released."
         await answer_privately(interaction, text)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> changed an assignment in {found.name}.")
+
+    async def _release(self, exchange: Exchange, giver: int) -> None:
+        await dm_delivery(
+            self.bot,
+            giver,
+            content=f"🎁 You have been released from your assignment in **{exchange.name}**. Thank you!",
+        )
 
     @exchange.command(name="unassign", description="Moderators: remove a recipient's giver")
     @app_commands.describe(exchange="The exchange", recipient="Whose giver to remove")
@@ -546,8 +552,10 @@ class Exchanges(commands.Cog):
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], recipient: discord.User
     ) -> None:
         guild_id = guild_id_of(interaction)
-        found, _ = await self.store.unassign(guild_id, exchange, recipient.id, interaction.user.id)
+        found, giver = await self.store.unassign(guild_id, exchange, recipient.id, interaction.user.id)
         await answer_privately(interaction, f"<@{recipient.id}> has no giver in **{found.name}** now.")
+        if found.sent and giver is not None:  # they had their assignment: tell them it is off
+            await self._release(found, giver)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed an assignment in {found.name}.")
 
     @exchange.command(name="send", description="Moderators: send every giver their assignment by direct message")

@@ -520,7 +520,9 @@ def _assign(
     existing = conn.execute(
         "SELECT giver_id FROM exchange_assignments WHERE exchange_id = ? AND recipient_id = ?", (exchange.id, recipient)
     ).fetchone()
-    replaced = existing[0] if existing and existing[0] != giver else None
+    if existing is not None and existing[0] == giver:
+        return exchange, None  # already so: nothing changes, nothing is sent again
+    replaced = existing[0] if existing else None
     conn.execute(
         "INSERT INTO exchange_assignments (exchange_id, recipient_id, giver_id, created_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (exchange_id, recipient_id) DO UPDATE SET giver_id = excluded.giver_id, send_state = 'unsent',"

@@ -110,12 +110,17 @@ def _score(giver: _Profile, recipient: _Profile, rule: MatchRule) -> int | None:
             filled += 1
     if not filled and rule != "any":
         return None
+    return filled * REQUEST_WEIGHT + _in_common(giver, recipient)
+
+
+def _in_common(giver: _Profile, recipient: _Profile) -> int:
+    """Tags the recipient asked for that the giver offered, fandom by fandom (capped)."""
     in_common = 0
     for fandom, tags in giver.offered_tags.items():
         wanted = recipient.wanted.get(fandom)
         if wanted:
             in_common += len(wanted & tags)
-    return filled * REQUEST_WEIGHT + min(in_common, TAGS_COUNTED_MAX)
+    return min(in_common, TAGS_COUNTED_MAX)
 
 
 def score(giver: Participant, recipient: Participant, rule: MatchRule) -> int | None:
@@ -124,19 +129,28 @@ def score(giver: Participant, recipient: Participant, rule: MatchRule) -> int | 
 
 
 def _fandom_edges(people: Sequence[Participant], rule: MatchRule) -> dict[tuple[int, int], int]:
-    """(giver index, recipient index) -> score, for pairs sharing a fandom (found through an index)."""
+    """(giver index, recipient index) -> score, for pairs sharing a fandom: for each recipient, the givers
+    of each requested fandom (an index) count the requests they can fill; the same figures as `_score`."""
     profiles = [_Profile(p) for p in people]
     givers_by_fandom: dict[str, list[int]] = defaultdict(list)
     for g, giver in enumerate(profiles):
         for fandom in giver.offered:
             givers_by_fandom[fandom].append(g)
+    by_tag = rule == "fandom_and_tag"
     edges: dict[tuple[int, int], int] = {}
     for r, recipient in enumerate(profiles):
-        candidates = {g for f in recipient.wanted for g in givers_by_fandom.get(f, ())}
-        for g in candidates:
-            value = _score(profiles[g], recipient, rule)
-            if value is not None:
-                edges[(g, r)] = value
+        filled: dict[int, int] = {}
+        for request in recipient.requests:
+            fandom, wanted = request.fandom_key, request.tag_keys
+            for g in givers_by_fandom.get(fandom, ()):
+                if by_tag and wanted:
+                    giver = profiles[g]
+                    if fandom not in giver.open_offers and wanted.isdisjoint(giver.offered[fandom]):
+                        continue
+                filled[g] = filled.get(g, 0) + 1
+        filled.pop(r, None)  # never oneself
+        for g, count in filled.items():
+            edges[(g, r)] = count * REQUEST_WEIGHT + _in_common(profiles[g], recipient)
     return edges
 
 

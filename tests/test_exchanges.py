@@ -473,3 +473,25 @@ async def test_assignment_and_pinch_hit_refusals_answer_privately_and_change_not
         assert snapshot(db_path) == before
     status = await driver.command("exchange status", user=MOD, exchange="Yulefic")
     assert "Defaults: 1" in status.text and "Open pinch hits: 1" in status.text
+
+
+async def test_a_page_of_long_pinch_hits_stays_within_discords_limits(driver: Driver) -> None:
+    await create(driver, "Long", match="any", requests_max=3)
+    tags = ", ".join(f"{'Character ' * 4}{i}"[:50] for i in range(20))
+    people = MEMBERS[:7]
+    for user in people:
+        for n in range(3):
+            out = await driver.command(
+                "exchange request", user=user, fandom=f"{'F' * 95} {n}", tags=tags, details="d" * 4000, exchange="Long"
+            )
+            assert "Request added" in out.content  # the sign-up embed itself fitted too (the driver checks)
+        await driver.command("exchange offer", user=user, fandom="Anything", exchange="Long")
+    await driver.command("exchange close", user=MOD, exchange="Long")
+    await driver.command("exchange match", user=MOD, exchange="Long")
+    await driver.command("exchange send", user=MOD, exchange="Long")
+    for user in people[:6]:
+        await driver.command("exchange default", user=user, exchange="Long")
+    listing = await driver.command("exchange pinchhits", user=people[6], exchange="Long")
+    assert len(listing.embeds) == 5 and "Showing the first 5" in listing.content
+    assert sum(len(json.dumps(e)) for e in listing.embeds) < 7000  # the driver has checked the 6,000 rule
+    assert driver.fake.refused == []

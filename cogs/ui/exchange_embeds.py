@@ -15,6 +15,7 @@ from cogs.ui.embeds import excerpt, fitted, lines_within, link
 from db.exchange_models import Assignment, Exchange, ExchangeRequest, ExchangeStatus, Gift, Secrecy, Signup
 
 FIELD_ROOM = 1000
+PINCH_HIT_ROOM = 900  # five pinch hits share one message's 6,000 characters
 COLOUR = discord.Colour.purple()
 
 
@@ -145,7 +146,7 @@ def pinch_hit_embed(exchange: Exchange, assignment: Assignment, recipient: Signu
     requests = recipient.requests if recipient else ()
     embed.add_field(
         name="Their requests",
-        value=lines_within([request_line(i, r) for i, r in enumerate(requests, start=1)], FIELD_ROOM),
+        value=lines_within([request_line(i, r) for i, r in enumerate(requests, start=1)], PINCH_HIT_ROOM),
         inline=False,
     )
     return fitted(embed)
