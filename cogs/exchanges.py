@@ -640,10 +640,10 @@ class Exchanges(commands.Cog):
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], what: Literal["works", "creators"]
     ) -> None:
         guild_id = guild_id_of(interaction)
-        current = await self.store.get(guild_id, exchange)
-        channel_id = current.reveal_channel_id or current.settings.channel_id or interaction.channel_id or 0
-        found, rows = await self.store.reveal(guild_id, exchange, what, channel_id, interaction.user.id)
+        here = interaction.channel_id or 0
+        found, rows = await self.store.reveal(guild_id, exchange, what, here, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        channel_id = found.reveal_channel_id or here
         gifts = [a.gift for a in rows if a.gift is not None]
         reader = Secrecy(Viewer.channel_reader(age_restricted=False))
         if what == "works":

@@ -806,8 +806,13 @@ def _status(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Exchan
     )
 
 
-def _reveal(conn: sqlite3.Connection, guild_id: int, name: str, what: str, channel_id: int, actor: int, now: int):
+def _reveal(
+    conn: sqlite3.Connection, guild_id: int, name: str, what: str, here: int, actor: int, now: int
+) -> tuple[Exchange, list[Assignment]]:
+    """Moves the exchange on; the reveal channel is the exchange's own, else `here` (where it was asked),
+    and creators are revealed where the works were (the returned exchange's reveal_channel_id)."""
     exchange = _by_name(conn, guild_id, name)
+    channel_id = exchange.reveal_channel_id or exchange.settings.channel_id or here
     if what == "works":
         _require_phase(exchange, ("assigned",), "reveal the works")
         conn.execute(
@@ -820,7 +825,7 @@ def _reveal(conn: sqlite3.Connection, guild_id: int, name: str, what: str, chann
         conn.execute(
             "UPDATE exchanges SET phase = 'complete' WHERE id = ? AND phase = 'works revealed'", (exchange.id,)
         )
-        exchange = replace(exchange, phase="complete")
+        exchange = replace(exchange, phase="complete", reveal_channel_id=channel_id)
     _audit(conn, exchange, actor, f"exchange reveal {what}", now)
     return exchange, _assignments(conn, exchange.id)
 
@@ -1083,9 +1088,9 @@ class ExchangeRepo(Repository):
         return await self._db.read(_status, guild_id, name)
 
     async def reveal(
-        self, guild_id: int, name: str, what: str, channel_id: int, actor: int
+        self, guild_id: int, name: str, what: str, here: int, actor: int
     ) -> tuple[Exchange, list[Assignment]]:
-        return await self._db.write(_reveal, guild_id, name, what, channel_id, actor, self._now())
+        return await self._db.write(_reveal, guild_id, name, what, here, actor, self._now())
 
     async def set_gift_post(self, gift_id: int, channel_id: int, message_id: int) -> None:
         await self._db.write(_set_gift_post, gift_id, channel_id, message_id)
