@@ -1,0 +1,504 @@
+"""A scripted story through the real driver: a server set up, prompts, a moderation queue, claims, a reminder
+and an expiry, an AO3 fill, a withdrawal and a whole exchange round. It records every message the bot sent
+(replies, followups, edits, channel posts, direct messages, log lines) with who reads it, step by step.
+
+tests/test_story.py scans what it records for words members should never read; tools/render_story.py draws
+it as HTML close to Discord's look and screenshots it. Command names and button ids live in COMMANDS and
+BUTTONS only: when a command moves, change it there.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestServer
+
+from ao3.client import AO3Config
+from tests.ao3_pages import FakeArchive
+from tests.conftest import START, MovableClock
+from tests.driver import (
+    ALICE,
+    BOB,
+    BOT_USER_ID,
+    CAROL,
+    FILLS,
+    GENERAL,
+    GUILD,
+    LOG,
+    MOD,
+    MOD_ROLE,
+    NSFW,
+    PROMPTS,
+    ROLE_MOD,
+    Call,
+    Driver,
+    Outcome,
+    User,
+)
+from tests.driver.outcome import walk_components
+
+# Every command the story runs, by what it does. Moderators' exchange commands are about to move under another
+# top-level command: only the right-hand sides change then.
+COMMANDS: dict[str, str] = {
+    "settings set": "settings set",
+    "settings view": "settings view",
+    "submit": "prompt submit",
+    "view": "prompt view",
+    "withdraw": "prompt withdraw",
+    "queue": "queue show",
+    "approve": "queue approve",
+    "reject": "queue reject",
+    "claim": "claim",
+    "claims": "claims",
+    "fill": "fill",
+    "exchange create": "exchange create",
+    "exchange request": "exchange request",
+    "exchange offer": "exchange offer",
+    "exchange signup": "exchange signup",
+    "exchange close": "exchange close",
+    "exchange match": "exchange match",
+    "exchange send": "exchange send",
+    "exchange assignment": "exchange assignment",
+    "exchange gift": "exchange gift",
+    "exchange default": "exchange default",
+    "exchange pinchhits": "exchange pinchhits",
+    "exchange status": "exchange status",
+    "exchange reveal": "exchange reveal",
+    "exchange signups": "exchange signups",
+    "mod log": "mod log",
+    "profile": "profile",
+}
+
+# Buttons the story clicks, by the start of their custom_id.
+BUTTONS: dict[str, str] = {
+    "approve": "promptfill:queue:approve:",
+    "claim": "promptfill:claim:",
+    "take pinch hit": "promptfill:pinch:",
+}
+
+# A fourth member who joins only to pinch-hit.
+DANA = User(730000000000000004, "dana")
+PEOPLE: tuple[User, ...] = (ALICE, BOB, CAROL, DANA, MOD, ROLE_MOD)
+
+
+@dataclass
+class Sent:
+    """One message the bot sent, as the member reading it meets it."""
+
+    kind: str  # reply, followup, edit (of a reply or a clicked message), modal, post, post edit, dm, log, log edit
+    where: str  # "#channel" or "DM with <name>"
+    reader: str | None  # who alone sees it (a private reply, a DM); None when everyone in the channel does
+    ephemeral: bool
+    body: dict[str, Any]  # content, embeds, components, allowed_mentions; a modal's title and components
+    files: list[str] = field(default_factory=list)
+    edits_message: int | None = None  # the message an edit changes
+
+    def texts(self) -> list[str]:
+        """Every piece of text a member reads in it: content, embeds, button and menu labels, file names."""
+        body = self.body
+        found = [body.get("content") or "", body.get("title") or ""]  # a modal has a title, a message content
+        for embed in body.get("embeds") or []:
+            found += [embed.get("title") or "", embed.get("description") or ""]
+            found += [(embed.get("author") or {}).get("name") or "", (embed.get("footer") or {}).get("text") or ""]
+            for embed_field in embed.get("fields") or []:
+                found += [embed_field.get("name") or "", embed_field.get("value") or ""]
+        for component in walk_components(body.get("components") or []):
+            found += [component.get("label") or "", component.get("placeholder") or ""]
+            for option in component.get("options") or []:
+                found += [option.get("label") or "", option.get("description") or ""]
+        found += self.files
+        return [t for t in found if t]
+
+
+@dataclass
+class Step:
+    title: str
+    actor: str | None  # who acts (None: time passes)
+    action: str  # what they do, as a member would say it: "/claim prompt:1", "clicks Claim"
+    sent: list[Sent] = field(default_factory=list)
+
+
+@dataclass
+class Story:
+    steps: list[Step]
+    names: dict[int, str]  # users, channels, roles and the server by id, to render mentions
+    errors: list[str]  # what the driver collected: logged errors, task exceptions, refused requests
+
+    def messages(self) -> list[tuple[Step, Sent]]:
+        return [(step, sent) for step in self.steps for sent in step.sent]
+
+
+class Recorder:
+    """Turns the fake's recorded calls into Sent messages, one step at a time."""
+
+    def __init__(self, driver: Driver) -> None:
+        self.driver = driver
+        self.steps: list[Step] = []
+        self._seen = 0
+
+    async def step(
+        self, title: str, actor: User | None, action: str, run: Callable[[], Awaitable[Outcome | None]]
+    ) -> Outcome | None:
+        outcome = await run()
+        calls = self.driver.fake.calls[self._seen :]
+        self._seen = len(self.driver.fake.calls)
+        step = Step(title, actor.name if actor else None, action)
+        for call in calls:
+            sent = self._sent(call)
+            if sent is not None:
+                step.sent.append(sent)
+        self.steps.append(step)
+        return outcome
+
+    def _sent(self, call: Call) -> Sent | None:
+        fake = self.driver.fake
+        body = call.body if isinstance(call.body, dict) else {}
+        files = [name for name, _ in call.files]
+        if call.token is not None:
+            state = fake.interactions.get(call.token) or {}
+            reader = _name(state.get("user_id"))
+            where = _channel_name(fake, state.get("channel_id"))
+            original_private = _callback_private(fake, call.token)
+            if call.route.endswith("/callback"):
+                kind = body.get("type")
+                data = body.get("data") or {}
+                if kind == 9:
+                    return Sent("modal", where, reader, True, data)
+                if kind == 4:
+                    private = bool((data.get("flags") or 0) & 64)
+                    return Sent("reply", where, reader if private else None, private, data, files)
+                if kind == 7:
+                    clicked = state.get("message_id")
+                    private = bool((fake.messages.get(clicked or 0, {}).get("flags") or 0) & 64)
+                    return Sent("edit", where, reader if private else None, private, data, files, clicked)
+                return None  # a deferral (types 5 and 6) shows nothing yet; autocomplete (8) is not a message
+            if call.method == "POST":
+                private = bool((body.get("flags") or 0) & 64)
+                return Sent("followup", where, reader if private else None, private, body, files)
+            if call.method == "PATCH":
+                target = call.params.get("message_id")
+                message_id = state.get("original") if target in (None, "@original") else int(target)
+                private = bool((fake.messages.get(message_id or 0, {}).get("flags") or 0) & 64) or original_private
+                return Sent("edit", where, reader if private else None, private, body, files, message_id)
+            return None
+        if call.route == "/channels/{channel_id}/messages" and call.method == "POST" and call.response is not None:
+            return self._channel_message(call, body, files, None)
+        if call.route == "/channels/{channel_id}/messages/{message_id}" and call.method == "PATCH":
+            return self._channel_message(call, body, files, int(call.params["message_id"]))
+        return None
+
+    def _channel_message(self, call: Call, body: dict[str, Any], files: list[str], edited: int | None) -> Sent:
+        fake = self.driver.fake
+        channel_id = call.channel_id or 0
+        edit = " edit" if edited is not None else ""
+        if channel_id in fake.dm_channels:
+            member = _name(fake.dm_channels[channel_id])
+            return Sent("dm" + edit, f"DM with {member}", member, False, body, files, edited)
+        kind = "log" if channel_id == LOG.id else "post"
+        return Sent(kind + edit, _channel_name(fake, channel_id), None, False, body, files, edited)
+
+
+def _callback_private(fake: Any, token: str) -> bool:
+    for call in fake.calls_by_token.get(token, []):
+        if call.route.endswith("/callback"):
+            return bool(((call.body.get("data") or {}).get("flags") or 0) & 64)
+    return False
+
+
+_NAMES: dict[int, str] = {p.id: p.name for p in PEOPLE}
+
+
+def _name(user_id: int | None) -> str | None:
+    return None if user_id is None else _NAMES.get(user_id, str(user_id))
+
+
+def _channel_name(fake: Any, channel_id: int | None) -> str:
+    channel = fake.channel_names.get(channel_id or 0)
+    return f"#{channel.name}" if channel else "#unknown"
+
+
+def _button(outcome_or_message: dict[str, Any], prefix: str) -> str:
+    ids = [c.get("custom_id") or "" for c in walk_components(outcome_or_message.get("components") or [])]
+    found = [i for i in ids if i.startswith(prefix)]
+    assert found, f"no button {prefix}… on that message: {ids}"
+    return found[0]
+
+
+def _number(outcome: Outcome | None) -> int:
+    assert outcome is not None
+    match = re.search(r"#(\d+)", outcome.text)
+    assert match, f"no prompt number in {outcome.text!r}"
+    return int(match.group(1))
+
+
+async def run_story(workdir: Path) -> Story:
+    """Run the whole story against a fresh database in workdir and return what the bot sent, step by step."""
+    archive = FakeArchive()
+    server = TestServer(archive.app(), host="127.0.0.1")
+    await server.start_server()
+    clock = MovableClock(START)
+    config = AO3Config(base_url=str(server.make_url("")).rstrip("/"), spacing=0.0, timeout=2.0)
+    driver = await Driver.start(workdir / "story.db", clock=clock, ao3=config, rng=random.Random(21))
+    try:
+        recorder = Recorder(driver)
+        await _play(driver, recorder, clock)
+    finally:
+        await driver.close()
+        await server.close()
+    names: dict[int, str] = {**_NAMES, BOT_USER_ID: "Promptfill", GUILD.id: GUILD.name, MOD_ROLE.id: MOD_ROLE.name}
+    names.update({c.id: c.name for c in GUILD.channels})
+    return Story(recorder.steps, names, driver.unexpected_errors())
+
+
+async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
+    c = COMMANDS
+
+    def command(key: str, user: User, /, **options: Any) -> Callable[[], Awaitable[Outcome]]:
+        channel = options.pop("channel_", GENERAL)
+        return lambda: driver.command(c[key], user=user, channel=channel, **options)
+
+    def click(message_id: int, custom_id: str, user: User) -> Callable[[], Awaitable[Outcome]]:
+        return lambda: driver.click(message_id, custom_id, user=user)
+
+    def slash(key: str, /, **options: Any) -> str:
+        shown = " ".join(f"{k}:{getattr(v, 'name', v)}" for k, v in options.items())
+        return f"/{c[key]} {shown}".strip()
+
+    # -- setting up the server -------------------------------------------------------------------------
+    setup = dict(
+        prompts_channel=PROMPTS, fills_channel=FILLS, log_channel=LOG, moderator_role=MOD_ROLE, require_approval=True
+    )
+    await story.step(
+        "A moderator sets the server up", MOD, slash("settings set", **setup), command("settings set", MOD, **setup)
+    )
+    await story.step("The moderator checks the settings", MOD, slash("settings view"), command("settings view", MOD))
+
+    # -- prompts ----------------------------------------------------------------------------------------
+    lighthouse = dict(
+        text="Two lighthouse keepers on opposite cliffs signal each other every night for a year.",
+        title="The Lighthouse Keepers",
+        fandom="Original Work",
+        tags="slow burn, letters",
+    )
+    first = await story.step(
+        "Alice submits a prompt", ALICE, slash("submit", **lighthouse), command("submit", ALICE, **lighthouse)
+    )
+    explicit = dict(
+        text="After the war, the two generals finally share a tent, and a bed.",
+        title="Spoils",
+        fandom="Original Work",
+        rating="E",
+    )
+    second = await story.step(
+        "Bob submits an Explicit prompt", BOB, slash("submit", **explicit), command("submit", BOB, **explicit)
+    )
+    anonymous = dict(
+        text="A dragon who hoards library books, and the librarian sent to collect the fines.",
+        title="Overdue",
+        fandom="Original Work",
+        anonymous=True,
+    )
+    third = await story.step(
+        "Carol submits an anonymous prompt", CAROL, slash("submit", **anonymous), command("submit", CAROL, **anonymous)
+    )
+    spam = dict(text="Buy cheap followers at my website, best prices in town, click now.")
+    fourth = await story.step(
+        "Bob submits a prompt the moderators will reject", BOB, slash("submit", **spam), command("submit", BOB, **spam)
+    )
+    numbers = [_number(o) for o in (first, second, third, fourth)]
+
+    # -- the moderation queue ---------------------------------------------------------------------------
+    queue = await story.step(
+        "A moderator (by role) opens the queue", ROLE_MOD, slash("queue"), command("queue", ROLE_MOD)
+    )
+    assert queue is not None
+    await story.step(
+        "The moderator clicks Approve on the first prompt",
+        ROLE_MOD,
+        "clicks Approve",
+        click(queue.message_id, _button(queue.last, BUTTONS["approve"]), ROLE_MOD),
+    )
+    for number in numbers[1:3]:
+        await story.step(
+            f"The moderator approves #{number}",
+            ROLE_MOD,
+            slash("approve", prompt=number),
+            command("approve", ROLE_MOD, prompt=number),
+        )
+    reason = "Advertising is not a prompt."
+    await story.step(
+        "The moderator rejects the advert",
+        ROLE_MOD,
+        slash("reject", prompt=numbers[3], reason=reason),
+        command("reject", ROLE_MOD, prompt=numbers[3], reason=reason),
+    )
+
+    # -- claims -----------------------------------------------------------------------------------------
+    lighthouse_post = driver.fake.messages[_first_post_of(driver, numbers[0])]
+    await story.step(
+        "Carol clicks Claim on the lighthouse prompt's post",
+        CAROL,
+        "clicks Claim in #prompts",
+        click(int(lighthouse_post["id"]), _button(lighthouse_post, BUTTONS["claim"]), CAROL),
+    )
+    await story.step(
+        "Alice claims the Explicit prompt from an age-restricted channel",
+        ALICE,
+        slash("claim", prompt=numbers[1]),
+        command("claim", ALICE, prompt=numbers[1], channel_=NSFW),
+    )
+    await story.step(
+        "Bob claims the anonymous prompt",
+        BOB,
+        slash("claim", prompt=numbers[2]),
+        command("claim", BOB, prompt=numbers[2]),
+    )
+    await story.step("Carol lists her claims", CAROL, slash("claims"), command("claims", CAROL))
+    await story.step(
+        "Dana looks at the claimed prompt",
+        DANA,
+        slash("view", prompt=numbers[0]),
+        command("view", DANA, prompt=numbers[0]),
+    )
+
+    # -- time passes: a reminder, a fill, a withdrawal, an expiry ----------------------------------------
+    async def sweep_after(**delta: float) -> None:
+        clock.advance(**delta)
+        await driver.bot.sweep()
+
+    await story.step(
+        "Twelve days pass: reminders go out", None, "the clock moves 12 days", lambda: sweep_after(days=12, hours=1)
+    )
+    ao3 = dict(prompt=numbers[0], url="https://archiveofourown.org/works/1", title="Two Lights")
+    await story.step("Carol posts her fill, a work on AO3", CAROL, slash("fill", **ao3), command("fill", CAROL, **ao3))
+    await story.step(
+        "Bob withdraws his Explicit prompt, which Alice had claimed",
+        BOB,
+        slash("withdraw", prompt=numbers[1]),
+        command("withdraw", BOB, prompt=numbers[1]),
+    )
+    await story.step(
+        "Two more days pass: Bob's claim expires", None, "the clock moves 2 days", lambda: sweep_after(days=2)
+    )
+    await story.step(
+        "Dana looks at the prompt whose claim expired",
+        DANA,
+        slash("view", prompt=numbers[2]),
+        command("view", DANA, prompt=numbers[2]),
+    )
+
+    await story.step("A moderator reads the moderation log", MOD, slash("mod log"), command("mod log", MOD))
+    await story.step(
+        "Alice looks at Carol's profile", ALICE, slash("profile", member=CAROL), command("profile", ALICE, member=CAROL)
+    )
+
+    # -- an exchange round ------------------------------------------------------------------------------
+    yule = "Yulefic"
+    created = dict(name=yule, due="2026-03-30")  # no channel option: the driver spends `channel` on where one types
+    await story.step(
+        "A moderator creates an exchange",
+        MOD,
+        slash("exchange create", **created),
+        command("exchange create", MOD, **created),
+    )
+    sign_ups = (
+        (ALICE, [("Good Omens", "Aziraphale")], [("Sherlock", None)]),
+        (BOB, [("Sherlock", None)], [("Discworld", None)]),
+        (CAROL, [("Discworld", "Vimes")], [("Good Omens", "Aziraphale, Crowley")]),
+    )
+    for member, requests, offers in sign_ups:
+        for fandom, tags in requests:
+            options = dict(fandom=fandom, **({"tags": tags} if tags else {}))
+            await story.step(
+                f"{member.name.title()} adds a request",
+                member,
+                slash("exchange request", **options),
+                command("exchange request", member, **options),
+            )
+        for fandom, tags in offers:
+            options = dict(fandom=fandom, **({"tags": tags} if tags else {}))
+            await story.step(
+                f"{member.name.title()} adds an offer",
+                member,
+                slash("exchange offer", **options),
+                command("exchange offer", member, **options),
+            )
+    await story.step("Alice checks her sign-up", ALICE, slash("exchange signup"), command("exchange signup", ALICE))
+    await story.step(
+        "The moderator lists the sign-ups",
+        MOD,
+        slash("exchange signups", exchange=yule),
+        command("exchange signups", MOD, exchange=yule),
+    )
+    await story.step(
+        "The moderator closes sign-ups",
+        MOD,
+        slash("exchange close", exchange=yule),
+        command("exchange close", MOD, exchange=yule),
+    )
+    await story.step(
+        "The moderator matches",
+        MOD,
+        slash("exchange match", exchange=yule),
+        command("exchange match", MOD, exchange=yule),
+    )
+    await story.step(
+        "The moderator sends the assignments",
+        MOD,
+        slash("exchange send", exchange=yule),
+        command("exchange send", MOD, exchange=yule),
+    )
+    await story.step(
+        "Carol reads her assignment again", CAROL, slash("exchange assignment"), command("exchange assignment", CAROL)
+    )
+    gift = dict(url="https://archiveofourown.org/works/6", title="Wings of Fire")
+    await story.step(
+        "Carol posts her gift", CAROL, slash("exchange gift", **gift), command("exchange gift", CAROL, **gift)
+    )
+    await story.step("Alice defaults", ALICE, slash("exchange default"), command("exchange default", ALICE))
+    hits = await story.step(
+        "Dana looks for pinch hits", DANA, slash("exchange pinchhits"), command("exchange pinchhits", DANA)
+    )
+    assert hits is not None
+    await story.step(
+        "Dana takes the pinch hit",
+        DANA,
+        "clicks Take",
+        click(hits.message_id, _button(hits.last, BUTTONS["take pinch hit"]), DANA),
+    )
+    await story.step("The due date comes close", None, "the clock moves 26 days", lambda: sweep_after(days=26))
+    pinch_gift = dict(url="https://archiveofourown.org/works/1", title="Deduction")
+    await story.step(
+        "Dana posts her gift", DANA, slash("exchange gift", **pinch_gift), command("exchange gift", DANA, **pinch_gift)
+    )
+    bob_gift = dict(url="https://archiveofourown.org/works/2", title="The Night Watch")
+    await story.step(
+        "Bob posts his gift", BOB, slash("exchange gift", **bob_gift), command("exchange gift", BOB, **bob_gift)
+    )
+    await story.step("Alice checks the exchange", ALICE, slash("exchange status"), command("exchange status", ALICE))
+    await story.step(
+        "The moderator checks the exchange", MOD, slash("exchange status"), command("exchange status", MOD)
+    )
+    for what in ("works", "creators"):
+        await story.step(
+            f"The moderator reveals the {what}",
+            MOD,
+            slash("exchange reveal", exchange=yule, what=what),
+            command("exchange reveal", MOD, exchange=yule, what=what),
+        )
+    await story.step(
+        "Bob checks the exchange after the reveal", BOB, slash("exchange status"), command("exchange status", BOB)
+    )
+
+
+def _first_post_of(driver: Driver, number: int) -> int:
+    """The id of the prompts channel post that shows prompt #number."""
+    for call in driver.post_calls():
+        if call.channel_id == PROMPTS.id and call.response and f"#{number}" in str(call.body):
+            return int(call.response["id"])
+    raise AssertionError(f"prompt #{number} was never posted in #prompts")
