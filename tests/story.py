@@ -13,6 +13,7 @@ import random
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,7 @@ class Sent:
     ephemeral: bool
     body: dict[str, Any]  # content, embeds, components, allowed_mentions; a modal's title and components
     files: list[str] = field(default_factory=list)
-    edits_message: int | None = None  # the message an edit changes
+    message: int | None = None  # the message it created, or for an edit the one it changes
 
     def texts(self) -> list[str]:
         """Every piece of text a member reads in it: content, embeds, button and menu labels, file names."""
@@ -117,9 +118,11 @@ class Sent:
 
 @dataclass
 class Step:
+    chapter: str
     title: str
     actor: str | None  # who acts (None: time passes)
     action: str  # what they do, as a member would say it: "/claim prompt:1", "clicks Claim"
+    at: datetime  # the injected clock when the step ended (to show <t:…:R> as the member would read it)
     sent: list[Sent] = field(default_factory=list)
 
 
@@ -136,9 +139,11 @@ class Story:
 class Recorder:
     """Turns the fake's recorded calls into Sent messages, one step at a time."""
 
-    def __init__(self, driver: Driver) -> None:
+    def __init__(self, driver: Driver, clock: MovableClock) -> None:
         self.driver = driver
+        self.clock = clock
         self.steps: list[Step] = []
+        self.chapter = ""
         self._seen = 0
 
     async def step(
@@ -147,7 +152,7 @@ class Recorder:
         outcome = await run()
         calls = self.driver.fake.calls[self._seen :]
         self._seen = len(self.driver.fake.calls)
-        step = Step(title, actor.name if actor else None, action)
+        step = Step(self.chapter, title, actor.name if actor else None, action, self.clock())
         for call in calls:
             sent = self._sent(call)
             if sent is not None:
@@ -171,7 +176,8 @@ class Recorder:
                     return Sent("modal", where, reader, True, data)
                 if kind == 4:
                     private = bool((data.get("flags") or 0) & 64)
-                    return Sent("reply", where, reader if private else None, private, data, files)
+                    created = int(call.response["resource"]["message"]["id"]) if call.response else None
+                    return Sent("reply", where, reader if private else None, private, data, files, created)
                 if kind == 7:
                     clicked = state.get("message_id")
                     private = bool((fake.messages.get(clicked or 0, {}).get("flags") or 0) & 64)
@@ -179,7 +185,8 @@ class Recorder:
                 return None  # a deferral (types 5 and 6) shows nothing yet; autocomplete (8) is not a message
             if call.method == "POST":
                 private = bool((body.get("flags") or 0) & 64)
-                return Sent("followup", where, reader if private else None, private, body, files)
+                created = int(call.response["id"]) if isinstance(call.response, dict) else None
+                return Sent("followup", where, reader if private else None, private, body, files, created)
             if call.method == "PATCH":
                 target = call.params.get("message_id")
                 message_id = state.get("original") if target in (None, "@original") else int(target)
@@ -187,20 +194,19 @@ class Recorder:
                 return Sent("edit", where, reader if private else None, private, body, files, message_id)
             return None
         if call.route == "/channels/{channel_id}/messages" and call.method == "POST" and call.response is not None:
-            return self._channel_message(call, body, files, None)
+            return self._channel_message(call, body, files, "", int(call.response["id"]))
         if call.route == "/channels/{channel_id}/messages/{message_id}" and call.method == "PATCH":
-            return self._channel_message(call, body, files, int(call.params["message_id"]))
+            return self._channel_message(call, body, files, " edit", int(call.params["message_id"]))
         return None
 
-    def _channel_message(self, call: Call, body: dict[str, Any], files: list[str], edited: int | None) -> Sent:
+    def _channel_message(self, call: Call, body: dict[str, Any], files: list[str], edit: str, message: int) -> Sent:
         fake = self.driver.fake
         channel_id = call.channel_id or 0
-        edit = " edit" if edited is not None else ""
         if channel_id in fake.dm_channels:
             member = _name(fake.dm_channels[channel_id])
-            return Sent("dm" + edit, f"DM with {member}", member, False, body, files, edited)
+            return Sent("dm" + edit, f"DM with {member}", member, False, body, files, message)
         kind = "log" if channel_id == LOG.id else "post"
-        return Sent(kind + edit, _channel_name(fake, channel_id), None, False, body, files, edited)
+        return Sent(kind + edit, _channel_name(fake, channel_id), None, False, body, files, message)
 
 
 def _callback_private(fake: Any, token: str) -> bool:
@@ -245,7 +251,7 @@ async def run_story(workdir: Path) -> Story:
     config = AO3Config(base_url=str(server.make_url("")).rstrip("/"), spacing=0.0, timeout=2.0)
     driver = await Driver.start(workdir / "story.db", clock=clock, ao3=config, rng=random.Random(21))
     try:
-        recorder = Recorder(driver)
+        recorder = Recorder(driver, clock)
         await _play(driver, recorder, clock)
     finally:
         await driver.close()
@@ -270,6 +276,7 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
         return f"/{c[key]} {shown}".strip()
 
     # -- setting up the server -------------------------------------------------------------------------
+    story.chapter = "Setting up the server"
     setup = dict(
         prompts_channel=PROMPTS, fills_channel=FILLS, log_channel=LOG, moderator_role=MOD_ROLE, require_approval=True
     )
@@ -279,6 +286,7 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     await story.step("The moderator checks the settings", MOD, slash("settings view"), command("settings view", MOD))
 
     # -- prompts ----------------------------------------------------------------------------------------
+    story.chapter = "Prompts"
     lighthouse = dict(
         text="Two lighthouse keepers on opposite cliffs signal each other every night for a year.",
         title="The Lighthouse Keepers",
@@ -313,6 +321,7 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     numbers = [_number(o) for o in (first, second, third, fourth)]
 
     # -- the moderation queue ---------------------------------------------------------------------------
+    story.chapter = "The moderation queue"
     queue = await story.step(
         "A moderator (by role) opens the queue", ROLE_MOD, slash("queue"), command("queue", ROLE_MOD)
     )
@@ -339,6 +348,7 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     )
 
     # -- claims -----------------------------------------------------------------------------------------
+    story.chapter = "Claims"
     lighthouse_post = driver.fake.messages[_first_post_of(driver, numbers[0])]
     await story.step(
         "Carol clicks Claim on the lighthouse prompt's post",
@@ -367,6 +377,8 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     )
 
     # -- time passes: a reminder, a fill, a withdrawal, an expiry ----------------------------------------
+    story.chapter = "Time passes: a reminder, a fill, a withdrawal, an expiry"
+
     async def sweep_after(**delta: float) -> None:
         clock.advance(**delta)
         await driver.bot.sweep()
@@ -398,6 +410,7 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     )
 
     # -- an exchange round ------------------------------------------------------------------------------
+    story.chapter = "An exchange round: sign-ups"
     yule = "Yulefic"
     created = dict(name=yule, due="2026-03-30")  # no channel option: the driver spends `channel` on where one types
     await story.step(
@@ -435,6 +448,7 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
         slash("exchange signups", exchange=yule),
         command("exchange signups", MOD, exchange=yule),
     )
+    story.chapter = "An exchange round: matching and assignments"
     await story.step(
         "The moderator closes sign-ups",
         MOD,
@@ -453,6 +467,7 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
         slash("exchange send", exchange=yule),
         command("exchange send", MOD, exchange=yule),
     )
+    story.chapter = "An exchange round: gifts, a default and a pinch hit"
     await story.step(
         "Carol reads her assignment again", CAROL, slash("exchange assignment"), command("exchange assignment", CAROL)
     )
@@ -471,7 +486,7 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
         "clicks Take",
         click(hits.message_id, _button(hits.last, BUTTONS["take pinch hit"]), DANA),
     )
-    await story.step("The due date comes close", None, "the clock moves 26 days", lambda: sweep_after(days=26))
+    await story.step("The due date comes close", None, "the clock moves 13 days", lambda: sweep_after(days=13))
     pinch_gift = dict(url="https://archiveofourown.org/works/1", title="Deduction")
     await story.step(
         "Dana posts her gift", DANA, slash("exchange gift", **pinch_gift), command("exchange gift", DANA, **pinch_gift)
@@ -480,6 +495,8 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     await story.step(
         "Bob posts his gift", BOB, slash("exchange gift", **bob_gift), command("exchange gift", BOB, **bob_gift)
     )
+    await story.step("The due date passes", None, "the clock moves 3 days", lambda: sweep_after(days=3))
+    story.chapter = "An exchange round: the reveal"
     await story.step("Alice checks the exchange", ALICE, slash("exchange status"), command("exchange status", ALICE))
     await story.step(
         "The moderator checks the exchange", MOD, slash("exchange status"), command("exchange status", MOD)
