@@ -232,6 +232,8 @@ class Markdown:
             units = (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3_600), ("minute", 60))
             unit, size = next(((u, n) for u, n in units if amount >= n), ("second", 1))
             count = round(amount / size)
+            if amount < 45:
+                return "in a few seconds" if seconds > 0 else "a few seconds ago"
             words = f"{count} {unit}{'' if count == 1 else 's'}"
             return f"in {words}" if seconds >= 0 else f"{words} ago"
         formats = {
@@ -365,7 +367,7 @@ def render_message(step: Step, sent: Sent, body: dict[str, Any], md: Markdown, f
         classes.append("flagged")
     used = ""
     if sent.kind in ("reply", "followup") and step.actor:
-        verb = "used" if step.action.startswith("/") else "clicked in"
+        verb = "used" if step.action.startswith("/") else "clicked"
         # The command's full name (the words before its first option), or what was clicked.
         words = step.action.split(" ")
         action = (
