@@ -73,6 +73,7 @@ COMMANDS: dict[str, str] = {
     "exchange signups": "exchange signups",
     "mod log": "mod log",
     "profile": "profile",
+    "help": "help",
 }
 
 # Buttons the story clicks, by the start of their custom_id.
@@ -265,8 +266,18 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     c = COMMANDS
 
     def command(key: str, user: User, /, **options: Any) -> Callable[[], Awaitable[Outcome]]:
-        channel = options.pop("channel_", GENERAL)
-        return lambda: driver.command(c[key], user=user, channel=channel, **options)
+        where = options.pop("channel_", GENERAL)
+
+        async def run() -> Outcome:
+            if "channel" not in options:
+                return await driver.command(c[key], user=user, channel=where, **options)
+            # Driver.command spends the keyword `channel` on where the command is typed: a command option of
+            # that name goes in through the driver's own payload builder.
+            payload = driver._base_payload(2, user, where, GUILD)
+            payload["data"] = driver._command_data(c[key], options, focused=None)
+            return await driver._dispatch(payload)
+
+        return run
 
     def click(message_id: int, custom_id: str, user: User) -> Callable[[], Awaitable[Outcome]]:
         return lambda: driver.click(message_id, custom_id, user=user)
@@ -277,6 +288,10 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
 
     # -- setting up the server -------------------------------------------------------------------------
     story.chapter = "Setting up the server"
+    # Whatever the bot sent while it started and met the server (a welcome, once there is one).
+    await story.step("Promptfill starts and meets the server", None, "the bot is invited and starts", _nothing)
+    if driver.bot.tree.get_command(c["help"].split()[0]) is not None:  # /help arrives with issue 21
+        await story.step("A new member asks for help", DANA, slash("help"), command("help", DANA))
     setup = dict(
         prompts_channel=PROMPTS, fills_channel=FILLS, log_channel=LOG, moderator_role=MOD_ROLE, require_approval=True
     )
@@ -368,6 +383,18 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
         slash("claim", prompt=numbers[2]),
         command("claim", BOB, prompt=numbers[2]),
     )
+    await story.step(
+        "Dana clicks Claim on the same post, after Carol took its only slot",
+        DANA,
+        "clicks Claim in #prompts",
+        click(int(lighthouse_post["id"]), _button(lighthouse_post, BUTTONS["claim"]), DANA),
+    )
+    await story.step(
+        "Dana tries to claim the rejected prompt",
+        DANA,
+        slash("claim", prompt=numbers[3]),
+        command("claim", DANA, prompt=numbers[3]),
+    )
     await story.step("Carol lists her claims", CAROL, slash("claims"), command("claims", CAROL))
     await story.step(
         "Dana looks at the claimed prompt",
@@ -412,7 +439,7 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     # -- an exchange round ------------------------------------------------------------------------------
     story.chapter = "An exchange round: sign-ups"
     yule = "Yulefic"
-    created = dict(name=yule, due="2026-03-30")  # no channel option: the driver spends `channel` on where one types
+    created = dict(name=yule, due="2026-03-30", channel=FILLS)
     await story.step(
         "A moderator creates an exchange",
         MOD,
@@ -511,6 +538,10 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     await story.step(
         "Bob checks the exchange after the reveal", BOB, slash("exchange status"), command("exchange status", BOB)
     )
+
+
+async def _nothing() -> None:
+    return None
 
 
 def _first_post_of(driver: Driver, number: int) -> int:
