@@ -432,7 +432,7 @@ def _pings(body: dict[str, Any], md: Markdown) -> str:
 
 def render_step(number: int, step: Step, names: dict[int, str], state: dict[int, dict[str, Any]]) -> str:
     md = Markdown(names, step.at)
-    who = html.escape(step.actor) if step.actor else "time passes"
+    who = html.escape(step.actor) if step.actor else "the bot on its own"
     parts = [
         f'<section class="step" id="step-{number}"><div class="step-head"><div class="n">step {number} · {who}</div>'
         f'<div class="title">{html.escape(step.title)}</div><div class="action">{html.escape(step.action)}</div></div>'
