@@ -95,6 +95,12 @@ def blocked_in(bot: discord.Client, channel_id: int) -> Blocked:
     if not isinstance(channel, discord.abc.GuildChannel) or me is None:
         return Blocked(channel_id, ())
     granted = channel.permissions_for(me)
+    # Without View Channel Discord denies everything else there, and without Send Messages embeds too: name the
+    # permission to give first, not what follows from it (once it is given, a later failure names the next).
+    if not granted.view_channel:
+        return Blocked(channel_id, (POSTING_PERMISSIONS["view_channel"],))
+    if not granted.send_messages:
+        return Blocked(channel_id, (POSTING_PERMISSIONS["send_messages"],))
     missing = tuple(name for flag, name in POSTING_PERMISSIONS.items() if not getattr(granted, flag))
     return Blocked(channel_id, missing)
 
