@@ -124,7 +124,7 @@ class Fills(commands.Cog):
         """The writer learns the fill is recorded but not announced; for a missing permission the moderators
         learn which one is missing where (the writer is never asked to pass it on)."""
         number = recorded.prompt.number
-        text = f"Your fill of #{number} is safely recorded, but I could not announce it in <#{channel_id}>"
+        text = f"Your fill of #{number} is safely recorded, but I could not announce it"
         if isinstance(failure, Blocked):
             what = f"The fill of #{number} by <@{recorded.fill.member_id}> could not be announced"
             told = await warn_moderators(self.bot, recorded.fill.guild_id, what, failure)
@@ -135,7 +135,7 @@ class Fills(commands.Cog):
             else:
                 text += f": {failure.reason()}."
         else:
-            text += " just now: the channel may be gone. It is on the prompt (`/prompt view`) all the same."
+            text += f" in <#{channel_id}> just now: the channel may be gone. `/prompt view` shows it all the same."
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     def _enrich_later(self, recorded: FillRecorded, reader: Viewer, edit: EditAnnouncement) -> None:

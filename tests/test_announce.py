@@ -38,8 +38,9 @@ def buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [c for c in walk_components(body.get("components") or []) if c.get("type") == 2]
 
 
-def claim_button(body: dict[str, Any]) -> dict[str, Any] | None:
-    return next((b for b in buttons(body) if b.get("custom_id", "").startswith("promptfill:claim:")), None)
+def claim_button(body: dict[str, Any]) -> dict[str, Any]:
+    """The post's Claim button ({} when it has none)."""
+    return next((b for b in buttons(body) if b.get("custom_id", "").startswith("promptfill:claim:")), {})
 
 
 # -- live posts -----------------------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ async def test_the_post_follows_every_claim_change_with_who_until_when_and_slots
     first = driver.posts(PROMPTS)[0]
     assert fields(first)["Status"] == "Open for claims: 2 claim slots left"
     assert fields(first)["Claimed by"] == "nobody yet"
-    assert claim_button(first) is not None and not claim_button(first).get("disabled")
+    assert claim_button(first) and not claim_button(first).get("disabled")
 
     await driver.command("claim", user=CAROL, prompt=1)
     after_claim = edits(driver, message_id)[-1]
@@ -64,8 +65,7 @@ async def test_the_post_follows_every_claim_change_with_who_until_when_and_slots
     full = edits(driver, message_id)[-1]
     assert fields(full)["Status"] == "Open for claims: no claim slot left until a claim ends"
     assert f"<@{ALICE.id}>" in fields(full)["Claimed by"] and f"<@{CAROL.id}>" in fields(full)["Claimed by"]
-    full_button = claim_button(full)
-    assert full_button is not None and full_button["disabled"] is True
+    assert claim_button(full)["disabled"] is True
 
     await driver.command("unclaim", user=ALICE, prompt=1)
     reopened = edits(driver, message_id)[-1]
@@ -101,7 +101,7 @@ async def test_the_post_lists_fills_with_a_link_button_each_and_a_closed_prompt_
     assert fields(filled)["Fills"] == f"[Salt and Secrets]({WORK}) by <@{CAROL.id}>"
     links = [b for b in buttons(filled) if b.get("style") == 5]
     assert [(b["label"], b["url"]) for b in links] == [("Read: Salt and Secrets", WORK)]
-    assert claim_button(filled) is not None  # filled prompts still take claims
+    assert claim_button(filled)  # filled prompts still take claims
 
     await driver.command("unfill", user=CAROL, prompt=1, url=WORK)
     unfilled = edits(driver, message_id)[-1]
@@ -126,7 +126,7 @@ async def test_a_post_with_many_fills_stays_within_discords_button_limits(driver
     last = edits(driver, message_id)[-1]
     rows = last["components"]
     assert len(rows) == 5 and len(buttons(last)) == 25  # Discord's limits: 5 rows, 25 components
-    assert claim_button(last) is not None and fields(last)["Status"].endswith("any number of writers may claim it")
+    assert claim_button(last) and fields(last)["Status"].endswith("any number of writers may claim it")
     links = [b["url"] for b in buttons(last) if b.get("style") == 5]
     assert links == [f"{WORK}{n}" for n in range(7, 31)]  # the 24 newest; the embed lists the rest
     assert "… and " in fields(last)["Fills"] or fields(last)["Fills"].count("\n") == 29
@@ -155,8 +155,8 @@ async def test_approving_without_send_messages_in_the_prompts_channel_says_it_wa
     out = await driver.command("queue approve", user=MOD, prompt=1)
     assert out.ephemeral
     assert out.content == (
-        f"Prompt #1 approved and open for claims, but it could not be posted in <#{PROMPTS.id}>: "
-        f"I am missing the Send Messages permission in <#{PROMPTS.id}>. The moderators have been told in the log channel."
+        "Prompt #1 approved and open for claims, but it could not be posted: I am missing the Send Messages "
+        f"permission in <#{PROMPTS.id}>. The moderators have been told in the log channel."
     )
     assert "approved and open." not in out.text
     warning = driver.posts(LOG)[-2]["content"]  # then the approval's own line
@@ -206,8 +206,8 @@ async def test_a_members_prompt_that_cannot_be_posted_is_saved_and_the_moderator
     out = await driver.command("prompt submit", user=ALICE, text=TEXT)
     assert out.messages[0]["content"].startswith("Thank you! Your prompt is **#1**.")
     assert out.ephemeral and out.content == (
-        f"Prompt #1 is saved and open for claims, but it could not be posted in <#{PROMPTS.id}>: "
-        f"I am missing the Send Messages permission in <#{PROMPTS.id}>. The moderators have been told in the log channel."
+        "Prompt #1 is saved and open for claims, but it could not be posted: I am missing the Send Messages "
+        f"permission in <#{PROMPTS.id}>. The moderators have been told in the log channel."
     )
     assert "Send Messages" in driver.posts(LOG)[-1]["content"]
 
@@ -221,7 +221,7 @@ async def test_a_fill_announcement_that_cannot_be_posted_tells_the_moderators_no
     out = await driver.command("fill", user=CAROL, prompt=1, url=WORK)
     assert "recorded" in out.messages[0]["content"]
     assert out.ephemeral and out.content == (
-        f"Your fill of #1 is safely recorded, but I could not announce it in <#{FILLS.id}>: "
+        "Your fill of #1 is safely recorded, but I could not announce it: "
         f"I am missing the Send Messages permission in <#{FILLS.id}>. The moderators have been told."
     )
     assert "tell a moderator" not in out.text.lower()

@@ -176,7 +176,7 @@ def not_posted_note(
     blocked = published.blocked
     if blocked is None:
         return None
-    text = f"Prompt #{number} {opened}, but it could not be posted in <#{blocked.channel_id}>"
+    text = f"Prompt #{number} {opened}, but it could not be posted"
     if isinstance(published.told, discord.Message):
         return f"{text}: {blocked.reason()}. The moderators have been told in the log channel."
     if moderator:
