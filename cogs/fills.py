@@ -27,6 +27,7 @@ from interactions.sending import (
     deliver,
     edit_post,
     log_line,
+    note_unlogged,
     send_dm,
     unreported,
     warn_moderators,
@@ -195,18 +196,23 @@ class Fills(commands.Cog):
         who = "a moderator" if removed.by_moderator else "its writer"
         if fill.message_channel_id is not None and fill.message_id is not None:
             # The announcement stays (the channel's history reads on) but no longer shows the work.
-            await edit_post(
+            marked = await edit_post(
                 self.bot,
                 fill.message_channel_id,
                 fill.message_id,
                 content=f"🗑️ This fill of {prompt_name(removed.prompt)} was removed by {who}.",
                 embed=removed_fill_embed(fill, removed.prompt, by_moderator=removed.by_moderator),
             )
-        await log_line(
+            if isinstance(marked, Blocked):
+                what = f"The announcement of the removed fill of #{number} still shows the work"
+                await warn_moderators(self.bot, guild_id, what, marked)
+        logged = await log_line(
             self.bot,
             guild_id,
             f"🗑️ <@{interaction.user.id}> removed the fill of #{number} by <@{fill.member_id}>: {fill.url}",
         )
+        if removed.by_moderator:
+            await note_unlogged(interaction, logged)
         await refresh_posted_prompt(self.bot, removed.prompt)
 
     @unfill.autocomplete("url")

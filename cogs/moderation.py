@@ -26,7 +26,7 @@ from interactions.checks import (
     viewer_of,
 )
 from interactions.refusals import report
-from interactions.sending import NO_MENTIONS, TRANSIENT_ERRORS, Blocked, log_line, send_dm
+from interactions.sending import NO_MENTIONS, TRANSIENT_ERRORS, Blocked, log_line, note_unlogged, send_dm
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -109,7 +109,8 @@ async def reject_and_reply(interaction: Interaction, number: int, reason: str | 
         await interaction.edit_original_response(content=rejected_reply(prompt, told), allowed_mentions=NO_MENTIONS)
     except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
         log.warning("could not complete the answer to the rejection of #%s: %r", prompt.number, error)
-    await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected prompt #{prompt.number}.")
+    logged = await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected prompt #{prompt.number}.")
+    await note_unlogged(interaction, logged)
 
 
 def rejected_reply(prompt: Prompt, told: bool) -> str:

@@ -19,7 +19,7 @@ from db.browse import DrawFilters
 from db.models import Page, Prompt, PromptDraft, PromptStatus
 from interactions.checks import Interaction, guild_id_of, is_moderator, viewer_of
 from interactions.refusals import report
-from interactions.sending import NO_MENTIONS, answer_privately, log_line, send_dm
+from interactions.sending import NO_MENTIONS, answer_privately, log_line, note_unlogged, send_dm
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -297,7 +297,8 @@ class Prompts(commands.Cog):
         )
         await refresh_posted_prompt(self.bot, after)
         if actor.acts_as_moderator_on(before):
-            await log_line(self.bot, guild_id, f"✏️ <@{actor.member_id}> edited prompt #{after.number}.")
+            logged = await log_line(self.bot, guild_id, f"✏️ <@{actor.member_id}> edited prompt #{after.number}.")
+            await note_unlogged(interaction, logged)
 
     @prompt.command(name="withdraw", description="Close a prompt (yours, or any as a moderator)")
     @app_commands.describe(prompt="The prompt's number")
@@ -321,7 +322,8 @@ class Prompts(commands.Cog):
             )
         await refresh_posted_prompt(self.bot, closed)
         if actor.acts_as_moderator_on(closed):
-            await log_line(self.bot, guild_id, f"🚫 <@{actor.member_id}> withdrew prompt #{closed.number}.")
+            logged = await log_line(self.bot, guild_id, f"🚫 <@{actor.member_id}> withdrew prompt #{closed.number}.")
+            await note_unlogged(interaction, logged)
 
 
 async def setup(bot: Promptfill) -> None:

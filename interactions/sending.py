@@ -171,6 +171,15 @@ async def warn_moderators(
     )
 
 
+async def note_unlogged(interaction: Interaction, logged: discord.Message | Blocked | None) -> None:
+    """After a moderator's action: when a missing permission kept its log line out, they read what is missing
+    where (the log channel is where moderators would have learnt it)."""
+    if isinstance(logged, Blocked):
+        await answer_privately(
+            interaction, f"That is done, but I could not note it in the log channel: {logged.reason()}."
+        )
+
+
 def unreported(blocked: Blocked, told: discord.Message | Blocked | None) -> str:
     """For the acting moderator's reply when the log channel could not carry the warning: what is missing where."""
     if isinstance(told, discord.Message):

@@ -241,3 +241,40 @@ async def test_a_post_that_can_no_longer_be_edited_warns_the_moderators(driver: 
     assert warning.startswith("⚠️ The post of prompt #1 could not be brought up to date")
     assert f"View Channel permission in <#{PROMPTS.id}>" in warning
     assert sum(p["content"].startswith("⚠️") for p in driver.posts(LOG)) == 1
+
+
+async def test_moderator_actions_whose_log_line_is_refused_say_what_is_missing_where(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG, fills_channel=FILLS)
+    await submit(driver, TEXT, user=BOB)
+    await submit(driver, TEXT + " Two.", user=BOB)
+    await driver.command("fill", user=CAROL, prompt=2, url=WORK)
+    await driver.forbid(LOG, "send_messages")
+    missing = (
+        "That is done, but I could not note it in the log channel: "
+        f"I am missing the Send Messages permission in <#{LOG.id}>."
+    )
+    edited = await driver.command("prompt edit", user=MOD, prompt=1, title="Retitled")
+    assert edited.ephemeral and edited.content == missing
+    withdrawn = await driver.command("prompt withdraw", user=MOD, prompt=1)
+    assert withdrawn.ephemeral and withdrawn.content == missing
+    unfilled = await driver.command("unfill", user=MOD, prompt=2, url=WORK)
+    assert unfilled.messages[0]["content"].startswith("Removed the fill") and unfilled.content == missing
+    await driver.command("settings set", user=MOD, require_approval=True)
+    await submit(driver, TEXT + " Three.", user=BOB)
+    rejected = await driver.command("queue reject", user=MOD, prompt=3)
+    assert rejected.ephemeral and rejected.content == missing
+    # The prompter's own edit writes no log line, so there is nothing to report to them.
+    own = await driver.command("prompt edit", user=BOB, prompt=2, title="Mine")
+    assert "log channel" not in own.text
+
+
+async def test_a_removed_fills_announcement_that_cannot_be_edited_warns_the_moderators(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG, fills_channel=FILLS)
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    await driver.forbid(FILLS, "view_channel")
+    out = await driver.command("unfill", user=CAROL, prompt=1, url=WORK)
+    assert "Removed the fill" in out.content
+    warning = next(p["content"] for p in driver.posts(LOG) if p["content"].startswith("⚠️"))
+    assert warning.startswith("⚠️ The announcement of the removed fill of #1 still shows the work")
+    assert f"View Channel permission in <#{FILLS.id}>" in warning
