@@ -77,8 +77,10 @@ def approval_reply(prompt: Prompt, published: Published, logged: object) -> str:
         text = f"Prompt #{prompt.number} {opened}: [see its post]({published.message.jump_url})."
     elif note := not_posted_note(prompt.number, published, moderator=True, opened=opened):
         return note
-    elif prompt.status == "open" and prompt.message_id is None:
+    elif published.channel_id is None:
         text = f"Prompt #{prompt.number} {opened}. No prompts channel is set, so it is not posted anywhere yet."
+    elif prompt.status == "open" and prompt.message_id is None:
+        text = f"Prompt #{prompt.number} {opened}, but its post did not get through to <#{published.channel_id}>."
     else:
         text = f"Prompt #{prompt.number} {opened}."
     if isinstance(logged, Blocked):

@@ -278,3 +278,19 @@ async def test_a_removed_fills_announcement_that_cannot_be_edited_warns_the_mode
     warning = next(p["content"] for p in driver.posts(LOG) if p["content"].startswith("⚠️"))
     assert warning.startswith("⚠️ The announcement of the removed fill of #1 still shows the work")
     assert f"View Channel permission in <#{FILLS.id}>" in warning
+
+
+async def test_an_approval_says_where_the_prompt_is_when_it_is_not_posted_for_other_reasons(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, require_approval=True)
+    await submit(driver, TEXT, user=ALICE)
+    out = await driver.command("queue approve", user=MOD, prompt=1)
+    assert out.content == (
+        "Prompt #1 approved and open for claims. No prompts channel is set, so it is not posted anywhere yet."
+    )
+    await driver.command("settings set", user=MOD, prompts_channel=PROMPTS)
+    await submit(driver, TEXT + " Two.", user=ALICE)
+    driver.fake.fail("POST", "/channels/{channel_id}/messages", channel_id=PROMPTS.id, status=0)  # connection drops
+    out = await driver.command("queue approve", user=MOD, prompt=2)
+    assert (
+        out.content == f"Prompt #2 approved and open for claims, but its post did not get through to <#{PROMPTS.id}>."
+    )

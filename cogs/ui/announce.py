@@ -163,6 +163,7 @@ class Published:
     message: discord.Message | None = None
     blocked: Blocked | None = None
     told: discord.Message | Blocked | None = None
+    channel_id: int | None = None  # the prompts channel; None when the server has none
 
     def __bool__(self) -> bool:
         return self.message is not None
@@ -195,17 +196,18 @@ async def post_open_prompt(bot: Promptfill, prompt: Prompt) -> Published:
         details, settings = await bot.store.browse.as_posted(prompt.guild_id, prompt.number)
         current = details.prompt
         if current.status != "open" or current.message_id is not None:
-            return Published()
+            return Published(channel_id=channel_id)
         embed = _post_embed(current, details.claims, details.fills, settings, channel_reader(bot, channel_id))
         view = post_view(current, details.fills, settings)
         sent = await deliver(bot, channel_id, embed=embed, **({"view": view} if view else {}))
         if isinstance(sent, Blocked):
             what = f"Prompt #{current.number} is open for claims but could not be posted"
-            return Published(blocked=sent, told=await warn_moderators(bot, current.guild_id, what, sent))
+            told = await warn_moderators(bot, current.guild_id, what, sent)
+            return Published(blocked=sent, told=told, channel_id=channel_id)
         if sent is None:
-            return Published()
+            return Published(channel_id=channel_id)
         await bot.store.prompts.set_message(current.id, sent.channel.id, sent.id)
-        return Published(message=sent)
+        return Published(message=sent, channel_id=channel_id)
 
 
 async def refresh_posted_prompt(bot: Promptfill, prompt: Prompt) -> Blocked | None:
