@@ -14,12 +14,24 @@ from ao3.links import recognise
 from ao3.parse import Series, Work
 from cogs.ui.announce import refresh_posted_prompt
 from cogs.ui.autocomplete import prompt_autocomplete
-from cogs.ui.embeds import ao3_embed, excerpt, fill_embed
+from cogs.ui.claiming import server_name
+from cogs.ui.embeds import ao3_embed, excerpt, fill_embed, in_server, prompt_name, removed_fill_embed
 from db import validation
 from db.fills import FillRecorded
 from db.models import Viewer
 from interactions.checks import Interaction, age_restricted, guild_id_of, is_moderator
-from interactions.sending import NO_MENTIONS, channel_reader, log_line, post, send_dm
+from interactions.sending import (
+    NO_MENTIONS,
+    Blocked,
+    channel_reader,
+    deliver,
+    edit_post,
+    log_line,
+    note_unlogged,
+    send_dm,
+    unreported,
+    warn_moderators,
+)
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -90,25 +102,42 @@ class Fills(commands.Cog):
                 allowed_mentions=NO_MENTIONS,
             )
             reader = channel_reader(self.bot, channel_id)
-            posted = await post(self.bot, channel_id, **announcement(recorded, reader))
-            if posted is not None:
+            posted = await deliver(self.bot, channel_id, **announcement(recorded, reader))
+            if isinstance(posted, discord.Message):
                 self._enrich_later(recorded, reader, posted.edit)
                 await self.bot.store.fills.set_message(recorded.fill.id, channel_id, posted.id)
             else:
-                await interaction.followup.send(
-                    f"Your fill is safely recorded, but I could not announce it in <#{channel_id}> "
-                    "(the channel is gone or I may not post there). Please tell a moderator.",
-                    ephemeral=True,
-                    allowed_mentions=NO_MENTIONS,
-                )
+                await self._not_announced(interaction, recorded, channel_id, posted)  # Blocked, or None
         if recorded.prompt.anonymous:
             await send_dm(
                 self.bot,
                 recorded.prompt.author_id,
-                content=f"✨ Your anonymous prompt #{recorded.prompt.number} has a new fill!",
+                content=(
+                    f"✨ Your anonymous {in_server(recorded.prompt, server_name(self.bot, guild_id))} has a new fill!"
+                ),
                 embed=fill_embed(recorded, Viewer.channel_reader(age_restricted=False)),
             )
         await refresh_posted_prompt(self.bot, recorded.prompt)
+
+    async def _not_announced(
+        self, interaction: Interaction, recorded: FillRecorded, channel_id: int, failure: object
+    ) -> None:
+        """The writer learns the fill is recorded but not announced; for a missing permission the moderators
+        learn which one is missing where (the writer is never asked to pass it on)."""
+        number = recorded.prompt.number
+        text = f"Your fill of #{number} is safely recorded, but I could not announce it"
+        if isinstance(failure, Blocked):
+            what = f"The fill of #{number} by <@{recorded.fill.member_id}> could not be announced"
+            told = await warn_moderators(self.bot, recorded.fill.guild_id, what, failure)
+            if isinstance(told, discord.Message):
+                text += f": {failure.reason()}. The moderators have been told."
+            elif await is_moderator(interaction):
+                text += "." + unreported(failure, told)
+            else:
+                text += f": {failure.reason()}."
+        else:
+            text += f" in <#{channel_id}> just now: the channel may be gone. `/prompt view` shows it all the same."
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     def _enrich_later(self, recorded: FillRecorded, reader: Viewer, edit: EditAnnouncement) -> None:
         """For an AO3 link, fetch the work's metadata after the announcement and edit it in (never delaying it)."""
@@ -163,21 +192,27 @@ class Fills(commands.Cog):
             allowed_mentions=NO_MENTIONS,
         )
         # After the answer, the slow part: the announcement, the log, the prompt's own post.
-        who = "a moderator" if removed.by_moderator else "its writer"
         fill = removed.fill
+        who = "a moderator" if removed.by_moderator else "its writer"
         if fill.message_channel_id is not None and fill.message_id is not None:
-            message = self.bot.get_partial_messageable(fill.message_channel_id).get_partial_message(fill.message_id)
-            try:
-                await message.edit(
-                    content=f"🗑️ This fill of prompt #{number} was removed by {who}.", allowed_mentions=NO_MENTIONS
-                )
-            except discord.HTTPException as error:
-                log.warning("could not mark the announcement of a removed fill of #%s: %s", number, error)
-        await log_line(
+            # The announcement stays (the channel's history reads on) but no longer shows the work.
+            marked = await edit_post(
+                self.bot,
+                fill.message_channel_id,
+                fill.message_id,
+                content=f"🗑️ This fill of {prompt_name(removed.prompt)} was removed by {who}.",
+                embed=removed_fill_embed(fill, removed.prompt, by_moderator=removed.by_moderator),
+            )
+            if isinstance(marked, Blocked):
+                what = f"The announcement of the removed fill of #{number} still shows the work"
+                await warn_moderators(self.bot, guild_id, what, marked)
+        logged = await log_line(
             self.bot,
             guild_id,
             f"🗑️ <@{interaction.user.id}> removed the fill of #{number} by <@{fill.member_id}>: {fill.url}",
         )
+        if removed.by_moderator:
+            await note_unlogged(interaction, logged)
         await refresh_posted_prompt(self.bot, removed.prompt)
 
     @unfill.autocomplete("url")

@@ -10,9 +10,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui.announce import post_open_prompt
+from cogs.ui.announce import Published, not_posted_note, post_open_prompt, refresh_post_of
 from cogs.ui.autocomplete import prompt_autocomplete
-from cogs.ui.embeds import audit_embed, prompt_embed, timestamp
+from cogs.ui.claiming import server_name
+from cogs.ui.embeds import audit_embed, fitted_content, in_server, prompt_embed, quoted, timestamp
 from cogs.ui.paginator import Paginator
 from db import validation
 from db.models import AuditEntry, Page, Prompt
@@ -25,7 +26,7 @@ from interactions.checks import (
     viewer_of,
 )
 from interactions.refusals import report
-from interactions.sending import NO_MENTIONS, TRANSIENT_ERRORS, log_line, send_dm
+from interactions.sending import NO_MENTIONS, TRANSIENT_ERRORS, Blocked, log_line, note_unlogged, send_dm
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -57,11 +58,34 @@ async def approve(interaction: Interaction, number: int) -> Prompt:
     return await interaction.client.store.prompts.approve(guild_id_of(interaction), number, interaction.user.id)
 
 
-async def announce_approval(interaction: Interaction, prompt: Prompt) -> None:
+async def announce_approval(interaction: Interaction, prompt: Prompt) -> tuple[str, bool]:
+    """Post the approved prompt, tell the prompter, log it. Returns what the moderator reads about it, and
+    whether a missing permission kept the post or the log line out (then the moderator must read it)."""
     bot = interaction.client
-    await post_open_prompt(bot, prompt)
-    await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was approved and is open for claims.")
-    await log_line(bot, prompt.guild_id, f"✅ <@{interaction.user.id}> approved prompt #{prompt.number}.")
+    published = await post_open_prompt(bot, prompt)
+    posted = await bot.store.prompts.get(prompt.guild_id, prompt.number)
+    named = in_server(posted, server_name(bot, prompt.guild_id))
+    await send_dm(bot, prompt.author_id, content=f"✅ Your {named} was approved and is open for claims.")
+    logged = await log_line(bot, prompt.guild_id, f"✅ <@{interaction.user.id}> approved prompt #{prompt.number}.")
+    return approval_reply(posted, published, logged), published.blocked is not None or isinstance(logged, Blocked)
+
+
+def approval_reply(prompt: Prompt, published: Published, logged: object) -> str:
+    """Approved, and where it is now: posted (with a link), or why not, and what is missing where."""
+    opened = "approved and open for claims"
+    if published.message is not None:
+        text = f"Prompt #{prompt.number} {opened}: [see its post]({published.message.jump_url})."
+    elif note := not_posted_note(prompt.number, published, moderator=True, opened=opened):
+        return note
+    elif published.channel_id is None:
+        text = f"Prompt #{prompt.number} {opened}. No prompts channel is set, so it is not posted anywhere yet."
+    elif prompt.status == "open" and prompt.message_id is None:
+        text = f"Prompt #{prompt.number} {opened}, but its post did not get through to <#{published.channel_id}>."
+    else:
+        text = f"Prompt #{prompt.number} {opened}."
+    if isinstance(logged, Blocked):
+        text += f" I could not note it in the log channel: {logged.reason()}."
+    return text
 
 
 async def reject_and_reply(interaction: Interaction, number: int, reason: str | None) -> None:
@@ -74,12 +98,21 @@ async def reject_and_reply(interaction: Interaction, number: int, reason: str | 
         f"Prompt #{prompt.number} rejected. Telling the prompter…", ephemeral=True, allowed_mentions=NO_MENTIONS
     )
     why = f"\nReason: {checked_reason}" if checked_reason else ""
-    told = await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was not accepted.{why}")
+    named = in_server(prompt, server_name(bot, guild_id))
+    told = await send_dm(
+        bot,
+        prompt.author_id,
+        content=fitted_content(
+            f"Your {named} was not accepted by the moderators.{why}\n{quoted(prompt.text)}\n"
+            "You are welcome to submit another with `/prompt submit`."
+        ),
+    )
     try:
         await interaction.edit_original_response(content=rejected_reply(prompt, told), allowed_mentions=NO_MENTIONS)
     except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
         log.warning("could not complete the answer to the rejection of #%s: %r", prompt.number, error)
-    await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected prompt #{prompt.number}.")
+    logged = await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected prompt #{prompt.number}.")
+    await note_unlogged(interaction, logged)
 
 
 def rejected_reply(prompt: Prompt, told: bool) -> str:
@@ -89,6 +122,12 @@ def rejected_reply(prompt: Prompt, told: bool) -> str:
         else ("The prompter could not be told: they do not accept direct messages from the bot.")
     )
     return f"Prompt #{prompt.number} rejected. {note}"
+
+
+async def refresh_and_name(bot: Promptfill, guild_id: int, number: int) -> str:
+    """After a claim changed: its prompt's post brought up to date, and the prompt named for a direct message."""
+    await refresh_post_of(bot, guild_id, number)
+    return in_server(await bot.store.prompts.get(guild_id, number), server_name(bot, guild_id))
 
 
 class RejectModal(discord.ui.Modal, title="Reject prompt"):
@@ -141,7 +180,9 @@ class QueueButton(
             following = await queue_message(interaction)
             following["content"] = f"Approved #{prompt.number}. " + following["content"]
             await interaction.response.edit_message(**following, allowed_mentions=NO_MENTIONS)
-            await announce_approval(interaction, prompt)
+            outcome, blocked = await announce_approval(interaction, prompt)
+            if blocked:
+                await interaction.followup.send(outcome, ephemeral=True, allowed_mentions=NO_MENTIONS)
         except Exception as error:
             await report(interaction, error)
 
@@ -184,9 +225,13 @@ class Moderation(commands.Cog):
     async def approve_(self, interaction: Interaction, prompt: int) -> None:
         approved = await approve(interaction, prompt)
         await interaction.response.send_message(
-            f"Prompt #{approved.number} approved and open.", ephemeral=True, allowed_mentions=NO_MENTIONS
+            f"Prompt #{approved.number} approved. Posting it…", ephemeral=True, allowed_mentions=NO_MENTIONS
         )
-        await announce_approval(interaction, approved)
+        outcome, _ = await announce_approval(interaction, approved)
+        try:
+            await interaction.edit_original_response(content=outcome, allowed_mentions=NO_MENTIONS)
+        except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
+            log.warning("could not complete the answer to the approval of #%s: %r", approved.number, error)
 
     @moderators_only()
     @queue.command(name="reject", description="Reject a pending prompt; the prompter is told why")
@@ -208,7 +253,8 @@ class Moderation(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-        await send_dm(bot, member.id, content=f"A moderator released your claim on prompt #{claim.prompt_number}.")
+        released = await refresh_and_name(bot, guild_id, claim.prompt_number)
+        await send_dm(bot, member.id, content=f"A moderator released your claim on {released}.")
         await log_line(
             bot, guild_id, f"🔓 <@{interaction.user.id}> released <@{member.id}>'s claim on #{claim.prompt_number}."
         )
@@ -234,10 +280,11 @@ class Moderation(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
+        extended = await refresh_and_name(bot, guild_id, claim.prompt_number)
         await send_dm(
             bot,
             member.id,
-            content=f"A moderator extended your claim on prompt #{claim.prompt_number}: it is now due {due}.",
+            content=f"A moderator extended your claim on {extended}: it is now due {due}.",
         )
         await log_line(
             bot,

@@ -8,18 +8,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui.announce import post_open_prompt, refresh_posted_prompt
+from cogs.ui.announce import ClaimButton, not_posted_note, post_open_prompt, refresh_posted_prompt
 from cogs.ui.autocomplete import prompt_autocomplete
-from cogs.ui.claiming import ClaimButton
-from cogs.ui.embeds import list_title, prompt_embed, prompt_list_embed
+from cogs.ui.claiming import server_name
+from cogs.ui.embeds import in_server, list_title, prompt_embed, prompt_list_embed
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
 from db import validation
 from db.browse import DrawFilters
 from db.models import Page, Prompt, PromptDraft, PromptStatus
-from interactions.checks import Interaction, guild_id_of, viewer_of
+from interactions.checks import Interaction, guild_id_of, is_moderator, viewer_of
 from interactions.refusals import report
-from interactions.sending import NO_MENTIONS, log_line, send_dm
+from interactions.sending import NO_MENTIONS, answer_privately, log_line, note_unlogged, send_dm
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -42,7 +42,9 @@ async def store_submission(interaction: Interaction, draft: PromptDraft) -> None
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
     )
-    await post_open_prompt(bot, prompt)
+    published = await post_open_prompt(bot, prompt)
+    if note := not_posted_note(prompt.number, published, moderator=await is_moderator(interaction)):
+        await answer_privately(interaction, note)
 
 
 class SubmitModal(discord.ui.Modal, title="Submit a prompt"):
@@ -295,7 +297,8 @@ class Prompts(commands.Cog):
         )
         await refresh_posted_prompt(self.bot, after)
         if actor.acts_as_moderator_on(before):
-            await log_line(self.bot, guild_id, f"✏️ <@{actor.member_id}> edited prompt #{after.number}.")
+            logged = await log_line(self.bot, guild_id, f"✏️ <@{actor.member_id}> edited prompt #{after.number}.")
+            await note_unlogged(interaction, logged)
 
     @prompt.command(name="withdraw", description="Close a prompt (yours, or any as a moderator)")
     @app_commands.describe(prompt="The prompt's number")
@@ -310,19 +313,17 @@ class Prompts(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-        server = interaction.guild.name if interaction.guild else "the server"
+        named = in_server(closed, server_name(self.bot, guild_id))
         for claim in ended:
             await send_dm(
                 self.bot,
                 claim.member_id,
-                content=(
-                    f"Prompt #{closed.number} in **{server}** was withdrawn, so your claim on it has ended. "
-                    "Thank you for picking it up!"
-                ),
+                content=f"Your claim on {named} has ended: the prompt was withdrawn. Thank you for picking it up!",
             )
         await refresh_posted_prompt(self.bot, closed)
         if actor.acts_as_moderator_on(closed):
-            await log_line(self.bot, guild_id, f"🚫 <@{actor.member_id}> withdrew prompt #{closed.number}.")
+            logged = await log_line(self.bot, guild_id, f"🚫 <@{actor.member_id}> withdrew prompt #{closed.number}.")
+            await note_unlogged(interaction, logged)
 
 
 async def setup(bot: Promptfill) -> None:

@@ -11,7 +11,17 @@ from typing import Any
 from db import rows, validation
 from db.database import Database
 from db.errors import ExplicitNeedsAgeRestrictedChannel, InvalidField, NothingToDraw, PromptNotFound
-from db.models import CLAIMABLE_STATUSES, MEMBER_VISIBLE_STATUSES, Claim, Fill, Page, Prompt, PromptStatus, Viewer
+from db.models import (
+    CLAIMABLE_STATUSES,
+    MEMBER_VISIBLE_STATUSES,
+    Claim,
+    Fill,
+    GuildSettings,
+    Page,
+    Prompt,
+    PromptStatus,
+    Viewer,
+)
 from db.rows import COUNT_CAP, PROMPT_COLUMNS, placeholders, prompt_from_row
 from db.search_words import match_query
 
@@ -283,6 +293,16 @@ def _active_filters(filters: DrawFilters) -> tuple[str, ...]:
     return tuple(active)
 
 
+def _as_posted(conn: sqlite3.Connection, guild_id: int, number: int) -> tuple[PromptDetails, GuildSettings]:
+    """A prompt with its active claims and fills, and its server's settings: what its channel post shows
+    (the post applies its own rules for what everyone may read)."""
+    prompt = rows.prompt(conn, guild_id, number)
+    details = PromptDetails(
+        prompt, tuple(rows.active_claims_on(conn, prompt.id)), tuple(rows.fills_of(conn, prompt.id))
+    )
+    return details, rows.settings(conn, guild_id)
+
+
 def _highest_number(conn: sqlite3.Connection, guild_id: int) -> int:
     return conn.execute("SELECT COALESCE(MAX(number), 0) FROM prompts WHERE guild_id = ?", (guild_id,)).fetchone()[0]
 
@@ -319,6 +339,10 @@ class BrowseRepo:
 
     async def draw(self, guild_id: int, viewer: Viewer, filters: DrawFilters) -> Prompt:
         return await self._db.read(_draw, guild_id, viewer, filters, self._rng)
+
+    async def as_posted(self, guild_id: int, number: int) -> tuple[PromptDetails, GuildSettings]:
+        """The prompt with its claims and fills and the server's settings, in one read, for its channel post."""
+        return await self._db.read(_as_posted, guild_id, number)
 
     async def highest_number(self, guild_id: int) -> int:
         """How many prompts the server has ever stored (numbers are 1..N, never reused)."""

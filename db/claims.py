@@ -155,13 +155,14 @@ def _member_claims(conn: sqlite3.Connection, guild_id: int, member_id: int) -> l
     return [claim_from_row(r) for r in found]
 
 
-def _due_reminders(conn: sqlite3.Connection, now: int, after_id: int, limit: int) -> list[ClaimEvent]:
-    """Claims whose reminder is due and not yet delivered (mark_reminded records each delivery), past
-    `after_id`: a reminder that could not be delivered stays due, so the sweep pages by id, not by state."""
+def _due_reminders(conn: sqlite3.Connection, now: int, after: tuple[int, int], limit: int) -> list[ClaimEvent]:
+    """Claims whose reminder is due and not yet delivered (mark_reminded records each delivery), past `after`
+    (a member id and a claim id): a reminder that could not be delivered stays due, so the sweep pages by key,
+    not by state. Ordered by member, so one member's claims come together and go out as one message."""
     due = conn.execute(
         "SELECT id FROM claims WHERE status = 'active' AND reminded = 0 AND deadline IS NOT NULL"
-        " AND deadline > ? AND deadline <= ? AND id > ? ORDER BY id LIMIT ?",
-        (now, now + int(REMINDER_BEFORE.total_seconds()), after_id, limit),
+        " AND deadline > ? AND deadline <= ? AND (member_id, id) > (?, ?) ORDER BY member_id, id LIMIT ?",
+        (now, now + int(REMINDER_BEFORE.total_seconds()), *after, limit),
     ).fetchall()
     return _events(conn, [r[0] for r in due])
 
@@ -218,9 +219,9 @@ class ClaimRepo(Repository):
     async def of_member(self, guild_id: int, member_id: int) -> list[Claim]:
         return await self._db.read(_member_claims, guild_id, member_id)
 
-    async def due_reminders(self, *, after_id: int = 0) -> list[ClaimEvent]:
-        """Up to SWEEP_BATCH reminders due, the lowest claim ids past `after_id` first."""
-        return await self._db.read(_due_reminders, self._now(), after_id, SWEEP_BATCH)
+    async def due_reminders(self, *, after: tuple[int, int] = (0, 0)) -> list[ClaimEvent]:
+        """Up to SWEEP_BATCH reminders due, by member then claim id, past `after` (a member id, a claim id)."""
+        return await self._db.read(_due_reminders, self._now(), after, SWEEP_BATCH)
 
     async def mark_reminded(self, claim_id: int) -> None:
         """After the reminder went out (or Discord refused it for good): it is not sent again."""

@@ -125,6 +125,13 @@ class ClaimNotFound(Refusal):
 
 
 @dataclass(eq=False)
+class NotYourReminder(Refusal):
+    """An Unclaim button on someone else's reminder (a forwarded or shared message)."""
+
+    number: int
+
+
+@dataclass(eq=False)
 class DuplicateFill(Refusal):
     number: int
 

@@ -34,6 +34,7 @@ from db.errors import (
     NotPrompter,
     NotSignedUp,
     NotYourFill,
+    NotYourReminder,
     OwnPinchHit,
     OwnPrompt,
     PinchHitGone,
@@ -100,6 +101,11 @@ def sentence(error: BaseException) -> str | None:
             if error.own:
                 return f"You hold no claim on #{error.number}."
             return f"<@{error.member_id}> holds no active claim on #{error.number}; nothing was changed."
+        case NotYourReminder():
+            return (
+                f"That reminder is about someone else's claim on #{error.number}, so its button is theirs. "
+                "Your own claims are in `/claims`; nothing was changed."
+            )
         case DuplicateFill():
             return f"That link is already recorded as a fill of #{error.number}."
         case FillNotFound():

@@ -70,7 +70,7 @@ async def test_anonymous_prompter_is_told_by_direct_message_and_not_named(driver
     assert str(BOB.id) not in json.dumps(announced)
     assert announced["allowed_mentions"] == {"parse": []}
     dms = driver.dms(BOB)
-    assert len(dms) == 1 and "anonymous prompt #1 has a new fill" in dms[0]["content"]
+    assert len(dms) == 1 and "anonymous prompt #1 in **Writers' Den** has a new fill" in dms[0]["content"]
 
 
 async def test_explicit_prompt_text_is_announced_only_in_age_restricted_channels(driver: Driver) -> None:
@@ -200,7 +200,9 @@ async def test_unfill_by_the_filler_reopens_the_prompt_and_marks_the_announcemen
     edit = channel_edits(driver, int(announced["id"]))[-1]
     assert edit["content"] == "🗑️ This fill of prompt #1 was removed by its writer."
     assert edit["allowed_mentions"] == {"parse": []}
-    assert "embeds" not in edit  # the work's details stay readable
+    # The card no longer shows the work (no link, title or notes): it says the fill was removed.
+    assert [e["title"] for e in edit["embeds"]] == ["Fill removed"]
+    assert WORK not in json.dumps(edit["embeds"]) and "removed by its writer" in edit["embeds"][0]["description"]
     assert not driver.dms(BOB)[1:]  # only the one from before, if any
     log = driver.posts(LOG)[-1]
     assert "removed the fill of #1" in log["content"] and WORK in log["content"]

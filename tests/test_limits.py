@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import submit
-from tests.driver import BOB, CAROL, MOD, Driver, User, snowflake
+from tests.driver import BOB, CAROL, MOD, PROMPTS, Driver, User, snowflake
 
 LONG_URL = "https://archiveofourown.org/works/1?" + "x" * 2000
 MAX_TAGS = ", ".join(f"{i:02d}" + "t" * 48 for i in range(20))  # 20 tags of 50 characters
@@ -17,7 +17,8 @@ async def biggest_prompt(driver: Driver, author: User = BOB) -> int:
 
 
 async def test_prompt_view_of_a_prompt_at_its_limits_with_many_claims_and_fills(driver: Driver) -> None:
-    await driver.command("settings set", user=MOD, claims_per_prompt=0)
+    # With a prompts channel, every claim and fill also edits the post: the driver checks each edit too.
+    await driver.command("settings set", user=MOD, claims_per_prompt=0, prompts_channel=PROMPTS)
     number = await biggest_prompt(driver)
     writers = [User(snowflake(), f"writer{i}") for i in range(40)]
     for writer in writers:
@@ -29,8 +30,10 @@ async def test_prompt_view_of_a_prompt_at_its_limits_with_many_claims_and_fills(
         out = await driver.command("prompt view", user=viewer, prompt=number)
         embed = out.embeds[0]
         fields = {f["name"]: f["value"] for f in embed["fields"]}
-        assert "… and" in fields["Claims"] and "more" in fields["Claims"]
+        assert "… and" in fields["Claimed by"] and "more" in fields["Claimed by"]
         assert len(json.dumps(embed)) > 5000  # it really is near the limits, and was let through
+    post = [c for c in driver.fake.calls if c.method == "PATCH" and c.channel_id == PROMPTS.id][-1].body
+    assert "… and" in json.dumps(post["embeds"], ensure_ascii=False) and driver.fake.refused == []
 
 
 async def test_profile_after_a_fill_with_the_longest_url(driver: Driver) -> None:

@@ -37,7 +37,7 @@ async def test_an_approval_racing_the_prompters_withdrawal_never_leaves_a_claima
         post = final_post(driver, round_number)
         if prompt.status == "closed" and post is not None:
             assert post["components"] == [], f"round {round_number}: a closed prompt's post offers a Claim button"
-            assert "closed" in json.dumps(post["embeds"])
+            assert "Closed: it takes no more claims or fills" in json.dumps(post["embeds"])
         if prompt.status == "open":
             assert post is not None and "promptfill:claim" in json.dumps(post["components"])
 
@@ -55,7 +55,7 @@ async def test_a_fill_racing_a_withdrawal_leaves_the_post_showing_the_final_stat
         post = final_post(driver, number)
         assert prompt.status == "closed" and post is not None
         assert post["components"] == [], f"take {number}: the closed prompt's post still has a Claim button"
-        assert "closed" in json.dumps(post["embeds"])
+        assert "Closed: it takes no more claims or fills" in json.dumps(post["embeds"])
 
 
 async def test_clearing_the_queue_under_a_rate_limited_channel_answers_every_approval_in_time(

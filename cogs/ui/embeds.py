@@ -35,6 +35,7 @@ FOOTER_LIMIT = 2048
 AUTHOR_LIMIT = 256
 FIELDS_LIMIT = 25
 LINK_URL_LIMIT = 300  # a longer URL would crowd out the lines beside it; its label is shown instead
+CONTENT_LIMIT = 2000  # Discord's limit for a message's plain content
 
 
 def excerpt(text: str, limit: int = 80) -> str:
@@ -67,6 +68,20 @@ def lines_within(lines: Iterable[str], limit: int, *, empty: str = "none") -> st
         )
     hidden = len(items) - len(shown)
     return "\n".join(shown) + (f"\n… and {hidden} more" if hidden else "")
+
+
+def fitted_content(text: str, limit: int = CONTENT_LIMIT) -> str:
+    """Plain message content within Discord's limit, its line breaks kept: the whole lines that fit, then
+    "… and N more" (the one rule for content, as `fitted` is for embeds)."""
+    if len(text) <= limit:
+        return text
+    return lines_within(text.split("\n"), limit, empty="")
+
+
+def quoted(text: str, limit: int = 600) -> str:
+    """Member text as a Markdown quote, its line breaks kept, clipped to about `limit` characters."""
+    clipped = _clip(text.strip(), limit)
+    return "\n".join(f"> {line}" for line in clipped.split("\n"))
 
 
 def link(label: str, url: str) -> str:
@@ -128,6 +143,44 @@ def prompt_link(prompt: Prompt) -> str | None:
     return f"https://discord.com/channels/{prompt.guild_id}/{prompt.message_channel_id}/{prompt.message_id}"
 
 
+def prompt_name(prompt: Prompt) -> str:
+    """ "prompt #12 *The Lighthouse Keeper*", as a sentence names it."""
+    title = f" *{discord.utils.escape_markdown(prompt.title)}*" if prompt.title else ""
+    return f"prompt #{prompt.number}{title}"
+
+
+def in_server(prompt: Prompt, server: str) -> str:
+    """The prompt as a direct message names it: number, title and server, with a link to its post if it has one."""
+    post = prompt_link(prompt)
+    named = f"{prompt_name(prompt)} in **{discord.utils.escape_markdown(server)}**"
+    return f"{named} ([open it]({post}))" if post else named
+
+
+def status_line(prompt: Prompt, per_prompt: int | None = None) -> str:
+    """The prompt's state as members read it; with the server's claims per prompt, the slots left too."""
+    if prompt.status == "pending":
+        return "Waiting for a moderator's approval"
+    if prompt.status == "rejected":
+        return "Not accepted by the moderators"
+    if not prompt.claimable:
+        return "Closed: it takes no more claims or fills"
+    state = "Filled, and open for more fills" if prompt.status == "filled" else "Open for claims"
+    if per_prompt is None:
+        return state
+    if per_prompt == 0:
+        return f"{state}: any number of writers may claim it"
+    left = max(0, per_prompt - prompt.active_claims)
+    if left == 0:
+        return f"{state}: no claim slot left until a claim ends"
+    return f"{state}: {_plural(left, 'claim slot')} left"
+
+
+def claim_line(claim: Claim) -> str:
+    if claim.deadline is None:
+        return f"<@{claim.member_id}>, no deadline"
+    return f"<@{claim.member_id}>, until {discord.utils.format_dt(claim.deadline, 'f')} ({timestamp(claim.deadline)})"
+
+
 def prompter_line(prompt: Prompt, viewer: Viewer, *, private: bool) -> str:
     if not prompt.anonymous:
         return f"<@{prompt.author_id}>"
@@ -143,9 +196,11 @@ def prompt_embed(
     private: bool,
     claims: Iterable[Claim] | None = None,
     fills: Iterable[Fill] | None = None,
+    per_prompt: int | None = None,
 ) -> discord.Embed:
     """The standard prompt embed, as `viewer` may see it in a private or public message. Explicit prompts
-    outside age-restricted channels show a notice instead of their text."""
+    outside age-restricted channels show a notice instead of their text. With `per_prompt` (the server's claims
+    per prompt), the status says how many claim slots are left: a post shows it."""
     hide_text = prompt.explicit and not viewer.age_restricted_channel
     embed = discord.Embed(
         title=heading(prompt),
@@ -156,13 +211,15 @@ def prompt_embed(
     if prompt.fandom:
         embed.add_field(name="Fandom", value=prompt.fandom, inline=True)
     embed.add_field(name="Rating", value=RATING_NAMES[prompt.rating], inline=True)
-    embed.add_field(name="Status", value=prompt.status, inline=True)
+    embed.add_field(name="Status", value=status_line(prompt, per_prompt), inline=True)
     if prompt.tags and not hide_text:
         embed.add_field(name="Tags", value=_listing(prompt.tags, len(prompt.tags)), inline=False)
     embed.add_field(name="Prompter", value=prompter_line(prompt, viewer, private=private), inline=True)
     if claims is not None:
-        claim_lines = [f"<@{c.member_id}> (due {timestamp(c.deadline)})" for c in claims]
-        embed.add_field(name="Claims", value=lines_within(claim_lines, FIELD_VALUE_LIMIT), inline=True)
+        claim_lines = [claim_line(c) for c in claims]
+        embed.add_field(
+            name="Claimed by", value=lines_within(claim_lines, FIELD_VALUE_LIMIT, empty="nobody yet"), inline=False
+        )
     if fills is not None:
         fill_lines = [f"{link(_clip(f.title or 'a work', 80), f.url)} by <@{f.member_id}>" for f in fills]
         embed.add_field(name="Fills", value=lines_within(fill_lines, FIELD_VALUE_LIMIT, empty="none yet"), inline=False)
@@ -212,13 +269,19 @@ def _prompt_field(prompt: Prompt, reader: Viewer) -> str:
     return _clip(text, FIELD_VALUE_LIMIT)
 
 
+def fill_intro(fill: Fill, prompt: Prompt) -> str:
+    """Who wrote the fill and whose prompt it answers, never to be read the other way round."""
+    whose = "an anonymous prompt" if prompt.anonymous else f"a prompt by <@{prompt.author_id}>"
+    return f"<@{fill.member_id}> wrote a fill for **{heading(prompt)}**, {whose}."
+
+
 def fill_embed(recorded: FillRecorded, reader: Viewer) -> discord.Embed:
     fill, prompt = recorded.fill, recorded.prompt
     hide_text = prompt.explicit and not reader.age_restricted_channel
     embed = discord.Embed(
         title=_clip(fill.title or fill.url, 256),
         url=fill.url,
-        description=f"A new fill for **{heading(prompt)}** by <@{fill.member_id}>",
+        description=fill_intro(fill, prompt),
         colour=discord.Colour.gold(),
         timestamp=fill.created_at,
     )
@@ -229,6 +292,20 @@ def fill_embed(recorded: FillRecorded, reader: Viewer) -> discord.Embed:
     if fill.notes and not hide_text:
         embed.add_field(name="Notes", value=fill.notes, inline=False)
     embed.set_footer(text=f"Fill of prompt #{prompt.number}")
+    return fitted(embed)
+
+
+def removed_fill_embed(fill: Fill, prompt: Prompt, *, by_moderator: bool) -> discord.Embed:
+    """What a removed fill's announcement becomes: no link, title or notes of the work any more."""
+    who = "a moderator" if by_moderator else "its writer"
+    embed = discord.Embed(
+        title="Fill removed",
+        description=f"This fill of **{heading(prompt)}** was removed by {who}.",
+        colour=discord.Colour.dark_grey(),
+    )
+    post = prompt_link(prompt)
+    if post:
+        embed.add_field(name=f"Prompt #{prompt.number}", value=f"[See the prompt]({post})", inline=False)
     return fitted(embed)
 
 
@@ -346,7 +423,7 @@ def ao3_embed(recorded: FillRecorded, info: Work | Series, reader: Viewer) -> di
     explicit = (isinstance(info, Work) and info.explicit) or prompt.explicit
     hide = explicit and not reader.age_restricted_channel
     byline = ", ".join(info.authors) or "an unknown author"
-    intro = f"by **{_clip(byline, 200)}** · a new fill for **{heading(prompt)}** by <@{fill.member_id}>"
+    intro = f"by **{_clip(byline, 200)}** · {fill_intro(fill, prompt)}"
     summary = None if hide else info.summary
     embed = discord.Embed(
         title=_clip(info.title, 256), url=fill.url, colour=discord.Colour.from_rgb(153, 0, 0), timestamp=fill.created_at

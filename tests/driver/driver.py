@@ -26,6 +26,7 @@ from tests.driver.world import (
     ALICE,
     APPLICATION_ID,
     BOB,
+    BOT_USER_ID,
     BOT_USER_PAYLOAD,
     CAROL,
     GENERAL,
@@ -343,6 +344,24 @@ class Driver:
 
     def text_input_ids(self, modal: dict[str, Any]) -> list[str]:
         return [c["custom_id"] for c in walk_components(modal["components"]) if c.get("type") == 4]
+
+    async def forbid(self, channel: Channel, *permissions: str, guild: Guild = GUILD) -> None:
+        """Take permissions from the bot in one channel, as a server's admin would in the channel's settings: the
+        cached channel gets the overwrite (all the bot can know of it), and Discord answers 403 to what they
+        forbid: posting without View Channel or Send Messages (50013 Missing Permissions, 50001 Missing Access
+        without View Channel, which also stops edits of the bot's earlier posts there)."""
+        denied = discord.Permissions(**dict.fromkeys(permissions, True))
+        payload = channel.payload(guild.id)
+        payload["permission_overwrites"] = [
+            {"id": str(BOT_USER_ID), "type": 1, "allow": "0", "deny": str(denied.value)}
+        ]
+        await self._feed("CHANNEL_UPDATE", payload)
+        messages = "/channels/{channel_id}/messages"
+        if denied.view_channel:
+            self.fake.fail("POST", messages, channel_id=channel.id, status=403, code=50001)
+            self.fake.fail("PATCH", messages + "/{message_id}", channel_id=channel.id, status=403, code=50001)
+        elif denied.send_messages:
+            self.fake.fail("POST", messages, channel_id=channel.id, status=403, code=50013)
 
     def attach(self, attachment: Attachment) -> None:
         self.fake.attachments[attachment.url] = attachment.content

@@ -176,6 +176,8 @@ class FakeDiscord:
         return message
 
     def _update_message(self, message_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        if message_id not in self.messages:
+            _raise(404, 10008)  # Unknown Message: deleted, or sent before this fake was started
         message = dict(self.messages[message_id])
         for key in ("content", "embeds", "components"):
             if key in body and body[key] is not None:

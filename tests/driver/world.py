@@ -47,6 +47,8 @@ def snowflake() -> int:
 class Role:
     id: int
     name: str
+    permissions: int = 0
+    managed: bool = False
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -55,8 +57,8 @@ class Role:
             "color": 0,
             "hoist": False,
             "position": 1,
-            "permissions": "0",
-            "managed": False,
+            "permissions": str(self.permissions),
+            "managed": self.managed,
             "mentionable": True,
             "flags": 0,
         }
@@ -157,10 +159,11 @@ class Guild:
             "premium_progress_bar_enabled": False,
             "emojis": [],
             "stickers": [],
-            "roles": [everyone, *(r.payload() for r in self.roles)],
+            "roles": [everyone, BOT_ROLE.payload(), *(r.payload() for r in self.roles)],
             "channels": [c.payload(self.id) for c in self.channels],
             "threads": [],
-            "members": [m.member_payload() for m in members],
+            # Discord always sends the bot's own member: it is how the bot knows its permissions per channel.
+            "members": [m.member_payload() for m in members] + [BOT_MEMBER.member_payload()],
             "member_count": len(members),
             "large": False,
             "unavailable": False,
@@ -171,6 +174,17 @@ class Guild:
             "guild_scheduled_events": [],
         }
 
+
+# The bot's own member and the role Discord creates for it at invite, with the permissions the invite asks for.
+BOT_ROLE = Role(
+    700000000000000099,
+    "Promptfill",
+    permissions=discord.Permissions(
+        view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+    ).value,
+    managed=True,
+)
+BOT_MEMBER = User(BOT_USER_ID, "Promptfill", roles=(BOT_ROLE.id,))
 
 # The default world of a test: one server with ordinary, age-restricted and configured channels.
 MOD_ROLE = Role(700000000000000001, "Prompt Mods")
