@@ -161,9 +161,23 @@ class ConfirmDelete(OwnedView):
             await report(interaction, error)
 
 
+class ModeratorsGroup(app_commands.Group):
+    """The moderators' exchange commands, `/mod exchange …`. `/mod` is hidden from members by Discord
+    (default permissions apply to top-level commands only); this runs the moderator rule again on every use."""
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        return await require_moderator(interaction)
+
+
 class Exchanges(commands.Cog):
     exchange = app_commands.Group(
         name="exchange", description="Gift exchanges: sign up, get an assignment, post a gift", guild_only=True
+    )
+    # Declared here, under a stand-in parent, so its commands are this cog's methods; cog_load moves the group
+    # under the real `/mod` of cogs/moderation.py (loaded first), and the stand-in is never registered.
+    _mod_stand_in = app_commands.Group(name="mod", description="Moderators")
+    moderators = ModeratorsGroup(
+        name="exchange", description="Run exchanges: sign-ups, matching, assignments, reveals", parent=_mod_stand_in
     )
 
     def __init__(self, bot: Promptfill) -> None:
@@ -173,6 +187,15 @@ class Exchanges(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(TakePinchHit)
+        mod = self.bot.tree.get_command("mod")
+        if not isinstance(mod, app_commands.Group):
+            raise RuntimeError("cogs.exchanges needs /mod: load cogs.moderation first")
+        stand_in = next(c for c in self.__cog_app_commands__ if c.name == self._mod_stand_in.name)
+        self.__cog_app_commands__ = [c for c in self.__cog_app_commands__ if c is not stand_in]
+        group = stand_in.get_command(self.moderators.name) if isinstance(stand_in, app_commands.Group) else None
+        if group is None:
+            raise RuntimeError("the moderators' exchange group is missing from its stand-in")
+        mod.add_command(group)
 
     @property
     def store(self) -> ExchangeRepo:
@@ -349,7 +372,7 @@ class Exchanges(commands.Cog):
 
     # -- moderators ---------------------------------------------------------------------------------------------
 
-    @exchange.command(name="create", description="Moderators: start an exchange with sign-ups open")
+    @moderators.command(name="create", description="Start an exchange with sign-ups open")
     @app_commands.describe(
         name="A name, unique in this server (1 to 50 characters)",
         requests_min="Requests a sign-up needs (1 to 10, default 1)",
@@ -361,7 +384,6 @@ class Exchanges(commands.Cog):
         reveal="When gifts are revealed: YYYY-MM-DD",
         channel="Where the gifts are revealed",
     )
-    @app_commands.check(require_moderator)
     async def create(
         self,
         interaction: Interaction,
@@ -393,7 +415,7 @@ class Exchanges(commands.Cog):
         )
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> created the exchange {created.name}.")
 
-    @exchange.command(name="edit", description="Moderators: change an exchange's settings")
+    @moderators.command(name="edit", description="Change an exchange's settings")
     @app_commands.describe(
         exchange="The exchange",
         name="A new name",
@@ -407,7 +429,6 @@ class Exchanges(commands.Cog):
         channel="Where the gifts are revealed",
     )
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def edit(
         self,
         interaction: Interaction,
@@ -455,24 +476,21 @@ class Exchanges(commands.Cog):
         await answer_privately(interaction, text)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}>: {text}")
 
-    @exchange.command(name="close", description="Moderators: close sign-ups")
+    @moderators.command(name="close", description="Close sign-ups")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def close(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         await self._move(interaction, exchange, "close")
 
-    @exchange.command(name="open", description="Moderators: reopen sign-ups (before assignments are sent)")
+    @moderators.command(name="open", description="Reopen sign-ups (before assignments are sent)")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def open(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         await self._move(interaction, exchange, "open")
 
-    @exchange.command(name="match", description="Moderators: compute the best assignments (sends nothing)")
+    @moderators.command(name="match", description="Compute the best assignments (sends nothing)")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def match(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
@@ -501,10 +519,9 @@ class Exchanges(commands.Cog):
             self.bot, guild_id, f"🎁 <@{interaction.user.id}> matched {found.name}: {result.matched} of {len(people)}."
         )
 
-    @exchange.command(name="signups", description="Moderators: every sign-up, page by page")
+    @moderators.command(name="signups", description="Every sign-up, page by page")
     @app_commands.describe(exchange="The exchange", page="Page number (10 sign-ups a page)")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def signups(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], page: app_commands.Range[int, 1] = 1
     ) -> None:
@@ -512,12 +529,11 @@ class Exchanges(commands.Cog):
         pages = (total + 9) // 10
         await answer_privately(interaction, "", embed=render.signups_page_embed(found, signups, page - 1, pages, total))
 
-    @exchange.command(name="assign", description="Moderators: set the giver for a recipient")
+    @moderators.command(name="assign", description="Set the giver for a recipient")
     @app_commands.describe(
         exchange="The exchange", recipient="Who receives", giver="Who writes (a pinch hitter may be anyone)"
     )
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def assign(
         self,
         interaction: Interaction,
@@ -544,10 +560,9 @@ class Exchanges(commands.Cog):
             content=f"🎁 You have been released from your assignment in **{exchange.name}**. Thank you!",
         )
 
-    @exchange.command(name="unassign", description="Moderators: remove a recipient's giver")
+    @moderators.command(name="unassign", description="Remove a recipient's giver")
     @app_commands.describe(exchange="The exchange", recipient="Whose giver to remove")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def unassign(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], recipient: discord.User
     ) -> None:
@@ -558,10 +573,9 @@ class Exchanges(commands.Cog):
             await self._release(found, giver)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed an assignment in {found.name}.")
 
-    @exchange.command(name="send", description="Moderators: send every giver their assignment by direct message")
+    @moderators.command(name="send", description="Send every giver their assignment by direct message")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def send(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         guild_id = guild_id_of(interaction)
         found = await self.store.start_sending(guild_id, exchange, interaction.user.id)
@@ -588,6 +602,9 @@ class Exchanges(commands.Cog):
     async def cog_unload(self) -> None:
         for task in self._resuming:
             task.cancel()
+        mod = self.bot.tree.get_command("mod")
+        if isinstance(mod, app_commands.Group):
+            mod.remove_command(self.moderators.name)
 
     async def deliver(self, exchange: Exchange) -> tuple[int, list[int], list[int]]:
         """Sends every unsent assignment of the exchange, each recorded as being sent before it goes."""
@@ -620,10 +637,9 @@ class Exchanges(commands.Cog):
             self._sending.discard(exchange.id)
         return delivered, refused, unknown
 
-    @exchange.command(name="undefault", description="Moderators: restore a defaulted assignment")
+    @moderators.command(name="undefault", description="Restore a defaulted assignment")
     @app_commands.describe(exchange="The exchange", member="The giver who defaulted")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def undefault(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], member: discord.User
     ) -> None:
@@ -632,10 +648,9 @@ class Exchanges(commands.Cog):
         await answer_privately(interaction, f"<@{member.id}>'s assignment in **{found.name}** is theirs again.")
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> restored an assignment in {found.name}.")
 
-    @exchange.command(name="reveal", description="Moderators: reveal the works, then their creators")
+    @moderators.command(name="reveal", description="Reveal the works, then their creators")
     @app_commands.describe(exchange="The exchange", what="works first (from assigned), then creators")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def reveal(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], what: Literal["works", "creators"]
     ) -> None:
@@ -688,10 +703,9 @@ class Exchanges(commands.Cog):
         except discord.HTTPException as error:
             log.warning("could not edit the reveal post %s: %s", message_id, error)
 
-    @exchange.command(name="remove", description="Moderators: remove a member's sign-up or whole part")
+    @moderators.command(name="remove", description="Remove a member's sign-up or whole part")
     @app_commands.describe(exchange="The exchange", member="The member")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def remove(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], member: discord.User
     ) -> None:
@@ -709,10 +723,9 @@ class Exchanges(commands.Cog):
             )
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed a participant from {found.name}.")
 
-    @exchange.command(name="delete", description="Moderators: delete an exchange (asks to confirm)")
+    @moderators.command(name="delete", description="Delete an exchange (asks to confirm)")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def delete(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         found = await self.store.get(guild_id_of(interaction), exchange)
         await answer_privately(
@@ -722,10 +735,9 @@ class Exchanges(commands.Cog):
             view=ConfirmDelete(interaction.user.id, self, found.name),
         )
 
-    @exchange.command(name="export", description="Moderators: sign-ups, assignments and gifts (names everyone)")
+    @moderators.command(name="export", description="Sign-ups, assignments and gifts (names everyone)")
     @app_commands.describe(exchange="The exchange", format="json or csv")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def export(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], format: Literal["csv", "json"]
     ) -> None:

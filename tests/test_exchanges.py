@@ -21,7 +21,7 @@ MEMBERS = [User(730000000000001000 + i, f"writer{i}") for i in range(24)]
 
 
 async def create(driver: Driver, name: str = "Yulefic", **options) -> None:
-    out = await driver.command("exchange create", user=MOD, name=name, **options)
+    out = await driver.command("mod exchange create", user=MOD, name=name, **options)
     assert "open for sign-ups" in out.content, out.content
 
 
@@ -57,14 +57,14 @@ async def test_a_whole_exchange_from_sign_ups_to_the_reveal(driver: Driver, db_p
     await three_way(driver)
     mine = await driver.command("exchange signup", user=ALICE)
     assert mine.ephemeral and "complete" in mine.text and "Good Omens" in mine.text
-    refused = await driver.command("exchange match", user=MOD, exchange="Yulefic")
+    refused = await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
     assert refused.ephemeral and "signups" in refused.content and "/exchange close" in refused.content
-    await driver.command("exchange close", user=MOD, exchange="yulefic")  # names ignore case
-    matched = await driver.command("exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange close", user=MOD, exchange="yulefic")  # names ignore case
+    matched = await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
     assert "Participants: 3" in matched.content and "Matched: 3" in matched.content
     assert "Mutual pairs: 0" in matched.content
     assert assignments(db_path) == {ALICE.id: CAROL.id, BOB.id: ALICE.id, CAROL.id: BOB.id}
-    sent = await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    sent = await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
     assert "Sent 3 assignment(s)" in sent.text
     for giver, recipient in ((CAROL, ALICE), (ALICE, BOB), (BOB, CAROL)):
         dms = driver.dms(giver)
@@ -77,14 +77,14 @@ async def test_a_whole_exchange_from_sign_ups_to_the_reveal(driver: Driver, db_p
     assert "Gifts received: 1" in status.text and "Givers without a gift" not in status.text
     mod_status = await driver.command("exchange status", user=MOD)
     assert f"<@{ALICE.id}>" in mod_status.text and f"<@{BOB.id}>" in mod_status.text  # givers without a gift
-    works = await driver.command("exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
+    works = await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
     assert "Revealed 1 work(s)" in works.text and f"<@{BOB.id}>" in works.text  # Bob and Carol got nothing yet
     posted = driver.posts(PROMPTS)
     assert len(posted) == 1 and "from your Secret Santa" in json.dumps(posted[0])
     assert [int(u) for u in posted[0]["allowed_mentions"]["users"]] == [ALICE.id]
     assert str(CAROL.id) not in json.dumps(posted[0])
     assert any("Wings" in json.dumps(m) for m in driver.dms(ALICE))
-    creators = await driver.command("exchange reveal", user=MOD, exchange="Yulefic", what="creators")
+    creators = await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="creators")
     assert "complete" in creators.text
     after = driver.posts(PROMPTS)[-1]
     assert f"<@{CAROL.id}>" in json.dumps(after) and after["allowed_mentions"]["parse"] == []
@@ -96,9 +96,9 @@ async def test_no_giver_is_shown_to_anyone_but_moderators_and_themselves_before_
 ) -> None:
     await driver.command("settings set", user=MOD, log_channel=LOG)
     await three_way(driver)
-    await driver.command("exchange close", user=MOD, exchange="Yulefic")
-    await driver.command("exchange match", user=MOD, exchange="Yulefic")
-    await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
     # Everything members can do meanwhile, including a default and a pinch hit.
     await driver.command("exchange gift", user=CAROL, url="https://archiveofourown.org/works/9", title="Wings")
     for member in (ALICE, BOB, CAROL):
@@ -106,7 +106,7 @@ async def test_no_giver_is_shown_to_anyone_but_moderators_and_themselves_before_
         await driver.command("exchange assignment", user=member)
         await driver.command("exchange pinchhits", user=member)
     await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob
-    await driver.command("exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
     pairs = {ALICE.id: BOB.id, BOB.id: CAROL.id, CAROL.id: ALICE.id}  # giver -> recipient
     for call in driver.fake.calls:
         body = call.body if isinstance(call.body, dict) else {}
@@ -133,15 +133,15 @@ async def test_phase_and_permission_refusals_change_nothing(driver: Driver, db_p
     await three_way(driver)
     before = snapshot(db_path)
     cases = [
-        (dict(name="exchange close", user=ALICE, exchange="Yulefic"), "Only moderators"),
-        (dict(name="exchange create", user=MOD, name_="yulefic"), "already"),
+        (dict(name="mod exchange close", user=ALICE, exchange="Yulefic"), "Only moderators"),
+        (dict(name="mod exchange create", user=MOD, name_="yulefic"), "already"),
         (dict(name="exchange assignment", user=ALICE), "not been sent"),
         (dict(name="exchange gift", user=ALICE, url="https://archiveofourown.org/works/1"), "not been sent"),
-        (dict(name="exchange send", user=MOD, exchange="Yulefic"), "/exchange close"),
+        (dict(name="mod exchange send", user=MOD, exchange="Yulefic"), "/exchange close"),
         (dict(name="exchange status", user=ALICE, exchange="Nope"), "no exchange called"),
         (dict(name="exchange drop", user=ALICE, item="request 7"), "no request 7"),
-        (dict(name="exchange create", user=MOD, name_="Bad dates", due="24/12/2026"), "YYYY-MM-DD"),
-        (dict(name="exchange create", user=MOD, name_="Counts", requests_min=4, requests_max=2), "more than"),
+        (dict(name="mod exchange create", user=MOD, name_="Bad dates", due="24/12/2026"), "YYYY-MM-DD"),
+        (dict(name="mod exchange create", user=MOD, name_="Counts", requests_min=4, requests_max=2), "more than"),
         (dict(name="exchange request", user=BOB, fandom="Sherlock", tags="a, b, c"), "at most 3 requests"),
         (dict(name="exchange status", user=ALICE, guild=OTHER_GUILD, channel=OTHER_CHANNEL), "no exchange running"),
     ]
@@ -154,7 +154,7 @@ async def test_phase_and_permission_refusals_change_nothing(driver: Driver, db_p
         out = await driver.command(command, **options)
         assert out.ephemeral and expected in out.content, (command, out.content)
         assert snapshot(db_path) == before, f"/{command} changed something"
-    await driver.command("exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
     closed = snapshot(db_path)
     late = await driver.command("exchange offer", user=ALICE, fandom="Sherlock")
     assert late.ephemeral and "closed" in late.content and "/exchange open" in late.content
@@ -272,17 +272,17 @@ async def test_the_bots_match_reaches_the_brute_force_optimum_through_the_comman
                 [(w.fandom_key, ", ".join(sorted(w.tag_keys)) or None) for w in person.offers],
                 exchange=name,
             )
-        await driver.command("exchange close", user=MOD, exchange=name)
-        out = await driver.command("exchange match", user=MOD, exchange=name)
+        await driver.command("mod exchange close", user=MOD, exchange=name)
+        out = await driver.command("mod exchange match", user=MOD, exchange=name)
         best, mutual, _ = brute_force(people, rule)
         assert f"Matched: {best}" in out.content and f"Mutual pairs: {-mutual}" in out.content, (seed, out.content)
 
 
 async def test_twenty_members_take_one_pinch_hit_at_once_and_exactly_one_wins(driver: Driver, db_path: Path) -> None:
     await three_way(driver)
-    await driver.command("exchange close", user=MOD, exchange="Yulefic")
-    await driver.command("exchange match", user=MOD, exchange="Yulefic")
-    await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
     await driver.command("exchange default", user=ALICE)  # Bob needs a pinch hit
     listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
     button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
@@ -302,13 +302,13 @@ async def test_a_restart_in_the_middle_of_sending_sends_the_rest_once_and_report
     first = await Driver.start(db_path, clock=clock)
     people = MEMBERS[:12]
     await first.command("settings set", user=MOD, log_channel=LOG)
-    await first.command("exchange create", user=MOD, name="Ring", match="any")
+    await first.command("mod exchange create", user=MOD, name="Ring", match="any")
     for user in people:
         await sign_up(first, user, [("Anything", None)], [("Anything", None)], exchange="Ring")
-    await first.command("exchange close", user=MOD, exchange="Ring")
-    await first.command("exchange match", user=MOD, exchange="Ring")
+    await first.command("mod exchange close", user=MOD, exchange="Ring")
+    await first.command("mod exchange match", user=MOD, exchange="Ring")
     first.fake.latency = 0.05
-    sending = asyncio.ensure_future(first.command("exchange send", user=MOD, exchange="Ring"))
+    sending = asyncio.ensure_future(first.command("mod exchange send", user=MOD, exchange="Ring"))
     while sum(len(first.dms(u)) for u in people) < 4:  # noqa: ASYNC110 - watching the fake's record, not an event
         await asyncio.sleep(0.01)
     sending.cancel()  # the process dies: whatever was in flight is unknown
@@ -341,9 +341,9 @@ async def test_reminders_three_days_before_once_across_restarts_and_the_overdue_
     first = await Driver.start(db_path, clock=clock)
     await first.command("settings set", user=MOD, log_channel=LOG)
     await three_way(first)  # due 2026-03-20, the clock starts 2026-03-01
-    await first.command("exchange close", user=MOD, exchange="Yulefic")
-    await first.command("exchange match", user=MOD, exchange="Yulefic")
-    await first.command("exchange send", user=MOD, exchange="Yulefic")
+    await first.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await first.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await first.command("mod exchange send", user=MOD, exchange="Yulefic")
     await first.command("exchange gift", user=CAROL, url="https://archiveofourown.org/works/5")
     clock.advance(days=17)  # 2026-03-18 12:00: within three days of the end of the 20th
     await first.bot.sweep()
@@ -373,7 +373,7 @@ async def test_requests_never_appear_among_prompts_and_the_server_export_include
     assert "No prompts match" in found.text
     drawn = await driver.command("prompt random")
     assert "Good Omens" not in drawn.text
-    export = await driver.command("exchange export", user=MOD, exchange="Yulefic", format="json")
+    export = await driver.command("mod exchange export", user=MOD, exchange="Yulefic", format="json")
     ((_, data),) = [f for call in export.calls for f in call.files]
     document = json.loads(data)
     assert document["name"] == "Yulefic" and len(document["signups"]) == 3
@@ -382,14 +382,14 @@ async def test_requests_never_appear_among_prompts_and_the_server_export_include
     exchanges = json.loads(whole)["exchanges"]
     assert [e["name"] for e in exchanges] == ["Yulefic"] and len(exchanges[0]["signups"]) == 3
     assert all(p["text"] != "Good Omens" for p in json.loads(whole)["prompts"])
-    csv_export = await driver.command("exchange export", user=MOD, exchange="Yulefic", format="csv")
+    csv_export = await driver.command("mod exchange export", user=MOD, exchange="Yulefic", format="csv")
     ((_, rows),) = [f for call in csv_export.calls for f in call.files]
     assert rows.decode().count("\nrequest,") == 3
 
 
 async def test_delete_asks_first_and_then_removes_everything(driver: Driver, db_path: Path) -> None:
     await three_way(driver)
-    asked = await driver.command("exchange delete", user=MOD, exchange="Yulefic")
+    asked = await driver.command("mod exchange delete", user=MOD, exchange="Yulefic")
     assert "cannot be undone" in asked.content
     assert assignments(db_path) == {} and snapshot(db_path)["exchange_signups"]
     out = await driver.click(asked.message_id, "promptfill:exchange:delete", user=MOD)
@@ -406,31 +406,31 @@ async def test_the_remaining_commands_each_do_their_part(driver: Driver, db_path
     assert "Removed offer 1" in dropped.content and "not complete" in dropped.text
     left = await driver.command("exchange leave", user=MEMBERS[0])
     assert "You have left" in left.content
-    edited = await driver.command("exchange edit", user=MOD, exchange="Yulefic", offers_max=2, name="Yulefic 2026")
+    edited = await driver.command("mod exchange edit", user=MOD, exchange="Yulefic", offers_max=2, name="Yulefic 2026")
     assert "Yulefic 2026" in edited.content
-    listing = await driver.command("exchange signups", user=MOD, exchange="Yulefic 2026")
+    listing = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic 2026")
     assert "3 sign-up(s)" in listing.text and f"<@{ALICE.id}>" in listing.text
-    await driver.command("exchange close", user=MOD, exchange="Yulefic 2026")
-    reopened = await driver.command("exchange open", user=MOD, exchange="Yulefic 2026")
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic 2026")
+    reopened = await driver.command("mod exchange open", user=MOD, exchange="Yulefic 2026")
     assert "open again" in reopened.content
-    await driver.command("exchange close", user=MOD, exchange="Yulefic 2026")
-    await driver.command("exchange match", user=MOD, exchange="Yulefic 2026")
-    unassigned = await driver.command("exchange unassign", user=MOD, exchange="Yulefic 2026", recipient=ALICE)
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic 2026")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic 2026")
+    unassigned = await driver.command("mod exchange unassign", user=MOD, exchange="Yulefic 2026", recipient=ALICE)
     assert "has no giver" in unassigned.content
-    refused = await driver.command("exchange send", user=MOD, exchange="Yulefic 2026")
+    refused = await driver.command("mod exchange send", user=MOD, exchange="Yulefic 2026")
     assert "without a giver" in refused.content and f"<@{ALICE.id}>" in refused.content
-    await driver.command("exchange assign", user=MOD, exchange="Yulefic 2026", recipient=ALICE, giver=CAROL)
-    await driver.command("exchange send", user=MOD, exchange="Yulefic 2026")
+    await driver.command("mod exchange assign", user=MOD, exchange="Yulefic 2026", recipient=ALICE, giver=CAROL)
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic 2026")
     await driver.command("exchange default", user=MOD, exchange="Yulefic 2026", member=BOB)  # Bob wrote for Carol
     assert assignments(db_path)[CAROL.id] is None
-    restored = await driver.command("exchange undefault", user=MOD, exchange="Yulefic 2026", member=BOB)
+    restored = await driver.command("mod exchange undefault", user=MOD, exchange="Yulefic 2026", member=BOB)
     assert "theirs again" in restored.content and assignments(db_path)[CAROL.id] == BOB.id
     replaced = await driver.command(
-        "exchange assign", user=MOD, exchange="Yulefic 2026", recipient=CAROL, giver=MEMBERS[1]
+        "mod exchange assign", user=MOD, exchange="Yulefic 2026", recipient=CAROL, giver=MEMBERS[1]
     )
     assert "told they are released" in replaced.text
     assert len(driver.dms(MEMBERS[1])) == 1 and any("released" in m["content"] for m in driver.dms(BOB))
-    removed = await driver.command("exchange remove", user=MOD, exchange="Yulefic 2026", member=ALICE)
+    removed = await driver.command("mod exchange remove", user=MOD, exchange="Yulefic 2026", member=ALICE)
     assert "needs a pinch hit" in removed.content
     assert any("has left the exchange" in m.get("content", "") for m in driver.dms(CAROL))
     assert ALICE.id not in assignments(db_path) and assignments(db_path)[BOB.id] is None
@@ -442,25 +442,28 @@ async def test_assignment_and_pinch_hit_refusals_answer_privately_and_change_not
     await three_way(driver)  # rings: Alice writes for Bob, Bob for Carol, Carol for Alice
     not_yet = await driver.command("exchange signup", user=MEMBERS[0])
     assert not_yet.ephemeral and "You have not signed up" in not_yet.content
-    await driver.command("exchange close", user=MOD, exchange="Yulefic")
-    await driver.command("exchange match", user=MOD, exchange="Yulefic")
-    await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
     await driver.command("exchange default", user=ALICE)  # Bob needs a pinch hit
     listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
     button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
     before = snapshot(db_path)
     commands: list[tuple[dict[str, Any], str]] = [
         (
-            dict(name="exchange assign", user=MOD, exchange="Yulefic", recipient=CAROL, giver=CAROL),
+            dict(name="mod exchange assign", user=MOD, exchange="Yulefic", recipient=CAROL, giver=CAROL),
             "Nobody writes their own gift",
         ),
         (
-            dict(name="exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=CAROL),
+            dict(name="mod exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=CAROL),
             "already owes a gift",
         ),
-        (dict(name="exchange undefault", user=MOD, exchange="Yulefic", member=BOB), "no given-up assignment"),
+        (dict(name="mod exchange undefault", user=MOD, exchange="Yulefic", member=BOB), "no given-up assignment"),
         (dict(name="exchange default", user=MEMBERS[0]), "You have no assignment"),
-        (dict(name="exchange assign", user=ALICE, exchange="Yulefic", recipient=BOB, giver=ALICE), "Only moderators"),
+        (
+            dict(name="mod exchange assign", user=ALICE, exchange="Yulefic", recipient=BOB, giver=ALICE),
+            "Only moderators",
+        ),
         (dict(name="exchange default", user=ALICE, member=CAROL), "Only moderators"),
     ]
     for options, expected in commands:
@@ -486,9 +489,9 @@ async def test_a_page_of_long_pinch_hits_stays_within_discords_limits(driver: Dr
             )
             assert "Request added" in out.content  # the sign-up embed itself fitted too (the driver checks)
         await driver.command("exchange offer", user=user, fandom="Anything", exchange="Long")
-    await driver.command("exchange close", user=MOD, exchange="Long")
-    await driver.command("exchange match", user=MOD, exchange="Long")
-    await driver.command("exchange send", user=MOD, exchange="Long")
+    await driver.command("mod exchange close", user=MOD, exchange="Long")
+    await driver.command("mod exchange match", user=MOD, exchange="Long")
+    await driver.command("mod exchange send", user=MOD, exchange="Long")
     for user in people[:6]:
         await driver.command("exchange default", user=user, exchange="Long")
     listing = await driver.command("exchange pinchhits", user=people[6], exchange="Long")
