@@ -17,21 +17,21 @@ import os
 import random
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from cogs.ui import exchange_embeds as render
-from cogs.ui.embeds import excerpt
 from cogs.ui.owned import OwnedView
+from cogs.ui.paginator import Paginator
 from db import validation
 from db.errors import InvalidField
 from db.exchange_models import Exchange, ExchangeSettings, Secrecy
 from db.exchanges import ExchangeRepo, exchange_name, offer_draft, request_draft
-from db.matching import MatchRule, best_match
-from db.models import Viewer
+from db.matching import Match, MatchRule, best_match
+from db.models import Page, Viewer
 from db.transfer import collector_paused, spreadsheet_safe
 from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
 from interactions.refusals import report
@@ -53,6 +53,7 @@ RatingChoice = Literal["G", "T", "M", "E", "NR"]
 SEED_VARIABLE = "PROMPTFILL_EXCHANGE_SEED"
 SEND_BATCH = 50
 PINCH_HITS_SHOWN = 5
+PAIRS_PER_PAGE = 20
 
 
 def end_of_day(field: str, value: str | None) -> int | None:
@@ -161,6 +162,56 @@ class ConfirmDelete(OwnedView):
             await report(interaction, error)
 
 
+class MatchReport(Paginator):
+    """`/mod exchange match`'s answer: the figures and every pair, page by page, with Send and Match again.
+    Only the moderator who matched can press them, and each press checks the moderator rule again."""
+
+    def __init__(self, owner_id: int, cog: Exchanges, exchange: Exchange, result: Match, participants: int) -> None:
+        pairs = result.pairs
+        last = max(0, (len(pairs) - 1) // PAIRS_PER_PAGE)
+
+        def page_of(number: int) -> Page[tuple[int, int]]:
+            number = min(number, last)
+            start = number * PAIRS_PER_PAGE
+            items = pairs[start : start + PAIRS_PER_PAGE]
+            return Page(items=items, total=len(pairs), page=number, per_page=PAIRS_PER_PAGE)
+
+        async def fetch(number: int) -> Page[tuple[int, int]]:
+            return page_of(number)
+
+        def shown(page: Page[Any]) -> discord.Embed:
+            return render.match_page_embed(exchange, result, participants, page)
+
+        super().__init__(owner_id, fetch, shown, page_of(0))
+        self.cog = cog
+        self.exchange_name = exchange.name
+
+    async def _as_command(self, command: app_commands.Command[Any, ..., Any], interaction: Interaction) -> None:
+        """Runs the command's own code, as if the moderator had typed it (the buttons are its shortcuts)."""
+        await cast(Any, command.callback)(self.cog, interaction, self.exchange_name)
+
+    async def show(self, interaction: Interaction) -> None:
+        await interaction.followup.send(
+            embed=self.render(self.page), view=self, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @discord.ui.button(label="Send", style=discord.ButtonStyle.success, custom_id="promptfill:match:send")
+    async def send_assignments(self, interaction: Interaction, button: discord.ui.Button) -> None:
+        try:
+            await require_moderator(interaction)
+            await self._as_command(Exchanges.send, interaction)
+        except Exception as error:
+            await report(interaction, error)
+
+    @discord.ui.button(label="Match again", style=discord.ButtonStyle.secondary, custom_id="promptfill:match:again")
+    async def match_again(self, interaction: Interaction, button: discord.ui.Button) -> None:
+        try:
+            await require_moderator(interaction)
+            await self._as_command(Exchanges.match, interaction)
+        except Exception as error:
+            await report(interaction, error)
+
+
 class ModeratorsGroup(app_commands.Group):
     """The moderators' exchange commands, `/mod exchange …`. `/mod` is hidden from members by Discord
     (default permissions apply to top-level commands only); this runs the moderator rule again on every use."""
@@ -203,6 +254,18 @@ class Exchanges(commands.Cog):
 
     async def _secrecy(self, interaction: Interaction) -> Secrecy:
         return Secrecy(Viewer(member_id=interaction.user.id, is_moderator=await is_moderator(interaction)))
+
+    async def _announce(self, exchange: Exchange, text: str, here: int | None) -> int | None:
+        """Posts in the exchange's channel, else in `here` (where a moderator acted; None where that could tie
+        the post to a member, as after a default). Returns the channel posted in, None when nothing was posted."""
+        channel_id = exchange.settings.channel_id or here
+        if channel_id is None:
+            return None
+        return channel_id if await post(self.bot, channel_id, content=text) is not None else None
+
+    @staticmethod
+    def _posted(channel_id: int | None) -> str:
+        return f" Announced in <#{channel_id}>." if channel_id else ""
 
     # -- members ------------------------------------------------------------------------------------------------
 
@@ -338,8 +401,11 @@ class Exchanges(commands.Cog):
         await log_line(
             self.bot,
             guild_id,
-            f"🆘 {found.name}: <@{assignment.recipient_id}> needs a pinch hit (`/exchange pinchhits`).",
+            f"🆘 {found.name}: <@{assignment.recipient_id}> needs a pinch hit"
+            f" ({render.command('exchange pinchhits')}).",
         )
+        # Only in the exchange's own channel: posted where the giver typed the command, it would point at them.
+        await self._announce(found, render.pinch_hit_wanted_post(found, assignment.recipient_id), None)
 
     @exchange.command(name="pinchhits", description="Open pinch hits you can take over")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
@@ -409,9 +475,12 @@ class Exchanges(commands.Cog):
             channel_id=channel.id if channel else None,
         )
         created = await self.store.create(guild_id, exchange_name(name), settings, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        posted = await self._announce(created, render.signups_opened_post(created), interaction.channel_id)
         await answer_privately(
             interaction,
-            f"**{created.name}** is open for sign-ups: members use `/exchange request` and `/exchange offer`.",
+            f"**{created.name}** is open for sign-ups: members use {render.command('exchange request')} and"
+            f" {render.command('exchange offer')}.{self._posted(posted)}",
         )
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> created the exchange {created.name}.")
 
@@ -469,11 +538,15 @@ class Exchanges(commands.Cog):
         guild_id = guild_id_of(interaction)
         if action == "close":
             moved = await self.store.close(guild_id, name, interaction.user.id)
-            text = f"Sign-ups for **{moved.name}** are closed. Next: `/exchange match`."
+            text = f"Sign-ups for **{moved.name}** are closed. Next: {render.command('mod exchange match')}."
+            announcement = render.signups_closed_post(moved)
         else:
             moved = await self.store.reopen(guild_id, name, interaction.user.id)
             text = f"Sign-ups for **{moved.name}** are open again; any unsent match was discarded."
-        await answer_privately(interaction, text)
+            announcement = render.signups_opened_post(moved, again=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        posted = await self._announce(moved, announcement, interaction.channel_id)
+        await answer_privately(interaction, text + self._posted(posted))
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}>: {text}")
 
     @moderators.command(name="close", description="Close sign-ups")
@@ -500,21 +573,7 @@ class Exchanges(commands.Cog):
         with collector_paused():
             result = await asyncio.to_thread(best_match, people, found.settings.match_rule, matching_rng())
         await self.store.save_match(found.id, result.pairs, interaction.user.id)
-        lines = [
-            f"Participants: {len(people)}",
-            f"Matched: {result.matched}",
-            f"Unmatched: {len(result.unmatched)}"
-            + (f" ({mention_list(result.unmatched)})" if result.unmatched else ""),
-            f"Mutual pairs: {result.mutual_pairs}",
-        ]
-        if result.unmatched:
-            lines.append(
-                "Fix the unmatched with `/exchange assign` (a pinch hitter need not have signed up) or"
-                " `/exchange remove`, then `/exchange send`."
-            )
-        else:
-            lines.append("Send the assignments with `/exchange send` (or run `/exchange match` again).")
-        await answer_privately(interaction, excerpt("\n".join(lines), 1900))
+        await MatchReport(interaction.user.id, self, found, result, len(people)).show(interaction)
         await log_line(
             self.bot, guild_id, f"🎁 <@{interaction.user.id}> matched {found.name}: {result.matched} of {len(people)}."
         )
@@ -544,6 +603,12 @@ class Exchanges(commands.Cog):
         guild_id = guild_id_of(interaction)
         found, replaced = await self.store.assign(guild_id, exchange, recipient.id, giver.id, interaction.user.id)
         text = f"<@{giver.id}> now writes for <@{recipient.id}> in **{found.name}**."
+        _, rows = await self.store.assignments(guild_id, found.name)
+        if any(a.giver_id == recipient.id and a.recipient_id == giver.id for a in rows):
+            text += (
+                f" ⚠️ This makes a mutual pair: <@{recipient.id}> also writes for <@{giver.id}>, so each will guess"
+                " who their giver is. Assign another giver to one of them to avoid it."
+            )
         if found.sent:
             await interaction.response.defer(ephemeral=True, thinking=True)
             await self.deliver(found)  # the new giver gets the assignment at once
@@ -581,17 +646,21 @@ class Exchanges(commands.Cog):
         found = await self.store.start_sending(guild_id, exchange, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         delivered, refused, unknown = await self.deliver(found)
-        text = f"Sent {delivered} assignment(s) for **{found.name}**; it is now `assigned`."
+        posted = await self._announce(
+            found, render.assignments_sent_post(found, delivered + len(refused) + len(unknown)), interaction.channel_id
+        )
+        mine = render.command("exchange assignment")
+        text = (
+            f"Sent {render.counted(delivered, 'assignment')} for **{found.name}**: its gifts are being written now."
+            + self._posted(posted)
+        )
         if refused:
             text += (
-                f"\nCould not reach (closed direct messages; `/exchange assignment` still shows it to them):"
-                f" {mention_list(refused)}"
+                f"\nCould not reach (closed direct messages; {mine} still shows it to them): {mention_list(refused)}"
             )
         if unknown:
-            text += (
-                f"\nDelivery unknown (not repeated; ask them to run `/exchange assignment`): {mention_list(unknown)}"
-            )
-        await answer_privately(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
+            text += f"\nDelivery unknown (not repeated; ask them to run {mine}): {mention_list(unknown)}"
+        await answer_privately(interaction, render.content_within(text))
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> sent the assignments of {found.name}.")
 
     async def resumed_sending(self) -> None:
@@ -662,12 +731,12 @@ class Exchanges(commands.Cog):
         gifts = [a.gift for a in rows if a.gift is not None]
         reader = Secrecy(Viewer.channel_reader(age_restricted=False))
         if what == "works":
+            await post(self.bot, channel_id, content=render.works_revealed_post(found, len(gifts)))
             for gift in gifts:
                 message = await post(
                     self.bot,
                     channel_id,
-                    content=f"🎁 <@{gift.recipient_id}>, a gift for you from your Secret Santa!",
-                    embed=render.gift_embed(found, gift, reader),
+                    **render.gift_post(found, gift, reader),
                     allowed_mentions=discord.AllowedMentions(users=[discord.Object(gift.recipient_id)]),
                 )
                 if message is not None:
@@ -679,19 +748,18 @@ class Exchanges(commands.Cog):
                     embed=render.gift_embed(found, gift, reader),
                 )
             without = sorted(a.recipient_id for a in rows if a.gift is None)
-            text = f"Revealed {len(gifts)} work(s) in <#{channel_id}>."
+            text = f"Revealed {render.counted(len(gifts), 'gift')} in <#{channel_id}>."
             if without:
                 text += f"\nRecipients with no gift (pinch hits, or late gifts): {mention_list(without)}"
         else:
             for gift in gifts:
                 if gift.message_id is not None and gift.channel_id is not None:
-                    await self._edit_post(
-                        gift.channel_id, gift.message_id, embed=render.gift_embed(found, gift, reader)
-                    )
+                    await self._edit_post(gift.channel_id, gift.message_id, **render.gift_post(found, gift, reader))
             await post(self.bot, channel_id, embed=render.revealed_creators_embed(found, gifts, reader))
             text = f"Creators revealed in <#{channel_id}>; **{found.name}** is complete."
-        await answer_privately(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
-        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> revealed the {what} of {found.name}.")
+        await answer_privately(interaction, render.content_within(text))
+        what_words = "gifts" if what == "works" else "creators"
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> revealed the {what_words} of {found.name}.")
 
     async def _edit_post(self, channel_id: int, message_id: int, **changes: Any) -> None:
         try:
@@ -710,10 +778,12 @@ class Exchanges(commands.Cog):
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], member: discord.User
     ) -> None:
         guild_id = guild_id_of(interaction)
-        found, their_giver = await self.store.remove(guild_id, exchange, member.id, interaction.user.id)
+        found, their_giver, orphan = await self.store.remove(guild_id, exchange, member.id, interaction.user.id)
         text = f"<@{member.id}> is no longer part of **{found.name}**."
-        if found.sent:
-            text += " Their recipient, if any, needs a pinch hit now (`/exchange pinchhits`)."
+        if orphan is not None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            posted = await self._announce(found, render.pinch_hit_wanted_post(found, orphan), interaction.channel_id)
+            text += f" <@{orphan}> needs a pinch hit now.{self._posted(posted)}"
         await answer_privately(interaction, text)
         if their_giver is not None:
             await dm_delivery(
@@ -762,7 +832,7 @@ class Exchanges(commands.Cog):
                 self.bot,
                 exchange.guild_id,
                 f"⚠️ {exchange.name}: the bot stopped while sending <@{assignment.giver_id}> their assignment; it is"
-                " not sent again. Ask them to run `/exchange assignment`.",
+                f" not sent again. Ask them to run {render.command('exchange assignment')}.",
             )
         for exchange in await self.store.with_unsent():
             if exchange.id in self._sending:
@@ -779,7 +849,8 @@ class Exchanges(commands.Cog):
                 self.bot,
                 assignment.giver_id,
                 content=f"⏰ Your gift for **{exchange.name}** is due {render.date(exchange.settings.due_at)}."
-                " Record it with `/exchange gift` when it is posted, or `/exchange default` if you cannot finish.",
+                f" Record it with {render.command('exchange gift')} when it is posted, or"
+                f" {render.command('exchange default')} if you cannot finish.",
             )
             if outcome is not Delivery.FAILED:
                 await self.store.mark_reminded(assignment.id)
@@ -787,7 +858,7 @@ class Exchanges(commands.Cog):
             await log_line(
                 self.bot,
                 exchange.guild_id,
-                excerpt(f"⏰ {exchange.name} is due: givers without a gift: {mention_list(late)}", 1990),
+                render.content_within(f"⏰ {exchange.name} is due: givers without a gift: {mention_list(late)}"),
             )
 
 
