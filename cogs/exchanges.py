@@ -263,6 +263,11 @@ class Exchanges(commands.Cog):
             return None
         return channel_id if await post(self.bot, channel_id, content=text) is not None else None
 
+    def _where(self, exchange: Exchange) -> str:
+        """The exchange and its server, for direct messages: a member may be in several servers' exchanges."""
+        guild = self.bot.get_guild(exchange.guild_id)
+        return f"**{exchange.name}** ({guild.name})" if guild is not None else f"**{exchange.name}**"
+
     @staticmethod
     def _posted(channel_id: int | None) -> str:
         return f" Announced in <#{channel_id}>." if channel_id else ""
@@ -622,7 +627,8 @@ class Exchanges(commands.Cog):
         await dm_delivery(
             self.bot,
             giver,
-            content=f"🎁 You have been released from your assignment in **{exchange.name}**. Thank you!",
+            content=f"🎁 You have been released from your assignment in {self._where(exchange)}: a moderator gave"
+            " your recipient another giver. Thank you for your part.",
         )
 
     @moderators.command(name="unassign", description="Remove a recipient's giver")
@@ -691,7 +697,9 @@ class Exchanges(commands.Cog):
                     # Recorded as being sent before it goes: a crash now leaves this one message unknown.
                     if giver is None or not await self.store.mark_sending(assignment.id):
                         continue
-                    message = render.assignment_message(exchange, assignment, recipients.get(assignment.recipient_id))
+                    message = render.assignment_message(
+                        exchange, assignment, recipients.get(assignment.recipient_id), self._where(exchange)
+                    )
                     outcome = await dm_delivery(self.bot, giver, **message)
                     if outcome is Delivery.SENT:
                         await self.store.finish_sending(assignment.id, "delivered")
@@ -744,7 +752,7 @@ class Exchanges(commands.Cog):
                 await dm_delivery(
                     self.bot,
                     gift.recipient_id,
-                    content=f"🎁 Your gift in **{found.name}** is here!",
+                    content=f"🎁 Your gift in {self._where(found)} is here. Enjoy it!",
                     embed=render.gift_embed(found, gift, reader),
                 )
             without = sorted(a.recipient_id for a in rows if a.gift is None)
@@ -755,8 +763,13 @@ class Exchanges(commands.Cog):
             for gift in gifts:
                 if gift.message_id is not None and gift.channel_id is not None:
                     await self._edit_post(gift.channel_id, gift.message_id, **render.gift_post(found, gift, reader))
-            await post(self.bot, channel_id, embed=render.revealed_creators_embed(found, gifts, reader))
-            text = f"Creators revealed in <#{channel_id}>; **{found.name}** is complete."
+            await post(
+                self.bot,
+                channel_id,
+                content=render.creators_revealed_post(found),
+                embed=render.revealed_creators_embed(found, gifts, reader),
+            )
+            text = f"Creators revealed in <#{channel_id}>; **{found.name}** is finished."
         await answer_privately(interaction, render.content_within(text))
         what_words = "gifts" if what == "works" else "creators"
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> revealed the {what_words} of {found.name}.")
@@ -789,7 +802,8 @@ class Exchanges(commands.Cog):
             await dm_delivery(
                 self.bot,
                 their_giver,
-                content=f"🎁 Your recipient in **{found.name}** has left the exchange: you are released. Thank you!",
+                content=f"🎁 Your recipient in {self._where(found)} has left the exchange, so you are released from"
+                " your assignment. Thank you for your part.",
             )
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed a participant from {found.name}.")
 
@@ -848,7 +862,7 @@ class Exchanges(commands.Cog):
             outcome = await dm_delivery(
                 self.bot,
                 assignment.giver_id,
-                content=f"⏰ Your gift for **{exchange.name}** is due {render.date(exchange.settings.due_at)}."
+                content=f"⏰ Your gift for {self._where(exchange)} is due {render.date(exchange.settings.due_at)}."
                 f" Record it with {render.command('exchange gift')} when it is posted, or"
                 f" {render.command('exchange default')} if you cannot finish.",
             )

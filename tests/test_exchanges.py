@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import json
 import random
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,23 @@ import pytest
 
 from db.matching import MatchRule, Participant, Wish, best_match, score
 from tests.conftest import snapshot
-from tests.driver import ALICE, BOB, CAROL, GUILD, LOG, MOD, OTHER_CHANNEL, OTHER_GUILD, PROMPTS, Driver
-from tests.driver.world import User
+from tests.driver import (
+    ALICE,
+    BOB,
+    CAROL,
+    FILLS,
+    GENERAL,
+    GUILD,
+    LOG,
+    MANAGE_GUILD,
+    MOD,
+    OTHER_CHANNEL,
+    OTHER_GUILD,
+    PROMPTS,
+    Driver,
+)
+from tests.driver.api_schema import command_characters
+from tests.driver.world import Channel, User
 
 MEMBERS = [User(730000000000001000 + i, f"writer{i}") for i in range(24)]
 
@@ -87,7 +103,7 @@ async def test_a_whole_exchange_from_sign_ups_to_the_reveal(driver: Driver, db_p
     assert str(CAROL.id) not in json.dumps(posted[1])
     assert any("Wings" in json.dumps(m) for m in driver.dms(ALICE))
     creators = await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="creators")
-    assert "complete" in creators.text
+    assert "Yulefic** is finished" in creators.text
     after = driver.posts(PROMPTS)[-1]
     assert f"<@{CAROL.id}>" in json.dumps(after) and after["allowed_mentions"]["parse"] == []
     assert (await driver.bot.store.exchanges.get(GUILD.id, "Yulefic")).phase == "complete"
@@ -502,3 +518,221 @@ async def test_a_page_of_long_pinch_hits_stays_within_discords_limits(driver: Dr
     assert len(listing.embeds) == 5 and "Showing the first 5" in listing.content
     assert sum(len(json.dumps(e)) for e in listing.embeds) < 7000  # the driver has checked the 6,000 rule
     assert driver.fake.refused == []
+
+
+# -- issue 21: moderators' commands under /mod, rounds in the open, words people understand --------------------
+
+INTERNAL_WORDS = ("(s)", "`signups`", "`closed`", "`assigned`", "works revealed", "phase", "None", "True", "False")
+
+
+def readable(text: str) -> None:
+    """No internal words, and no raw ids outside mentions (<@id>, <#id>)."""
+    for word in INTERNAL_WORDS:
+        assert word not in text, f"{word!r} in {text!r}"
+    bare = [n for n in re.findall(r"(?<![@#:\d])\d{15,20}(?!\d)", text)]
+    assert not bare, f"raw ids {bare} in {text!r}"
+
+
+def message_texts(message: dict[str, Any]) -> str:
+    parts = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        parts += [embed.get("title") or "", embed.get("description") or "", (embed.get("footer") or {}).get("text", "")]
+        parts += [f"{f.get('name')} {f.get('value')}" for f in embed.get("fields") or []]
+    return "\n".join(parts)
+
+
+async def test_members_see_only_their_exchange_commands_and_moderators_find_theirs_under_mod(
+    driver: Driver, db_path: Path
+) -> None:
+    schema = {c["name"]: c for c in driver.bot.command_schema()}
+    members = schema["exchange"]
+    assert members.get("default_member_permissions") is None  # everyone sees /exchange
+    assert sorted(o["name"] for o in members["options"]) == sorted(
+        ["request", "offer", "signup", "drop", "leave", "assignment", "gift", "default", "pinchhits", "status"]
+    )
+    assert not any(o["description"].startswith("Moderators") for o in members["options"])
+    mod = schema["mod"]
+    assert int(mod["default_member_permissions"]) == int(MANAGE_GUILD) and mod["contexts"] in (None, [0])
+    group = next(o for o in mod["options"] if o["name"] == "exchange")
+    assert group["type"] == 2 and len(group["options"]) == 14
+    assert {o["name"] for o in group["options"]} >= {"create", "match", "send", "reveal", "export", "delete"}
+    assert command_characters(mod) <= 4000 and command_characters(members) <= 4000
+    # Hidden is not enough: a member who calls it anyway (the API can be called directly) is refused.
+    await create(driver)
+    before = snapshot(db_path)
+    for name, options in (("mod exchange close", {"exchange": "Yulefic"}), ("mod exchange create", {"name": "X"})):
+        out = await driver.command(name, user=ALICE, **options)
+        assert out.ephemeral and "Only moderators" in out.content
+        assert snapshot(db_path) == before
+
+
+async def with_channel_option(driver: Driver, command: str, channel: Channel, /, **options: Any) -> Any:
+    """A command whose option is called `channel`, which `driver.command` takes for where it is typed."""
+    payload = driver._base_payload(2, MOD, GENERAL, GUILD)
+    payload["data"] = driver._command_data(command, {**options, "channel": channel}, focused=None)
+    return await driver._dispatch(payload)
+
+
+async def whole_round_in(driver: Driver, channel: Channel | None) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    if channel is None:
+        await create(driver, due="2026-03-20")
+    else:
+        out = await with_channel_option(driver, "mod exchange create", channel, name="Yulefic", due="2026-03-20")
+        assert "open for sign-ups" in out.content and f"Announced in <#{channel.id}>" in out.content
+    await sign_up(driver, ALICE, [("Good Omens", "Aziraphale")], [("Sherlock", None)])
+    await sign_up(driver, BOB, [("Sherlock", None)], [("Discworld", None)])
+    await sign_up(driver, CAROL, [("Discworld", None)], [("Good Omens", "Aziraphale, Crowley")])
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
+
+
+async def test_a_round_is_posted_in_the_exchanges_channel_from_sign_ups_to_the_reveal(
+    driver: Driver, db_path: Path
+) -> None:
+    """Alice writes for Bob, Bob for Carol, Carol for Alice (the ring of three_way)."""
+    await whole_round_in(driver, FILLS)
+    posts = driver.posts(FILLS)
+    assert [p["content"][:40] for p in posts] == [
+        "🎁 Sign-ups for **Yulefic** are open. Tel",
+        "🎁 Sign-ups for **Yulefic** are closed. A",
+        "🎁 The assignments for **Yulefic** have g",
+    ]
+    assert "/exchange request" in posts[0]["content"] and "<t:" in posts[0]["content"]  # how, and the due date
+    assert "check your direct messages; `/exchange assignment` shows yours again" in posts[2]["content"]
+    assert "3 givers" in posts[2]["content"]
+    assignment_dm = driver.dms(ALICE)[0]["content"]  # direct messages name the server
+    assert "**Yulefic** (Writers' Den)" in assignment_dm and "`/exchange assignment`" in assignment_dm
+    assert driver.posts(GENERAL) == []  # where the moderator typed the commands: nothing
+    gift = await driver.command("exchange gift", user=CAROL, url="https://archiveofourown.org/works/5", title="Wings")
+    assert f"A gift for <@{ALICE.id}>, by <@{CAROL.id}>." in gift.text  # the giver sees their own name
+    await driver.command("exchange default", user=ALICE, channel=GENERAL)  # Alice wrote for Bob
+    wanted = driver.posts(FILLS)[-1]["content"]
+    assert f"<@{BOB.id}> is waiting for a gift" in wanted and "`/exchange pinchhits`" in wanted
+    assert str(ALICE.id) not in wanted  # never who defaulted
+    assert driver.posts(GENERAL) == []
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=GENERAL)
+    header, gift_post = driver.posts(FILLS)[-2:]
+    assert "The gifts of **Yulefic** are here: 1 gift below" in header["content"]
+    assert gift_post["content"] == f"🎁 A gift for <@{ALICE.id}>."
+    assert str(CAROL.id) not in json.dumps(gift_post) and "Secret Santa" not in json.dumps(gift_post)
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="creators", channel=GENERAL)
+    edits = [c.body for c in driver.fake.calls if c.method == "PATCH" and c.route.endswith("/messages/{message_id}")]
+    assert edits and edits[-1]["content"] == f"🎁 A gift for <@{ALICE.id}>, by <@{CAROL.id}>."
+    assert edits[-1]["embeds"][0]["title"] == "Wings"
+    assert edits[-1]["allowed_mentions"]["parse"] == [] and not edits[-1]["allowed_mentions"].get("users")
+    for message in driver.posts(FILLS):
+        readable(message_texts(message))
+
+
+async def test_a_pinch_hit_is_not_posted_where_the_giver_typed_when_the_exchange_has_no_channel(
+    driver: Driver,
+) -> None:
+    await whole_round_in(driver, None)
+    in_general = len(driver.posts(GENERAL))  # the moderator's announcements, where they ran the commands
+    assert in_general == 3
+    await driver.command("exchange default", user=ALICE, channel=GENERAL)
+    assert len(driver.posts(GENERAL)) == in_general
+    assert any(f"<@{BOB.id}> needs a pinch hit" in p["content"] for p in driver.posts(LOG))
+
+
+def followup_id(outcome: Any) -> int:
+    """The message a deferred command ended with (its followup), to click that message's buttons."""
+    followups = [c for c in outcome.calls if c.method == "POST" and not c.route.endswith("/callback")]
+    return int(followups[-1].response["id"])
+
+
+async def test_the_match_shows_every_pair_page_by_page_with_send_and_match_again(
+    driver: Driver, db_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("PROMPTFILL_EXCHANGE_SEED", "5")
+    await create(driver, match="any")
+    for member in MEMBERS:  # 24 members, 20 pairs to a page
+        await sign_up(driver, member, [("Anything", None)], [("Anything", None)])
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    report = await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    assert report.ephemeral and report.custom_ids == [
+        "promptfill:page:previous",
+        "promptfill:page:next",
+        "promptfill:match:send",
+        "promptfill:match:again",
+    ]
+    first = report.embeds[0]["description"]
+    assert "Participants: 24\nMatched: 24\nUnmatched: 0\nMutual pairs: 0" in first  # its lines stay lines
+    stored = assignments(db_path)
+    shown = re.findall(r"<@(\d+)> writes for <@(\d+)>", first)
+    assert len(shown) == 20 and all(stored[int(r)] == int(g) for g, r in shown)
+    assert report.embeds[0]["footer"]["text"] == "Pairs, page 1 of 2"
+    # Someone else's click changes nothing; the moderator's Next shows the last four.
+    before = snapshot(db_path)
+    stranger = await driver.click(followup_id(report), "promptfill:match:send", user=ALICE)
+    assert stranger.ephemeral and "belong to whoever ran the command" in stranger.content
+    assert snapshot(db_path) == before and not driver.dms(MEMBERS[0])
+    second = await driver.click(followup_id(report), "promptfill:page:next", user=MOD)
+    rest = re.findall(r"<@(\d+)> writes for <@(\d+)>", second.embeds[0]["description"])
+    assert len(rest) == 4 and {r for _, r in shown + rest} == {str(m.id) for m in MEMBERS}
+    again = await driver.click(followup_id(report), "promptfill:match:again", user=MOD)
+    assert again.ephemeral and "Matched: 24" in again.text and "promptfill:match:send" in again.custom_ids
+    sent = await driver.click(followup_id(again), "promptfill:match:send", user=MOD)
+    assert sent.ephemeral and "Sent 24 assignments" in sent.text
+    assert all(len(driver.dms(m)) == 1 for m in MEMBERS)
+    # After sending, the old report's buttons are refused with the reason and change nothing.
+    before = snapshot(db_path)
+    late = await driver.click(followup_id(report), "promptfill:match:again", user=MOD)
+    assert late.ephemeral and "Assignments for Yulefic have been sent" in late.content
+    assert snapshot(db_path) == before
+
+
+async def test_assigning_a_mutual_pair_by_hand_says_so(driver: Driver, db_path: Path) -> None:
+    await three_way(driver)  # the ring: Alice writes for Bob, Bob for Carol, Carol for Alice
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    plain = await driver.command("mod exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=ALICE)
+    assert "mutual" not in plain.content  # unchanged ring: no warning
+    await driver.command("mod exchange unassign", user=MOD, exchange="Yulefic", recipient=CAROL)
+    mutual = await driver.command("mod exchange assign", user=MOD, exchange="Yulefic", recipient=ALICE, giver=BOB)
+    assert mutual.ephemeral and "mutual pair" in mutual.content
+    assert f"<@{ALICE.id}> also writes for <@{BOB.id}>" in mutual.content
+    assert assignments(db_path)[ALICE.id] == BOB.id  # a warning, not a refusal
+    # A refused assignment says why and changes nothing, mutual or not.
+    before = snapshot(db_path)
+    refused = await driver.command("mod exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=BOB)
+    assert refused.ephemeral and "Nobody writes their own gift" in refused.content
+    assert snapshot(db_path) == before
+
+
+async def test_status_after_the_reveal_shows_the_finished_exchange(driver: Driver, db_path: Path) -> None:
+    await whole_round_in(driver, FILLS)
+    running = await driver.command("exchange status", user=ALICE)
+    assert "Assignments for Yulefic have been sent" in running.text and "Due: <t:" in running.text
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works")
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="creators")
+    finished = await driver.command("exchange status", user=ALICE)
+    assert finished.ephemeral and "Yulefic is finished" in finished.text and f"<#{FILLS.id}>" in finished.text
+    assert "no exchange running" not in finished.text
+    readable(finished.text)
+    # A finished exchange does not count as running for the commands that change things.
+    before = snapshot(db_path)
+    late = await driver.command("exchange request", user=ALICE, fandom="Sherlock")
+    assert late.ephemeral and "no exchange running" in late.content and "`/mod exchange create`" in late.content
+    assert snapshot(db_path) == before
+
+
+async def test_refusals_say_the_phase_in_words_and_counts_in_real_plurals(driver: Driver, db_path: Path) -> None:
+    await create(driver, requests_min=2)
+    await driver.command("exchange request", user=ALICE, fandom="Sherlock")
+    mine = await driver.command("exchange signup", user=ALICE)
+    assert "needs at least 2 requests and 1 offer" in mine.text
+    readable(mine.text)
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    before = snapshot(db_path)
+    for name, options, expected in (
+        ("exchange offer", {"fandom": "Sherlock"}, "Sign-ups for Yulefic are closed and assignments go out soon"),
+        ("exchange assignment", {}, "Assignments have not been sent yet"),
+        ("mod exchange reveal", {"exchange": "Yulefic", "what": "works"}, "so you cannot reveal the works now"),
+    ):
+        out = await driver.command(name, user=MOD if name.startswith("mod") else ALICE, **options)
+        assert out.ephemeral and expected in out.content, out.content
+        readable(out.content)
+        assert snapshot(db_path) == before

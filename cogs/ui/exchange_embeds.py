@@ -124,9 +124,11 @@ def assignment_embed(exchange: Exchange, assignment: Assignment, recipient: Sign
     return fitted(embed)
 
 
-def assignment_message(exchange: Exchange, assignment: Assignment, recipient: Signup | None) -> dict:
+def assignment_message(exchange: Exchange, assignment: Assignment, recipient: Signup | None, where: str) -> dict:
+    """The direct message: `where` names the exchange and its server."""
     return {
-        "content": f"🎁 Your assignment for **{exchange.name}** is here.",
+        "content": f"🎁 Your assignment for {where} is here. {command('exchange assignment')} in the server"
+        " shows it again.",
         "embed": assignment_embed(exchange, assignment, recipient),
     }
 
@@ -185,11 +187,12 @@ def gift_line(gift: Gift) -> str:
     return link(gift.title or "the work", gift.url)
 
 
-def gift_embed(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> discord.Embed:
+def gift_embed(exchange: Exchange, gift: Gift, secrecy: Secrecy, *, words: bool = True) -> discord.Embed:
     """A gift as posted at the reveal (and to its giver on /exchange gift); the creator only when allowed."""
     embed = discord.Embed(title=excerpt(gift.title or "A gift", 250), url=gift.url if len(gift.url) <= 2048 else None)
     embed.colour = COLOUR
-    embed.description = gift_words(exchange, gift, secrecy)
+    if words:  # a post says them in its content, where the recipient is mentioned
+        embed.description = gift_words(exchange, gift, secrecy)
     if gift.notes:
         embed.add_field(name="Notes", value=gift.notes, inline=False)
     embed.set_footer(text=exchange.name)
@@ -215,7 +218,10 @@ def gift_words(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> str:
 
 def gift_post(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> dict:
     """A gift's post in the exchange's channel: at the reveal of the works, and edited at the reveal of creators."""
-    return {"content": f"🎁 {gift_words(exchange, gift, secrecy)}", "embed": gift_embed(exchange, gift, secrecy)}
+    return {
+        "content": f"🎁 {gift_words(exchange, gift, secrecy)}",
+        "embed": gift_embed(exchange, gift, secrecy, words=False),
+    }
 
 
 def match_page_embed(
@@ -298,3 +304,7 @@ def content_within(text: str, limit: int = CONTENT_LIMIT) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + "…"
+
+
+def creators_revealed_post(exchange: Exchange) -> str:
+    return f"🎁 Who wrote the gifts of **{exchange.name}**: thank you, everyone, and congratulations on your works."
