@@ -560,7 +560,11 @@ async def test_members_see_only_their_exchange_commands_and_moderators_find_thei
     # Hidden is not enough: a member who calls it anyway (the API can be called directly) is refused.
     await create(driver)
     before = snapshot(db_path)
-    for name, options in (("mod exchange close", {"exchange": "Yulefic"}), ("mod exchange create", {"name": "X"})):
+    attempts: list[tuple[str, dict[str, Any]]] = [
+        ("mod exchange close", {"exchange": "Yulefic"}),
+        ("mod exchange create", {"name": "X"}),
+    ]
+    for name, options in attempts:
         out = await driver.command(name, user=ALICE, **options)
         assert out.ephemeral and "Only moderators" in out.content
         assert snapshot(db_path) == before
@@ -727,11 +731,12 @@ async def test_refusals_say_the_phase_in_words_and_counts_in_real_plurals(driver
     readable(mine.text)
     await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
     before = snapshot(db_path)
-    for name, options, expected in (
+    cases: list[tuple[str, dict[str, Any], str]] = [
         ("exchange offer", {"fandom": "Sherlock"}, "Sign-ups for Yulefic are closed and assignments go out soon"),
         ("exchange assignment", {}, "Assignments have not been sent yet"),
         ("mod exchange reveal", {"exchange": "Yulefic", "what": "works"}, "so you cannot reveal the works now"),
-    ):
+    ]
+    for name, options, expected in cases:
         out = await driver.command(name, user=MOD if name.startswith("mod") else ALICE, **options)
         assert out.ephemeral and expected in out.content, out.content
         readable(out.content)
