@@ -91,7 +91,7 @@ async def run() -> dict[str, Any]:
             await bystander
             results["match_stall_ms"] = monitor.longest * 1000
             results["others_p99_ms"] = percentile(others, 0.99) if others else 0.0
-            results["reply"] = out.content
+            results["reply"] = out.embeds[0]["description"] if out.embeds else out.content  # the match report
             with sqlite3.connect(path) as conn:  # matched now, so the store would refuse matchable(): read directly
                 conn.row_factory = sqlite3.Row
                 exchange = _by_name(conn, GUILD.id, NAME)

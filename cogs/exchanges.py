@@ -606,10 +606,11 @@ class Exchanges(commands.Cog):
         giver: discord.User,
     ) -> None:
         guild_id = guild_id_of(interaction)
-        found, replaced = await self.store.assign(guild_id, exchange, recipient.id, giver.id, interaction.user.id)
+        found, replaced, mutual = await self.store.assign(
+            guild_id, exchange, recipient.id, giver.id, interaction.user.id
+        )
         text = f"<@{giver.id}> now writes for <@{recipient.id}> in **{found.name}**."
-        _, rows = await self.store.assignments(guild_id, found.name)
-        if any(a.giver_id == recipient.id and a.recipient_id == giver.id for a in rows):
+        if mutual:
             text += (
                 f" ⚠️ This makes a mutual pair: <@{recipient.id}> also writes for <@{giver.id}>, so each will guess"
                 " who their giver is. Assign another giver to one of them to avoid it."

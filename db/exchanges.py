@@ -505,8 +505,9 @@ def _exchange_assignments(
 
 def _assign(
     conn: sqlite3.Connection, guild_id: int, name: str, recipient: int, giver: int, actor: int, now: int
-) -> tuple[Exchange, int | None]:
-    """Sets the recipient's giver; returns the giver it replaced. After sending, the new row is unsent."""
+) -> tuple[Exchange, int | None, bool]:
+    """Sets the recipient's giver; returns the giver it replaced and whether the two now write for each other
+    (a mutual pair, which the moderator is told of). After sending, the new row is unsent."""
     exchange = _by_name(conn, guild_id, name)
     _require_phase(exchange, ("closed", "assigned"), "assign givers")
     if recipient == giver:
@@ -521,8 +522,15 @@ def _assign(
     existing = conn.execute(
         "SELECT giver_id FROM exchange_assignments WHERE exchange_id = ? AND recipient_id = ?", (exchange.id, recipient)
     ).fetchone()
+    mutual = (
+        conn.execute(
+            "SELECT 1 FROM exchange_assignments WHERE exchange_id = ? AND giver_id = ? AND recipient_id = ?",
+            (exchange.id, recipient, giver),
+        ).fetchone()
+        is not None
+    )
     if existing is not None and existing[0] == giver:
-        return exchange, None  # already so: nothing changes, nothing is sent again
+        return exchange, None, mutual  # already so: nothing changes, nothing is sent again
     replaced = existing[0] if existing else None
     conn.execute(
         "INSERT INTO exchange_assignments (exchange_id, recipient_id, giver_id, created_at) VALUES (?, ?, ?, ?)"
@@ -538,7 +546,7 @@ def _assign(
     _audit(
         conn, exchange, actor, "exchange assigned", now, target_id=giver, detail=f"{exchange.name}: for <@{recipient}>"
     )
-    return exchange, replaced
+    return exchange, replaced, mutual
 
 
 def _unassign(
@@ -1060,7 +1068,7 @@ class ExchangeRepo(Repository):
 
     async def assign(
         self, guild_id: int, name: str, recipient: int, giver: int, actor: int
-    ) -> tuple[Exchange, int | None]:
+    ) -> tuple[Exchange, int | None, bool]:
         return await self._db.write(_assign, guild_id, name, recipient, giver, actor, self._now())
 
     async def unassign(self, guild_id: int, name: str, recipient: int, actor: int) -> tuple[Exchange, int | None]:
