@@ -255,22 +255,23 @@ class Exchanges(commands.Cog):
     async def _secrecy(self, interaction: Interaction) -> Secrecy:
         return Secrecy(Viewer(member_id=interaction.user.id, is_moderator=await is_moderator(interaction)))
 
-    async def _announce(self, exchange: Exchange, text: str, here: int | None) -> int | None:
+    async def _announce(self, exchange: Exchange, text: str, here: int | None) -> str:
         """Posts in the exchange's channel, else in `here` (where a moderator acted; None where that could tie
-        the post to a member, as after a default). Returns the channel posted in, None when nothing was posted."""
+        the post to a member, as after a default). Returns what the moderator is told about the post."""
         channel_id = exchange.settings.channel_id or here
         if channel_id is None:
-            return None
-        return channel_id if await post(self.bot, channel_id, content=text) is not None else None
+            return ""
+        if await post(self.bot, channel_id, content=text) is None:
+            return (
+                f" The announcement could not be posted in <#{channel_id}>: the bot needs to view that channel and"
+                " send messages there."
+            )
+        return f" Announced in <#{channel_id}>."
 
     def _where(self, exchange: Exchange) -> str:
         """The exchange and its server, for direct messages: a member may be in several servers' exchanges."""
         guild = self.bot.get_guild(exchange.guild_id)
         return f"**{exchange.name}** ({guild.name})" if guild is not None else f"**{exchange.name}**"
-
-    @staticmethod
-    def _posted(channel_id: int | None) -> str:
-        return f" Announced in <#{channel_id}>." if channel_id else ""
 
     # -- members ------------------------------------------------------------------------------------------------
 
@@ -434,7 +435,7 @@ class Exchanges(commands.Cog):
             view=view,
         )
 
-    @exchange.command(name="status", description="Phase, dates and counts of an exchange")
+    @exchange.command(name="status", description="Where an exchange stands: dates and counts")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
     async def status(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
@@ -485,7 +486,7 @@ class Exchanges(commands.Cog):
         await answer_privately(
             interaction,
             f"**{created.name}** is open for sign-ups: members use {render.command('exchange request')} and"
-            f" {render.command('exchange offer')}.{self._posted(posted)}",
+            f" {render.command('exchange offer')}.{posted}",
         )
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> created the exchange {created.name}.")
 
@@ -551,7 +552,7 @@ class Exchanges(commands.Cog):
             announcement = render.signups_opened_post(moved, again=True)
         await interaction.response.defer(ephemeral=True, thinking=True)
         posted = await self._announce(moved, announcement, interaction.channel_id)
-        await answer_privately(interaction, text + self._posted(posted))
+        await answer_privately(interaction, text + posted)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}>: {text}")
 
     @moderators.command(name="close", description="Close sign-ups")
@@ -659,7 +660,7 @@ class Exchanges(commands.Cog):
         mine = render.command("exchange assignment")
         text = (
             f"Sent {render.counted(delivered, 'assignment')} for **{found.name}**: its gifts are being written now."
-            + self._posted(posted)
+            + posted
         )
         if refused:
             text += (
@@ -727,7 +728,7 @@ class Exchanges(commands.Cog):
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> restored an assignment in {found.name}.")
 
     @moderators.command(name="reveal", description="Reveal the works, then their creators")
-    @app_commands.describe(exchange="The exchange", what="works first (from assigned), then creators")
+    @app_commands.describe(exchange="The exchange", what="works first (the gifts), then creators (who wrote them)")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
     async def reveal(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], what: Literal["works", "creators"]
@@ -797,7 +798,7 @@ class Exchanges(commands.Cog):
         if orphan is not None:
             await interaction.response.defer(ephemeral=True, thinking=True)
             posted = await self._announce(found, render.pinch_hit_wanted_post(found, orphan), interaction.channel_id)
-            text += f" <@{orphan}> needs a pinch hit now.{self._posted(posted)}"
+            text += f" <@{orphan}> needs a pinch hit now.{posted}"
         await answer_privately(interaction, text)
         if their_giver is not None:
             await dm_delivery(

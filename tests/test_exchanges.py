@@ -741,3 +741,14 @@ async def test_refusals_say_the_phase_in_words_and_counts_in_real_plurals(driver
         assert out.ephemeral and expected in out.content, out.content
         readable(out.content)
         assert snapshot(db_path) == before
+
+
+async def test_an_announcement_that_cannot_be_posted_is_reported_to_the_moderator(driver: Driver) -> None:
+    out = await with_channel_option(driver, "mod exchange create", FILLS, name="Yulefic")
+    assert f"Announced in <#{FILLS.id}>" in out.content
+    driver.fake.fail("POST", "/channels/{channel_id}/messages", channel_id=FILLS.id)
+    closed = await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    assert closed.ephemeral and "Sign-ups for **Yulefic** are closed" in closed.content
+    assert f"could not be posted in <#{FILLS.id}>" in closed.content and "send messages" in closed.content
+    assert (await driver.bot.store.exchanges.get(GUILD.id, "Yulefic")).phase == "closed"  # recorded all the same
+    driver.forget_errors()

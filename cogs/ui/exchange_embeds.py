@@ -88,14 +88,14 @@ def signup_embed(exchange: Exchange, signup: Signup, *, title: str = "Your sign-
 
 
 def signups_page_embed(
-    exchange: Exchange, signups: Sequence[Signup], page: int, pages: int, total: int
+    exchange: Exchange, signups: Sequence[Signup], page: int, pages: int, total: int, per_page: int = 10
 ) -> discord.Embed:
     """Moderators' list of sign-ups (only they may run it)."""
     embed = discord.Embed(
         title=f"Sign-ups · {exchange.name}", description=f"{counted(total, 'sign-up')}.", colour=COLOUR
     )
     # A field's heading cannot show a mention: the heading numbers the sign-up, its first line names the member.
-    for number, signup in enumerate(signups, start=page * len(signups) + 1 if signups else 1):
+    for number, signup in enumerate(signups, start=page * per_page + 1):
         requests = "; ".join(r.fandom for r in signup.requests) or "none"
         offers = "; ".join(o.fandom for o in signup.offers) or "none"
         embed.add_field(
