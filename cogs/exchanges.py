@@ -831,7 +831,9 @@ class Exchanges(commands.Cog):
         (data,) = await self.store.export(guild_id, exchange)
         await interaction.response.defer(ephemeral=True, thinking=True)
         content = await asyncio.to_thread(export_bytes, data, format)
-        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", data["name"]).strip("-") or "exchange"
+        # Named for the server and the exchange (a moderator may keep files of several servers side by side).
+        server = interaction.guild.name if interaction.guild is not None else ""
+        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{server} {data['name']}").strip("-") or "exchange"
         await interaction.followup.send(
             f"The moderators' copy of **{data['name']}** ({format}).",
             file=discord.File(io.BytesIO(content), filename=f"exchange-{safe}.{format}"),

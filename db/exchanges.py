@@ -198,7 +198,7 @@ def _require_phase(exchange: Exchange, allowed: tuple[Phase, ...], action: str) 
         "signups": "A moderator closes sign-ups first with `/mod exchange close`",
         "closed": "A moderator can reopen sign-ups with `/mod exchange open` until assignments are sent",
         "assigned": "Gifts are being written now",
-        "works revealed": "Only the creators are left to reveal",
+        "works revealed": "Only their creators are left to reveal",
         "complete": "",
     }
     raise WrongPhase(exchange.name, exchange.phase, action, remedies[exchange.phase])

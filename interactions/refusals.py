@@ -59,8 +59,8 @@ def phase_sentence(name: str, phase: str) -> str:
     return {
         "signups": f"Sign-ups for {name} are open",
         "closed": f"Sign-ups for {name} are closed and assignments go out soon",
-        "assigned": f"Assignments for {name} have been sent and gifts are being written",
-        "works revealed": f"The gifts of {name} have been revealed (their creators not yet)",
+        "assigned": f"Assignments for {name} have been sent",
+        "works revealed": f"The gifts of {name} have been revealed",
         "complete": f"{name} is finished: its gifts and their creators have been revealed",
     }.get(phase, name)
 

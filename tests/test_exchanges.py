@@ -393,7 +393,8 @@ async def test_requests_never_appear_among_prompts_and_the_server_export_include
     drawn = await driver.command("prompt random")
     assert "Good Omens" not in drawn.text
     export = await driver.command("mod exchange export", user=MOD, exchange="Yulefic", format="json")
-    ((_, data),) = [f for call in export.calls for f in call.files]
+    ((file_name, data),) = [f for call in export.calls for f in call.files]
+    assert file_name == "exchange-Writers-Den-Yulefic.json"  # the server's name, never its id
     document = json.loads(data)
     assert document["name"] == "Yulefic" and len(document["signups"]) == 3
     server = await driver.command("export", user=MOD, format="json")
