@@ -27,8 +27,8 @@ from cogs.ui import exchange_embeds as render
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
 from db import validation
-from db.errors import InvalidField
-from db.exchange_models import Exchange, ExchangeSettings, Secrecy
+from db.errors import InvalidField, PinchHitGone
+from db.exchange_models import Assignment, Exchange, ExchangeSettings, Secrecy
 from db.exchanges import ExchangeRepo, exchange_name, offer_draft, request_draft
 from db.matching import Match, MatchRule, best_match
 from db.models import Page, Viewer
@@ -37,6 +37,7 @@ from interactions.checks import Interaction, guild_id_of, is_moderator, require_
 from interactions.refusals import report
 from interactions.sending import (
     NO_MENTIONS,
+    TRANSIENT_ERRORS,
     Delivery,
     answer_privately,
     dm_delivery,
@@ -131,8 +132,24 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
                 guild_id,
                 f"🎁 {exchange.name}: the pinch hit for <@{assignment.recipient_id}> was taken.",
             )
+            await self._close_post(interaction)
+        except PinchHitGone as error:
+            await report(interaction, error)
+            await self._close_post(interaction)  # taken elsewhere (the list, a moderator): the post catches up
         except Exception as error:
             await report(interaction, error)
+
+    @staticmethod
+    async def _close_post(interaction: Interaction) -> None:
+        """A pinch-hit post in the exchange's channel says it is taken and loses its button (never naming who)."""
+        message = interaction.message
+        bot_user = interaction.client.user
+        if message is None or message.flags.ephemeral or bot_user is None or message.author.id != bot_user.id:
+            return
+        try:
+            await message.edit(content=render.pinch_hit_taken_post(message.content), view=None)
+        except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
+            log.warning("could not mark the pinch-hit post %s as taken: %r", message.id, error)
 
 
 class ConfirmDelete(OwnedView):
@@ -255,13 +272,21 @@ class Exchanges(commands.Cog):
     async def _secrecy(self, interaction: Interaction) -> Secrecy:
         return Secrecy(Viewer(member_id=interaction.user.id, is_moderator=await is_moderator(interaction)))
 
-    async def _announce(self, exchange: Exchange, text: str, here: int | None) -> str:
+    async def _announce_pinch_hit(self, exchange: Exchange, assignment: Assignment, here: int | None) -> str:
+        """The post asks for a pinch hitter with a Take button; taking it there edits the post (TakePinchHit)."""
+        view = discord.ui.View(timeout=None)
+        view.add_item(TakePinchHit(assignment.id))
+        return await self._announce(
+            exchange, render.pinch_hit_wanted_post(exchange, assignment.recipient_id), here, view=view
+        )
+
+    async def _announce(self, exchange: Exchange, text: str, here: int | None, **extra: Any) -> str:
         """Posts in the exchange's channel, else in `here` (where a moderator acted; None where that could tie
         the post to a member, as after a default). Returns what the moderator is told about the post."""
         channel_id = exchange.settings.channel_id or here
         if channel_id is None:
             return ""
-        if await post(self.bot, channel_id, content=text) is None:
+        if await post(self.bot, channel_id, content=text, **extra) is None:
             return (
                 f" The announcement could not be posted in <#{channel_id}>: the bot needs to view that channel and"
                 " send messages there."
@@ -411,7 +436,7 @@ class Exchanges(commands.Cog):
             f" ({render.command('exchange pinchhits')}).",
         )
         # Only in the exchange's own channel: posted where the giver typed the command, it would point at them.
-        await self._announce(found, render.pinch_hit_wanted_post(found, assignment.recipient_id), None)
+        await self._announce_pinch_hit(found, assignment, None)
 
     @exchange.command(name="pinchhits", description="Open pinch hits you can take over")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
@@ -797,8 +822,8 @@ class Exchanges(commands.Cog):
         text = f"<@{member.id}> is no longer part of **{found.name}**."
         if orphan is not None:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            posted = await self._announce(found, render.pinch_hit_wanted_post(found, orphan), interaction.channel_id)
-            text += f" <@{orphan}> needs a pinch hit now.{posted}"
+            posted = await self._announce_pinch_hit(found, orphan, interaction.channel_id)
+            text += f" <@{orphan.recipient_id}> needs a pinch hit now.{posted}"
         await answer_privately(interaction, text)
         if their_giver is not None:
             await dm_delivery(

@@ -867,10 +867,10 @@ def _set_gift_post(conn: sqlite3.Connection, gift_id: int, channel_id: int, mess
 
 def _remove(
     conn: sqlite3.Connection, guild_id: int, name: str, member: int, actor: int, now: int
-) -> tuple[Exchange, int | None, int | None]:
+) -> tuple[Exchange, int | None, Assignment | None]:
     """Before sending: the sign-up (and any unsent match rows) go. After: their recipient needs a pinch hit,
-    their own assignment goes; returns the giver who was writing for them (to be told) and the recipient who
-    now needs a pinch hit (to be announced)."""
+    their own assignment goes; returns the giver who was writing for them (to be told) and the assignment
+    that now needs a pinch hit (to be announced)."""
     exchange = _by_name(conn, guild_id, name)
     _require_phase(exchange, ("signups", "closed", "assigned"), "remove a participant")
     signed = _signup_id(conn, exchange.id, member) is not None
@@ -880,7 +880,7 @@ def _remove(
     if not signed and not rows:
         raise NotSignedUp(exchange.name, member, False)
     their_giver = next((a.giver_id for a in rows if a.recipient_id == member), None)
-    their_recipient = next((a.recipient_id for a in rows if a.giver_id == member and a.recipient_id != member), None)
+    orphaned = next((a for a in rows if a.giver_id == member and a.recipient_id != member), None)
     conn.execute("DELETE FROM exchange_signups WHERE exchange_id = ? AND member_id = ?", (exchange.id, member))
     conn.execute("DELETE FROM exchange_assignments WHERE exchange_id = ? AND recipient_id = ?", (exchange.id, member))
     conn.execute("DELETE FROM exchange_gifts WHERE exchange_id = ? AND recipient_id = ?", (exchange.id, member))
@@ -896,7 +896,7 @@ def _remove(
     _audit(conn, exchange, actor, "exchange removed", now, target_id=member)
     if not exchange.sent:
         return exchange, None, None
-    return exchange, their_giver, their_recipient
+    return exchange, their_giver, orphaned
 
 
 # -- deadlines ------------------------------------------------------------------------------------------------
@@ -1130,7 +1130,7 @@ class ExchangeRepo(Repository):
 
     async def remove(
         self, guild_id: int, name: str, member: int, actor: int
-    ) -> tuple[Exchange, int | None, int | None]:
+    ) -> tuple[Exchange, int | None, Assignment | None]:
         return await self._db.write(_remove, guild_id, name, member, actor, self._now())
 
     async def due_reminders(self) -> list[tuple[Exchange, Assignment]]:

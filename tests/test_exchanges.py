@@ -753,3 +753,50 @@ async def test_an_announcement_that_cannot_be_posted_is_reported_to_the_moderato
     assert f"could not be posted in <#{FILLS.id}>" in closed.content and "send messages" in closed.content
     assert (await driver.bot.store.exchanges.get(GUILD.id, "Yulefic")).phase == "closed"  # recorded all the same
     driver.forget_errors()
+
+
+def last_post(driver: Driver, channel: Channel) -> tuple[int, dict[str, Any]]:
+    call = [c for c in driver.post_calls() if c.channel_id == channel.id and c.response is not None][-1]
+    return int(call.response["id"]), call.body
+
+
+async def test_a_pinch_hit_is_taken_from_its_post_and_the_post_then_says_so_without_naming_anyone(
+    driver: Driver, db_path: Path
+) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob
+    post_id, wanted = last_post(driver, FILLS)
+    assert wanted["components"] and f"<@{BOB.id}> is waiting for a gift" in wanted["content"]
+    taker = MEMBERS[0]
+    took = await driver.click(post_id, f"promptfill:pinch:{_assignment_id(db_path, BOB.id)}", user=taker)
+    assert took.ephemeral and "Thank you for pinch-hitting" in took.text and f"<@{BOB.id}>" in took.text
+    assert assignments(db_path)[BOB.id] == taker.id
+    edited = driver.fake.messages[post_id]
+    assert (
+        edited["content"] == f"✅ The pinch hit for <@{BOB.id}> in **Yulefic** has been taken. Thank you, pinch hitter."
+    )
+    assert (
+        edited["components"] == []
+        and str(taker.id) not in json.dumps(edited)
+        and str(ALICE.id) not in json.dumps(edited)
+    )
+
+
+async def test_a_pinch_hit_post_taken_elsewhere_catches_up_when_clicked(driver: Driver, db_path: Path) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)
+    post_id, _ = last_post(driver, FILLS)
+    listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
+    button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
+    await driver.click(listing.message_id, button, user=MEMBERS[0])
+    before = snapshot(db_path)
+    late = await driver.click(post_id, button, user=MEMBERS[1])
+    assert late.ephemeral and "already been taken" in late.content
+    assert snapshot(db_path) == before
+    assert driver.fake.messages[post_id]["content"].startswith("✅ The pinch hit for")
+    assert driver.fake.messages[post_id]["components"] == []
+
+
+def _assignment_id(db_path: Path, recipient_id: int) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT id FROM exchange_assignments WHERE recipient_id = ?", (recipient_id,)).fetchone()[0]

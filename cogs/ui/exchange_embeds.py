@@ -6,6 +6,7 @@ renderer can leak what the rule hides. Embeds go through `fitted` like every oth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -287,6 +288,16 @@ def pinch_hit_wanted_post(exchange: Exchange, recipient_id: int) -> str:
         f"🎁 **{exchange.name}** needs a pinch hitter: <@{recipient_id}> is waiting for a gift."
         f" Anyone may take it over with {command('exchange pinchhits')}."
     )
+
+
+def pinch_hit_taken_post(wanted: str) -> str:
+    """The pinch-hit post once someone has taken it, rebuilt from the post itself (the button knows only the
+    assignment): the exchange in bold and the recipient stay; who took it stays secret (they are the giver)."""
+    name = re.search(r"\*\*(.+?)\*\*", wanted)
+    recipient = re.search(r"<@!?(\d+)>", wanted)
+    whose = f" for <@{recipient[1]}>" if recipient else ""
+    where = f" in **{name[1]}**" if name else ""
+    return f"✅ The pinch hit{whose}{where} has been taken. Thank you, pinch hitter."
 
 
 def works_revealed_post(exchange: Exchange, gifts: int) -> str:
