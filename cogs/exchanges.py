@@ -30,7 +30,7 @@ from db import validation
 from db.errors import InvalidField, PinchHitGone
 from db.exchange_models import Assignment, Exchange, ExchangeSettings, Secrecy
 from db.exchanges import ExchangeRepo, exchange_name, offer_draft, request_draft
-from db.matching import Match, MatchRule, best_match
+from db.matching import MatchRule, best_match
 from db.models import Page, Viewer
 from db.transfer import collector_paused, spreadsheet_safe
 from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
@@ -183,7 +183,9 @@ class MatchReport(Paginator):
     """`/mod exchange match`'s answer: the figures and every pair, page by page, with Send and Match again.
     Only the moderator who matched can press them, and each press checks the moderator rule again."""
 
-    def __init__(self, owner_id: int, cog: Exchanges, exchange: Exchange, result: Match, participants: int) -> None:
+    def __init__(
+        self, owner_id: int, cog: Exchanges, exchange: Exchange, result: render.Match, participants: int
+    ) -> None:
         pairs = result.pairs
         last = max(0, (len(pairs) - 1) // PAIRS_PER_PAGE)
 
