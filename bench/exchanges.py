@@ -66,12 +66,12 @@ async def run() -> dict[str, Any]:
         driver.fake.check_requests = False
         driver.settle_timeout = 900.0
         try:
-            await driver.command("exchange create", user=MOD, name=NAME, requests_max=3, offers_max=6)
+            await driver.command("mod exchange create", user=MOD, name=NAME, requests_max=3, offers_max=6)
             started = time.perf_counter()
             now = int(clock().timestamp())
             await driver.bot.store.db.write(seed_signups, GUILD.id, random.Random(2026), now)
             results["seed_s"] = time.perf_counter() - started
-            await driver.command("exchange close", user=MOD, exchange=NAME)
+            await driver.command("mod exchange close", user=MOD, exchange=NAME)
             others: list[float] = []
             done = asyncio.Event()
 
@@ -85,13 +85,13 @@ async def run() -> dict[str, Any]:
             bystander = asyncio.ensure_future(other_members())
             with StallMonitor() as monitor:
                 started = time.perf_counter()
-                out = await driver.command("exchange match", user=MOD, exchange=NAME)
+                out = await driver.command("mod exchange match", user=MOD, exchange=NAME)
                 results["match_s"] = time.perf_counter() - started
             done.set()
             await bystander
             results["match_stall_ms"] = monitor.longest * 1000
             results["others_p99_ms"] = percentile(others, 0.99) if others else 0.0
-            results["reply"] = out.content
+            results["reply"] = out.embeds[0]["description"] if out.embeds else out.content  # the match report
             with sqlite3.connect(path) as conn:  # matched now, so the store would refuse matchable(): read directly
                 conn.row_factory = sqlite3.Row
                 exchange = _by_name(conn, GUILD.id, NAME)
@@ -112,11 +112,11 @@ async def run() -> dict[str, Any]:
             results["fixed_by_hand"] = len(lacking_giver)
             pinch_hitters = lacking_recipient[1:] + lacking_recipient[:1]  # rotated: nobody writes for themselves
             if len(lacking_giver) == 1 and lacking_giver == lacking_recipient:
-                await driver.command("exchange remove", user=MOD, exchange=NAME, member=User(lacking_giver[0], "x"))
+                await driver.command("mod exchange remove", user=MOD, exchange=NAME, member=User(lacking_giver[0], "x"))
             else:
                 for recipient, giver in zip(lacking_giver, pinch_hitters, strict=True):
                     out = await driver.command(
-                        "exchange assign",
+                        "mod exchange assign",
                         user=MOD,
                         exchange=NAME,
                         recipient=User(recipient, "r"),
@@ -127,7 +127,7 @@ async def run() -> dict[str, Any]:
             driver.fake.forget()
             driver.fake.requests_per_second = RATE
             started = time.perf_counter()
-            sending = asyncio.ensure_future(driver.command("exchange send", user=MOD, exchange=NAME))
+            sending = asyncio.ensure_future(driver.command("mod exchange send", user=MOD, exchange=NAME))
             total = len(complete)
             while counts(path)[1] < total // 2:
                 if sending.done():

@@ -17,26 +17,27 @@ import os
 import random
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from cogs.ui import exchange_embeds as render
-from cogs.ui.embeds import excerpt
 from cogs.ui.owned import OwnedView
+from cogs.ui.paginator import Paginator
 from db import validation
-from db.errors import InvalidField
-from db.exchange_models import Exchange, ExchangeSettings, Secrecy
+from db.errors import InvalidField, PinchHitGone
+from db.exchange_models import Assignment, Exchange, ExchangeSettings, Secrecy
 from db.exchanges import ExchangeRepo, exchange_name, offer_draft, request_draft
 from db.matching import MatchRule, best_match
-from db.models import Viewer
+from db.models import Page, Viewer
 from db.transfer import collector_paused, spreadsheet_safe
 from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
 from interactions.refusals import report
 from interactions.sending import (
     NO_MENTIONS,
+    TRANSIENT_ERRORS,
     Delivery,
     answer_privately,
     dm_delivery,
@@ -53,6 +54,7 @@ RatingChoice = Literal["G", "T", "M", "E", "NR"]
 SEED_VARIABLE = "PROMPTFILL_EXCHANGE_SEED"
 SEND_BATCH = 50
 PINCH_HITS_SHOWN = 5
+PAIRS_PER_PAGE = 20
 
 
 def end_of_day(field: str, value: str | None) -> int | None:
@@ -130,8 +132,24 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
                 guild_id,
                 f"🎁 {exchange.name}: the pinch hit for <@{assignment.recipient_id}> was taken.",
             )
+            await self._close_post(interaction)
+        except PinchHitGone as error:
+            await report(interaction, error)
+            await self._close_post(interaction)  # taken elsewhere (the list, a moderator): the post catches up
         except Exception as error:
             await report(interaction, error)
+
+    @staticmethod
+    async def _close_post(interaction: Interaction) -> None:
+        """A pinch-hit post in the exchange's channel says it is taken and loses its button (never naming who)."""
+        message = interaction.message
+        bot_user = interaction.client.user
+        if message is None or message.flags.ephemeral or bot_user is None or message.author.id != bot_user.id:
+            return
+        try:
+            await message.edit(content=render.pinch_hit_taken_post(message.content), view=None)
+        except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
+            log.warning("could not mark the pinch-hit post %s as taken: %r", message.id, error)
 
 
 class ConfirmDelete(OwnedView):
@@ -161,9 +179,75 @@ class ConfirmDelete(OwnedView):
             await report(interaction, error)
 
 
+class MatchReport(Paginator):
+    """`/mod exchange match`'s answer: the figures and every pair, page by page, with Send and Match again.
+    Only the moderator who matched can press them, and each press checks the moderator rule again."""
+
+    def __init__(
+        self, owner_id: int, cog: Exchanges, exchange: Exchange, result: render.Match, participants: int
+    ) -> None:
+        pairs = result.pairs
+        last = max(0, (len(pairs) - 1) // PAIRS_PER_PAGE)
+
+        def page_of(number: int) -> Page[tuple[int, int]]:
+            number = min(number, last)
+            start = number * PAIRS_PER_PAGE
+            items = pairs[start : start + PAIRS_PER_PAGE]
+            return Page(items=items, total=len(pairs), page=number, per_page=PAIRS_PER_PAGE)
+
+        async def fetch(number: int) -> Page[tuple[int, int]]:
+            return page_of(number)
+
+        def shown(page: Page[Any]) -> discord.Embed:
+            return render.match_page_embed(exchange, result, participants, page)
+
+        super().__init__(owner_id, fetch, shown, page_of(0))
+        self.cog = cog
+        self.exchange_name = exchange.name
+
+    async def _as_command(self, command: app_commands.Command[Any, ..., Any], interaction: Interaction) -> None:
+        """Runs the command's own code, as if the moderator had typed it (the buttons are its shortcuts)."""
+        await cast(Any, command.callback)(self.cog, interaction, self.exchange_name)
+
+    async def show(self, interaction: Interaction) -> None:
+        await interaction.followup.send(
+            embed=self.render(self.page), view=self, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @discord.ui.button(label="Send", style=discord.ButtonStyle.success, custom_id="promptfill:match:send")
+    async def send_assignments(self, interaction: Interaction, button: discord.ui.Button) -> None:
+        try:
+            await require_moderator(interaction)
+            await self._as_command(Exchanges.send, interaction)
+        except Exception as error:
+            await report(interaction, error)
+
+    @discord.ui.button(label="Match again", style=discord.ButtonStyle.secondary, custom_id="promptfill:match:again")
+    async def match_again(self, interaction: Interaction, button: discord.ui.Button) -> None:
+        try:
+            await require_moderator(interaction)
+            await self._as_command(Exchanges.match, interaction)
+        except Exception as error:
+            await report(interaction, error)
+
+
+class ModeratorsGroup(app_commands.Group):
+    """The moderators' exchange commands, `/mod exchange …`. `/mod` is hidden from members by Discord
+    (default permissions apply to top-level commands only); this runs the moderator rule again on every use."""
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        return await require_moderator(interaction)
+
+
 class Exchanges(commands.Cog):
     exchange = app_commands.Group(
         name="exchange", description="Gift exchanges: sign up, get an assignment, post a gift", guild_only=True
+    )
+    # Declared here, under a stand-in parent, so its commands are this cog's methods; cog_load moves the group
+    # under the real `/mod` of cogs/moderation.py (loaded first), and the stand-in is never registered.
+    _mod_stand_in = app_commands.Group(name="mod", description="Moderators")
+    moderators = ModeratorsGroup(
+        name="exchange", description="Run exchanges: sign-ups, matching, assignments, reveals", parent=_mod_stand_in
     )
 
     def __init__(self, bot: Promptfill) -> None:
@@ -173,6 +257,15 @@ class Exchanges(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(TakePinchHit)
+        mod = self.bot.tree.get_command("mod")
+        if not isinstance(mod, app_commands.Group):
+            raise RuntimeError("cogs.exchanges needs /mod: load cogs.moderation first")
+        stand_in = next(c for c in self.__cog_app_commands__ if c.name == self._mod_stand_in.name)
+        self.__cog_app_commands__ = [c for c in self.__cog_app_commands__ if c is not stand_in]
+        group = stand_in.get_command(self.moderators.name) if isinstance(stand_in, app_commands.Group) else None
+        if group is None:
+            raise RuntimeError("the moderators' exchange group is missing from its stand-in")
+        mod.add_command(group)
 
     @property
     def store(self) -> ExchangeRepo:
@@ -180,6 +273,32 @@ class Exchanges(commands.Cog):
 
     async def _secrecy(self, interaction: Interaction) -> Secrecy:
         return Secrecy(Viewer(member_id=interaction.user.id, is_moderator=await is_moderator(interaction)))
+
+    async def _announce_pinch_hit(self, exchange: Exchange, assignment: Assignment, here: int | None) -> str:
+        """The post asks for a pinch hitter with a Take button; taking it there edits the post (TakePinchHit)."""
+        view = discord.ui.View(timeout=None)
+        view.add_item(TakePinchHit(assignment.id))
+        return await self._announce(
+            exchange, render.pinch_hit_wanted_post(exchange, assignment.recipient_id), here, view=view
+        )
+
+    async def _announce(self, exchange: Exchange, text: str, here: int | None, **extra: Any) -> str:
+        """Posts in the exchange's channel, else in `here` (where a moderator acted; None where that could tie
+        the post to a member, as after a default). Returns what the moderator is told about the post."""
+        channel_id = exchange.settings.channel_id or here
+        if channel_id is None:
+            return ""
+        if await post(self.bot, channel_id, content=text, **extra) is None:
+            return (
+                f" The announcement could not be posted in <#{channel_id}>: the bot needs to view that channel and"
+                " send messages there."
+            )
+        return f" Announced in <#{channel_id}>."
+
+    def _where(self, exchange: Exchange) -> str:
+        """The exchange and its server, for direct messages: a member may be in several servers' exchanges."""
+        guild = self.bot.get_guild(exchange.guild_id)
+        return f"**{exchange.name}** ({guild.name})" if guild is not None else f"**{exchange.name}**"
 
     # -- members ------------------------------------------------------------------------------------------------
 
@@ -315,8 +434,11 @@ class Exchanges(commands.Cog):
         await log_line(
             self.bot,
             guild_id,
-            f"🆘 {found.name}: <@{assignment.recipient_id}> needs a pinch hit (`/exchange pinchhits`).",
+            f"🆘 {found.name}: <@{assignment.recipient_id}> needs a pinch hit"
+            f" ({render.command('exchange pinchhits')}).",
         )
+        # Only in the exchange's own channel: posted where the giver typed the command, it would point at them.
+        await self._announce_pinch_hit(found, assignment, None)
 
     @exchange.command(name="pinchhits", description="Open pinch hits you can take over")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
@@ -340,7 +462,7 @@ class Exchanges(commands.Cog):
             view=view,
         )
 
-    @exchange.command(name="status", description="Phase, dates and counts of an exchange")
+    @exchange.command(name="status", description="Where an exchange stands: dates and counts")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
     async def status(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
@@ -349,7 +471,7 @@ class Exchanges(commands.Cog):
 
     # -- moderators ---------------------------------------------------------------------------------------------
 
-    @exchange.command(name="create", description="Moderators: start an exchange with sign-ups open")
+    @moderators.command(name="create", description="Start an exchange with sign-ups open")
     @app_commands.describe(
         name="A name, unique in this server (1 to 50 characters)",
         requests_min="Requests a sign-up needs (1 to 10, default 1)",
@@ -361,7 +483,6 @@ class Exchanges(commands.Cog):
         reveal="When gifts are revealed: YYYY-MM-DD",
         channel="Where the gifts are revealed",
     )
-    @app_commands.check(require_moderator)
     async def create(
         self,
         interaction: Interaction,
@@ -387,13 +508,16 @@ class Exchanges(commands.Cog):
             channel_id=channel.id if channel else None,
         )
         created = await self.store.create(guild_id, exchange_name(name), settings, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        posted = await self._announce(created, render.signups_opened_post(created), interaction.channel_id)
         await answer_privately(
             interaction,
-            f"**{created.name}** is open for sign-ups: members use `/exchange request` and `/exchange offer`.",
+            f"**{created.name}** is open for sign-ups: members use {render.command('exchange request')} and"
+            f" {render.command('exchange offer')}.{posted}",
         )
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> created the exchange {created.name}.")
 
-    @exchange.command(name="edit", description="Moderators: change an exchange's settings")
+    @moderators.command(name="edit", description="Change an exchange's settings")
     @app_commands.describe(
         exchange="The exchange",
         name="A new name",
@@ -407,7 +531,6 @@ class Exchanges(commands.Cog):
         channel="Where the gifts are revealed",
     )
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def edit(
         self,
         interaction: Interaction,
@@ -448,31 +571,32 @@ class Exchanges(commands.Cog):
         guild_id = guild_id_of(interaction)
         if action == "close":
             moved = await self.store.close(guild_id, name, interaction.user.id)
-            text = f"Sign-ups for **{moved.name}** are closed. Next: `/exchange match`."
+            text = f"Sign-ups for **{moved.name}** are closed. Next: {render.command('mod exchange match')}."
+            announcement = render.signups_closed_post(moved)
         else:
             moved = await self.store.reopen(guild_id, name, interaction.user.id)
             text = f"Sign-ups for **{moved.name}** are open again; any unsent match was discarded."
-        await answer_privately(interaction, text)
+            announcement = render.signups_opened_post(moved, again=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        posted = await self._announce(moved, announcement, interaction.channel_id)
+        await answer_privately(interaction, text + posted)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}>: {text}")
 
-    @exchange.command(name="close", description="Moderators: close sign-ups")
+    @moderators.command(name="close", description="Close sign-ups")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def close(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         await self._move(interaction, exchange, "close")
 
-    @exchange.command(name="open", description="Moderators: reopen sign-ups (before assignments are sent)")
+    @moderators.command(name="open", description="Reopen sign-ups (before assignments are sent)")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def open(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         await self._move(interaction, exchange, "open")
 
-    @exchange.command(name="match", description="Moderators: compute the best assignments (sends nothing)")
+    @moderators.command(name="match", description="Compute the best assignments (sends nothing)")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def match(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
@@ -482,29 +606,14 @@ class Exchanges(commands.Cog):
         with collector_paused():
             result = await asyncio.to_thread(best_match, people, found.settings.match_rule, matching_rng())
         await self.store.save_match(found.id, result.pairs, interaction.user.id)
-        lines = [
-            f"Participants: {len(people)}",
-            f"Matched: {result.matched}",
-            f"Unmatched: {len(result.unmatched)}"
-            + (f" ({mention_list(result.unmatched)})" if result.unmatched else ""),
-            f"Mutual pairs: {result.mutual_pairs}",
-        ]
-        if result.unmatched:
-            lines.append(
-                "Fix the unmatched with `/exchange assign` (a pinch hitter need not have signed up) or"
-                " `/exchange remove`, then `/exchange send`."
-            )
-        else:
-            lines.append("Send the assignments with `/exchange send` (or run `/exchange match` again).")
-        await answer_privately(interaction, excerpt("\n".join(lines), 1900))
+        await MatchReport(interaction.user.id, self, found, result, len(people)).show(interaction)
         await log_line(
             self.bot, guild_id, f"🎁 <@{interaction.user.id}> matched {found.name}: {result.matched} of {len(people)}."
         )
 
-    @exchange.command(name="signups", description="Moderators: every sign-up, page by page")
+    @moderators.command(name="signups", description="Every sign-up, page by page")
     @app_commands.describe(exchange="The exchange", page="Page number (10 sign-ups a page)")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def signups(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], page: app_commands.Range[int, 1] = 1
     ) -> None:
@@ -512,12 +621,11 @@ class Exchanges(commands.Cog):
         pages = (total + 9) // 10
         await answer_privately(interaction, "", embed=render.signups_page_embed(found, signups, page - 1, pages, total))
 
-    @exchange.command(name="assign", description="Moderators: set the giver for a recipient")
+    @moderators.command(name="assign", description="Set the giver for a recipient")
     @app_commands.describe(
         exchange="The exchange", recipient="Who receives", giver="Who writes (a pinch hitter may be anyone)"
     )
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def assign(
         self,
         interaction: Interaction,
@@ -526,8 +634,15 @@ class Exchanges(commands.Cog):
         giver: discord.User,
     ) -> None:
         guild_id = guild_id_of(interaction)
-        found, replaced = await self.store.assign(guild_id, exchange, recipient.id, giver.id, interaction.user.id)
+        found, replaced, mutual = await self.store.assign(
+            guild_id, exchange, recipient.id, giver.id, interaction.user.id
+        )
         text = f"<@{giver.id}> now writes for <@{recipient.id}> in **{found.name}**."
+        if mutual:
+            text += (
+                f" ⚠️ This makes a mutual pair: <@{recipient.id}> also writes for <@{giver.id}>, so each will guess"
+                " who their giver is. Assign another giver to one of them to avoid it."
+            )
         if found.sent:
             await interaction.response.defer(ephemeral=True, thinking=True)
             await self.deliver(found)  # the new giver gets the assignment at once
@@ -541,13 +656,13 @@ class Exchanges(commands.Cog):
         await dm_delivery(
             self.bot,
             giver,
-            content=f"🎁 You have been released from your assignment in **{exchange.name}**. Thank you!",
+            content=f"🎁 You have been released from your assignment in {self._where(exchange)}: a moderator gave"
+            " your recipient another giver. Thank you for your part.",
         )
 
-    @exchange.command(name="unassign", description="Moderators: remove a recipient's giver")
+    @moderators.command(name="unassign", description="Remove a recipient's giver")
     @app_commands.describe(exchange="The exchange", recipient="Whose giver to remove")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def unassign(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], recipient: discord.User
     ) -> None:
@@ -558,26 +673,29 @@ class Exchanges(commands.Cog):
             await self._release(found, giver)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed an assignment in {found.name}.")
 
-    @exchange.command(name="send", description="Moderators: send every giver their assignment by direct message")
+    @moderators.command(name="send", description="Send every giver their assignment by direct message")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def send(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         guild_id = guild_id_of(interaction)
         found = await self.store.start_sending(guild_id, exchange, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         delivered, refused, unknown = await self.deliver(found)
-        text = f"Sent {delivered} assignment(s) for **{found.name}**; it is now `assigned`."
+        posted = await self._announce(
+            found, render.assignments_sent_post(found, delivered + len(refused) + len(unknown)), interaction.channel_id
+        )
+        mine = render.command("exchange assignment")
+        text = (
+            f"Sent {render.counted(delivered, 'assignment')} for **{found.name}**: its gifts are being written now."
+            + posted
+        )
         if refused:
             text += (
-                f"\nCould not reach (closed direct messages; `/exchange assignment` still shows it to them):"
-                f" {mention_list(refused)}"
+                f"\nCould not reach (closed direct messages; {mine} still shows it to them): {mention_list(refused)}"
             )
         if unknown:
-            text += (
-                f"\nDelivery unknown (not repeated; ask them to run `/exchange assignment`): {mention_list(unknown)}"
-            )
-        await answer_privately(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
+            text += f"\nDelivery unknown (not repeated; ask them to run {mine}): {mention_list(unknown)}"
+        await answer_privately(interaction, render.content_within(text))
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> sent the assignments of {found.name}.")
 
     async def resumed_sending(self) -> None:
@@ -588,6 +706,9 @@ class Exchanges(commands.Cog):
     async def cog_unload(self) -> None:
         for task in self._resuming:
             task.cancel()
+        mod = self.bot.tree.get_command("mod")
+        if isinstance(mod, app_commands.Group):
+            mod.remove_command(self.moderators.name)
 
     async def deliver(self, exchange: Exchange) -> tuple[int, list[int], list[int]]:
         """Sends every unsent assignment of the exchange, each recorded as being sent before it goes."""
@@ -605,7 +726,9 @@ class Exchanges(commands.Cog):
                     # Recorded as being sent before it goes: a crash now leaves this one message unknown.
                     if giver is None or not await self.store.mark_sending(assignment.id):
                         continue
-                    message = render.assignment_message(exchange, assignment, recipients.get(assignment.recipient_id))
+                    message = render.assignment_message(
+                        exchange, assignment, recipients.get(assignment.recipient_id), self._where(exchange)
+                    )
                     outcome = await dm_delivery(self.bot, giver, **message)
                     if outcome is Delivery.SENT:
                         await self.store.finish_sending(assignment.id, "delivered")
@@ -620,10 +743,9 @@ class Exchanges(commands.Cog):
             self._sending.discard(exchange.id)
         return delivered, refused, unknown
 
-    @exchange.command(name="undefault", description="Moderators: restore a defaulted assignment")
+    @moderators.command(name="undefault", description="Restore a defaulted assignment")
     @app_commands.describe(exchange="The exchange", member="The giver who defaulted")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def undefault(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], member: discord.User
     ) -> None:
@@ -632,10 +754,9 @@ class Exchanges(commands.Cog):
         await answer_privately(interaction, f"<@{member.id}>'s assignment in **{found.name}** is theirs again.")
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> restored an assignment in {found.name}.")
 
-    @exchange.command(name="reveal", description="Moderators: reveal the works, then their creators")
-    @app_commands.describe(exchange="The exchange", what="works first (from assigned), then creators")
+    @moderators.command(name="reveal", description="Reveal the works, then their creators")
+    @app_commands.describe(exchange="The exchange", what="works first (the gifts), then creators (who wrote them)")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def reveal(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], what: Literal["works", "creators"]
     ) -> None:
@@ -647,12 +768,12 @@ class Exchanges(commands.Cog):
         gifts = [a.gift for a in rows if a.gift is not None]
         reader = Secrecy(Viewer.channel_reader(age_restricted=False))
         if what == "works":
+            await post(self.bot, channel_id, content=render.works_revealed_post(found, len(gifts)))
             for gift in gifts:
                 message = await post(
                     self.bot,
                     channel_id,
-                    content=f"🎁 <@{gift.recipient_id}>, a gift for you from your Secret Santa!",
-                    embed=render.gift_embed(found, gift, reader),
+                    **render.gift_post(found, gift, reader),
                     allowed_mentions=discord.AllowedMentions(users=[discord.Object(gift.recipient_id)]),
                 )
                 if message is not None:
@@ -660,23 +781,27 @@ class Exchanges(commands.Cog):
                 await dm_delivery(
                     self.bot,
                     gift.recipient_id,
-                    content=f"🎁 Your gift in **{found.name}** is here!",
+                    content=f"🎁 Your gift in {self._where(found)} is here. Enjoy it!",
                     embed=render.gift_embed(found, gift, reader),
                 )
             without = sorted(a.recipient_id for a in rows if a.gift is None)
-            text = f"Revealed {len(gifts)} work(s) in <#{channel_id}>."
+            text = f"Revealed {render.counted(len(gifts), 'gift')} in <#{channel_id}>."
             if without:
                 text += f"\nRecipients with no gift (pinch hits, or late gifts): {mention_list(without)}"
         else:
             for gift in gifts:
                 if gift.message_id is not None and gift.channel_id is not None:
-                    await self._edit_post(
-                        gift.channel_id, gift.message_id, embed=render.gift_embed(found, gift, reader)
-                    )
-            await post(self.bot, channel_id, embed=render.revealed_creators_embed(found, gifts, reader))
-            text = f"Creators revealed in <#{channel_id}>; **{found.name}** is complete."
-        await answer_privately(interaction, excerpt(text, 1990) if len(text) > 1990 else text)
-        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> revealed the {what} of {found.name}.")
+                    await self._edit_post(gift.channel_id, gift.message_id, **render.gift_post(found, gift, reader))
+            await post(
+                self.bot,
+                channel_id,
+                content=render.creators_revealed_post(found),
+                embed=render.revealed_creators_embed(found, gifts, reader),
+            )
+            text = f"Creators revealed in <#{channel_id}>; **{found.name}** is finished."
+        await answer_privately(interaction, render.content_within(text))
+        what_words = "gifts" if what == "works" else "creators"
+        await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> revealed the {what_words} of {found.name}.")
 
     async def _edit_post(self, channel_id: int, message_id: int, **changes: Any) -> None:
         try:
@@ -688,31 +813,32 @@ class Exchanges(commands.Cog):
         except discord.HTTPException as error:
             log.warning("could not edit the reveal post %s: %s", message_id, error)
 
-    @exchange.command(name="remove", description="Moderators: remove a member's sign-up or whole part")
+    @moderators.command(name="remove", description="Remove a member's sign-up or whole part")
     @app_commands.describe(exchange="The exchange", member="The member")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def remove(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], member: discord.User
     ) -> None:
         guild_id = guild_id_of(interaction)
-        found, their_giver = await self.store.remove(guild_id, exchange, member.id, interaction.user.id)
+        found, their_giver, orphan = await self.store.remove(guild_id, exchange, member.id, interaction.user.id)
         text = f"<@{member.id}> is no longer part of **{found.name}**."
-        if found.sent:
-            text += " Their recipient, if any, needs a pinch hit now (`/exchange pinchhits`)."
+        if orphan is not None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            posted = await self._announce_pinch_hit(found, orphan, interaction.channel_id)
+            text += f" <@{orphan.recipient_id}> needs a pinch hit now.{posted}"
         await answer_privately(interaction, text)
         if their_giver is not None:
             await dm_delivery(
                 self.bot,
                 their_giver,
-                content=f"🎁 Your recipient in **{found.name}** has left the exchange: you are released. Thank you!",
+                content=f"🎁 Your recipient in {self._where(found)} has left the exchange, so you are released from"
+                " your assignment. Thank you for your part.",
             )
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed a participant from {found.name}.")
 
-    @exchange.command(name="delete", description="Moderators: delete an exchange (asks to confirm)")
+    @moderators.command(name="delete", description="Delete an exchange (asks to confirm)")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def delete(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         found = await self.store.get(guild_id_of(interaction), exchange)
         await answer_privately(
@@ -722,10 +848,9 @@ class Exchanges(commands.Cog):
             view=ConfirmDelete(interaction.user.id, self, found.name),
         )
 
-    @exchange.command(name="export", description="Moderators: sign-ups, assignments and gifts (names everyone)")
+    @moderators.command(name="export", description="Sign-ups, assignments and gifts (names everyone)")
     @app_commands.describe(exchange="The exchange", format="json or csv")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
-    @app_commands.check(require_moderator)
     async def export(
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], format: Literal["csv", "json"]
     ) -> None:
@@ -733,7 +858,9 @@ class Exchanges(commands.Cog):
         (data,) = await self.store.export(guild_id, exchange)
         await interaction.response.defer(ephemeral=True, thinking=True)
         content = await asyncio.to_thread(export_bytes, data, format)
-        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", data["name"]).strip("-") or "exchange"
+        # Named for the server and the exchange (a moderator may keep files of several servers side by side).
+        server = interaction.guild.name if interaction.guild is not None else ""
+        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{server} {data['name']}").strip("-") or "exchange"
         await interaction.followup.send(
             f"The moderators' copy of **{data['name']}** ({format}).",
             file=discord.File(io.BytesIO(content), filename=f"exchange-{safe}.{format}"),
@@ -750,7 +877,7 @@ class Exchanges(commands.Cog):
                 self.bot,
                 exchange.guild_id,
                 f"⚠️ {exchange.name}: the bot stopped while sending <@{assignment.giver_id}> their assignment; it is"
-                " not sent again. Ask them to run `/exchange assignment`.",
+                f" not sent again. Ask them to run {render.command('exchange assignment')}.",
             )
         for exchange in await self.store.with_unsent():
             if exchange.id in self._sending:
@@ -766,8 +893,9 @@ class Exchanges(commands.Cog):
             outcome = await dm_delivery(
                 self.bot,
                 assignment.giver_id,
-                content=f"⏰ Your gift for **{exchange.name}** is due {render.date(exchange.settings.due_at)}."
-                " Record it with `/exchange gift` when it is posted, or `/exchange default` if you cannot finish.",
+                content=f"⏰ Your gift for {self._where(exchange)} is due {render.date(exchange.settings.due_at)}."
+                f" Record it with {render.command('exchange gift')} when it is posted, or"
+                f" {render.command('exchange default')} if you cannot finish.",
             )
             if outcome is not Delivery.FAILED:
                 await self.store.mark_reminded(assignment.id)
@@ -775,7 +903,7 @@ class Exchanges(commands.Cog):
             await log_line(
                 self.bot,
                 exchange.guild_id,
-                excerpt(f"⏰ {exchange.name} is due: givers without a gift: {mention_list(late)}", 1990),
+                render.content_within(f"⏰ {exchange.name} is due: givers without a gift: {mention_list(late)}"),
             )
 
 

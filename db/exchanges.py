@@ -193,12 +193,13 @@ def _by_name(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Excha
 def _require_phase(exchange: Exchange, allowed: tuple[Phase, ...], action: str) -> None:
     if exchange.phase in allowed:
         return
+    # The next step from each phase; the phase itself is said in words by the refusal's sentence.
     remedies = {
-        "signups": "a moderator must close sign-ups first (`/exchange close`)",
-        "closed": "sign-ups are closed; a moderator can reopen them (`/exchange open`) before assignments are sent",
-        "assigned": "assignments have been sent",
-        "works revealed": "the works have been revealed",
-        "complete": "the exchange is complete",
+        "signups": "A moderator closes sign-ups first with `/mod exchange close`",
+        "closed": "A moderator can reopen sign-ups with `/mod exchange open` until assignments are sent",
+        "assigned": "Gifts are being written now",
+        "works revealed": "Only their creators are left to reveal",
+        "complete": "",
     }
     raise WrongPhase(exchange.name, exchange.phase, action, remedies[exchange.phase])
 
@@ -297,7 +298,7 @@ def _edit(
     exchange = _by_name(conn, guild_id, name)
     fixed = {"requests_min", "requests_max", "offers_min", "offers_max", "match_rule"}
     if exchange.sent and fixed & set(changes):
-        _require_phase(exchange, ("signups", "closed"), "change `match` or the counts")
+        _require_phase(exchange, ("signups", "closed"), "change the matching rule or the counts")
     settings = checked_settings(replace(exchange.settings, **changes))
     if new_name is not None:
         clash = conn.execute(
@@ -472,7 +473,7 @@ def _matchable(conn: sqlite3.Connection, guild_id: int, name: str) -> tuple[Exch
     exchange = _by_name(conn, guild_id, name)
     if exchange.phase == "signups":
         raise WrongPhase(
-            exchange.name, exchange.phase, "match", "a moderator must close sign-ups first (`/exchange close`)"
+            exchange.name, exchange.phase, "match", "A moderator closes sign-ups first with `/mod exchange close`"
         )
     _require_phase(exchange, ("closed",), "match again")
     return exchange, _participants(conn, exchange)
@@ -504,8 +505,9 @@ def _exchange_assignments(
 
 def _assign(
     conn: sqlite3.Connection, guild_id: int, name: str, recipient: int, giver: int, actor: int, now: int
-) -> tuple[Exchange, int | None]:
-    """Sets the recipient's giver; returns the giver it replaced. After sending, the new row is unsent."""
+) -> tuple[Exchange, int | None, bool]:
+    """Sets the recipient's giver; returns the giver it replaced and whether the two now write for each other
+    (a mutual pair, which the moderator is told of). After sending, the new row is unsent."""
     exchange = _by_name(conn, guild_id, name)
     _require_phase(exchange, ("closed", "assigned"), "assign givers")
     if recipient == giver:
@@ -520,8 +522,15 @@ def _assign(
     existing = conn.execute(
         "SELECT giver_id FROM exchange_assignments WHERE exchange_id = ? AND recipient_id = ?", (exchange.id, recipient)
     ).fetchone()
+    mutual = (
+        conn.execute(
+            "SELECT 1 FROM exchange_assignments WHERE exchange_id = ? AND giver_id = ? AND recipient_id = ?",
+            (exchange.id, recipient, giver),
+        ).fetchone()
+        is not None
+    )
     if existing is not None and existing[0] == giver:
-        return exchange, None  # already so: nothing changes, nothing is sent again
+        return exchange, None, mutual  # already so: nothing changes, nothing is sent again
     replaced = existing[0] if existing else None
     conn.execute(
         "INSERT INTO exchange_assignments (exchange_id, recipient_id, giver_id, created_at) VALUES (?, ?, ?, ?)"
@@ -537,7 +546,7 @@ def _assign(
     _audit(
         conn, exchange, actor, "exchange assigned", now, target_id=giver, detail=f"{exchange.name}: for <@{recipient}>"
     )
-    return exchange, replaced
+    return exchange, replaced, mutual
 
 
 def _unassign(
@@ -562,7 +571,10 @@ def _start_sending(conn: sqlite3.Connection, guild_id: int, name: str, actor: in
     exchange = _by_name(conn, guild_id, name)
     if exchange.phase == "signups":
         raise WrongPhase(
-            exchange.name, exchange.phase, "send", "a moderator must close sign-ups (`/exchange close`) and match first"
+            exchange.name,
+            exchange.phase,
+            "send assignments",
+            "A moderator closes sign-ups with `/mod exchange close` and matches first",
         )
     _require_phase(exchange, ("closed",), "send assignments")
     complete = set(_complete(conn, exchange).values())
@@ -645,7 +657,7 @@ def _assignment_of(
 ) -> tuple[Exchange, Assignment, Signup | None]:
     exchange = _by_name(conn, guild_id, name)
     if not exchange.sent:
-        raise WrongPhase(exchange.name, exchange.phase, "see an assignment", "assignments have not been sent yet")
+        raise WrongPhase(exchange.name, exchange.phase, "see an assignment", "Assignments have not been sent yet")
     found = _assignments(conn, exchange.id, "AND giver_id = ?", (giver,))
     if not found:
         raise NoAssignment(exchange.name, giver, True)
@@ -665,7 +677,7 @@ def _record_gift(
 ) -> tuple[Exchange, Gift, bool]:
     exchange = _by_name(conn, guild_id, name)
     if not exchange.sent:
-        raise WrongPhase(exchange.name, exchange.phase, "post a gift", "assignments have not been sent yet")
+        raise WrongPhase(exchange.name, exchange.phase, "post a gift", "Assignments have not been sent yet")
     _require_phase(exchange, ("assigned",), "post or replace a gift")
     found = _assignments(conn, exchange.id, "AND giver_id = ?", (giver,))
     if not found:
@@ -695,7 +707,7 @@ def _default(
 ) -> tuple[Exchange, Assignment]:
     exchange = _by_name(conn, guild_id, name)
     if not exchange.sent:
-        raise WrongPhase(exchange.name, exchange.phase, "default", "assignments have not been sent yet")
+        raise WrongPhase(exchange.name, exchange.phase, "default", "Assignments have not been sent yet")
     _require_phase(exchange, ("assigned",), "default")
     found = _assignments(conn, exchange.id, "AND giver_id = ?", (giver,))
     if not found:
@@ -733,7 +745,7 @@ def _pinch_hits(
 ) -> tuple[Exchange, list[tuple[Assignment, Signup | None]]]:
     exchange = _by_name(conn, guild_id, name)
     if not exchange.sent:
-        raise WrongPhase(exchange.name, exchange.phase, "take pinch hits", "assignments have not been sent yet")
+        raise WrongPhase(exchange.name, exchange.phase, "take pinch hits", "Assignments have not been sent yet")
     open_ones = _assignments(conn, exchange.id, "AND giver_id IS NULL")
     signups = (
         {s.member_id: s for s in _signups(conn, exchange, [a.recipient_id for a in open_ones])} if open_ones else {}
@@ -773,9 +785,26 @@ def _take_pinch_hit(
     return exchange, _assignments(conn, exchange.id, "AND id = ?", (assignment_id,))[0]
 
 
+def _latest_or_running(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Exchange:
+    """As `_by_name`; with no name and nothing running, the server's latest finished exchange (a status after
+    the reveal shows the finished round rather than "no exchange running")."""
+    try:
+        return _by_name(conn, guild_id, name)
+    except ExchangeChoiceNeeded as error:
+        if error.running != 0:
+            raise
+        row = conn.execute(
+            "SELECT * FROM exchanges WHERE guild_id = ? AND phase = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+            (guild_id, "complete"),
+        ).fetchone()
+        if row is None:
+            raise
+        return _exchange(row)
+
+
 def _status(conn: sqlite3.Connection, guild_id: int, name: str | None) -> ExchangeStatus:
     """Counted in SQL: a status of a 3,000-sign-up exchange must not load every request."""
-    exchange = _by_name(conn, guild_id, name)
+    exchange = _latest_or_running(conn, guild_id, name)
     complete = set(_complete(conn, exchange).values())
     signups = conn.execute("SELECT COUNT(*) FROM exchange_signups WHERE exchange_id = ?", (exchange.id,)).fetchone()[0]
     rows = conn.execute(
@@ -838,9 +867,10 @@ def _set_gift_post(conn: sqlite3.Connection, gift_id: int, channel_id: int, mess
 
 def _remove(
     conn: sqlite3.Connection, guild_id: int, name: str, member: int, actor: int, now: int
-) -> tuple[Exchange, int | None]:
+) -> tuple[Exchange, int | None, Assignment | None]:
     """Before sending: the sign-up (and any unsent match rows) go. After: their recipient needs a pinch hit,
-    their own assignment goes; returns the giver who was writing for them (to be told)."""
+    their own assignment goes; returns the giver who was writing for them (to be told) and the assignment
+    that now needs a pinch hit (to be announced)."""
     exchange = _by_name(conn, guild_id, name)
     _require_phase(exchange, ("signups", "closed", "assigned"), "remove a participant")
     signed = _signup_id(conn, exchange.id, member) is not None
@@ -850,6 +880,7 @@ def _remove(
     if not signed and not rows:
         raise NotSignedUp(exchange.name, member, False)
     their_giver = next((a.giver_id for a in rows if a.recipient_id == member), None)
+    orphaned = next((a for a in rows if a.giver_id == member and a.recipient_id != member), None)
     conn.execute("DELETE FROM exchange_signups WHERE exchange_id = ? AND member_id = ?", (exchange.id, member))
     conn.execute("DELETE FROM exchange_assignments WHERE exchange_id = ? AND recipient_id = ?", (exchange.id, member))
     conn.execute("DELETE FROM exchange_gifts WHERE exchange_id = ? AND recipient_id = ?", (exchange.id, member))
@@ -863,7 +894,9 @@ def _remove(
     else:
         conn.execute("DELETE FROM exchange_assignments WHERE exchange_id = ? AND giver_id = ?", (exchange.id, member))
     _audit(conn, exchange, actor, "exchange removed", now, target_id=member)
-    return exchange, their_giver if exchange.sent else None
+    if not exchange.sent:
+        return exchange, None, None
+    return exchange, their_giver, orphaned
 
 
 # -- deadlines ------------------------------------------------------------------------------------------------
@@ -1035,7 +1068,7 @@ class ExchangeRepo(Repository):
 
     async def assign(
         self, guild_id: int, name: str, recipient: int, giver: int, actor: int
-    ) -> tuple[Exchange, int | None]:
+    ) -> tuple[Exchange, int | None, bool]:
         return await self._db.write(_assign, guild_id, name, recipient, giver, actor, self._now())
 
     async def unassign(self, guild_id: int, name: str, recipient: int, actor: int) -> tuple[Exchange, int | None]:
@@ -1095,7 +1128,9 @@ class ExchangeRepo(Repository):
     async def set_gift_post(self, gift_id: int, channel_id: int, message_id: int) -> None:
         await self._db.write(_set_gift_post, gift_id, channel_id, message_id)
 
-    async def remove(self, guild_id: int, name: str, member: int, actor: int) -> tuple[Exchange, int | None]:
+    async def remove(
+        self, guild_id: int, name: str, member: int, actor: int
+    ) -> tuple[Exchange, int | None, Assignment | None]:
         return await self._db.write(_remove, guild_id, name, member, actor, self._now())
 
     async def due_reminders(self) -> list[tuple[Exchange, Assignment]]:

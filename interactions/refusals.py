@@ -55,6 +55,17 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
+def phase_sentence(name: str, phase: str) -> str:
+    """An exchange's phase as what it means for the reader (VOICE.md), never the phase's own name."""
+    return {
+        "signups": f"Sign-ups for {name} are open",
+        "closed": f"Sign-ups for {name} are closed and assignments go out soon",
+        "assigned": f"Assignments for {name} have been sent",
+        "works revealed": f"The gifts of {name} have been revealed",
+        "complete": f"{name} is finished: its gifts and their creators have been revealed",
+    }.get(phase, name)
+
+
 def sentence(error: BaseException) -> str | None:
     """What a member reads for a refusal; None when the error is a bug."""
     match error:
@@ -127,12 +138,13 @@ def sentence(error: BaseException) -> str | None:
             )
         case ExchangeChoiceNeeded():
             if error.running == 0:
-                return "This server has no exchange running. A moderator starts one with `/exchange create`."
+                return "This server has no exchange running. A moderator starts one with `/mod exchange create`."
             return f"This server runs {error.running} exchanges: say which with the `exchange` option."
         case ExchangeNameTaken():
             return f"This server already has an exchange called “{error.name}” (names ignore case). Choose another."
         case WrongPhase():
-            return f"{error.name} is in its `{error.phase}` phase, so you cannot {error.action} now: {error.remedy}."
+            remedy = f" {error.remedy}." if error.remedy else ""
+            return f"{phase_sentence(error.name, error.phase)}, so you cannot {error.action} now.{remedy}"
         case SignupLimitReached():
             return (
                 f"This exchange takes at most {_plural(error.limit, error.kind[:-1])} per sign-up; "
@@ -155,7 +167,7 @@ def sentence(error: BaseException) -> str | None:
                 return "You are already writing a gift in this exchange: one each. Thank you for offering!"
             return (
                 f"<@{error.member_id}> already owes a gift in this exchange. Give their recipient another giver "
-                "(`/exchange assign`) or `/exchange unassign` them first."
+                "(`/mod exchange assign`) or `/mod exchange unassign` them first."
             )
         case PinchHitGone():
             return "That pinch hit has already been taken (or restored). Thank you for offering!"
@@ -165,11 +177,11 @@ def sentence(error: BaseException) -> str | None:
             return f"<@{error.member_id}> has no given-up assignment that is still open; nothing was changed."
         case MatchIncomplete():
             if not error.without_giver and not error.without_recipient:
-                return "There is nothing to send: run `/exchange match` first."
+                return "There is nothing to send: run `/mod exchange match` first."
             text = (
                 f"Not sent: without a giver: {mention_list(error.without_giver)}; without a recipient: "
-                f"{mention_list(error.without_recipient)}. Assign pinch hitters (`/exchange assign`) or remove "
-                "sign-ups (`/exchange remove`) first."
+                f"{mention_list(error.without_recipient)}. Assign pinch hitters (`/mod exchange assign`) or remove "
+                "sign-ups (`/mod exchange remove`) first."
             )
             return text if len(text) <= 1900 else text[:1899] + "…"
         case InvalidCounts():

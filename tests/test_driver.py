@@ -47,3 +47,40 @@ async def test_a_refused_request_is_answered_400_and_fails_the_test(driver: Driv
     assert sent is None  # the bot saw Discord's 400 and carried on
     refused = driver.forget_errors()
     assert any("Discord would refuse POST /channels/{channel_id}/messages" in e for e in refused), refused
+
+
+def test_a_command_over_4000_characters_is_refused_at_sync_and_the_bots_own_fit() -> None:
+    from tests.driver.api_schema import command_characters
+
+    choices = [{"name": f"choice {i}".ljust(100, "c"), "value": f"v{i}".ljust(100, "v")} for i in range(25)]
+    option = {"type": 3, "name": "pick", "description": "d" * 100, "choices": choices}
+    big = {"name": "big", "description": "A command too big", "options": [option]}
+    assert command_characters(big) == 3 + 17 + 4 + 100 + 25 * 200
+    assert any("/big" in p and "4,000" in p for p in limit_problems([big]))
+    small = {"name": "small", "description": "Fits", "options": [dict(option, choices=choices[:5])]}
+    assert limit_problems([small]) == []
+    localized = dict(small, description_localizations={"fr": "x" * 3900})
+    assert limit_problems([localized])  # the longest localization counts
+
+
+async def test_the_sync_of_an_oversized_command_is_refused_as_discord_would(driver: Driver) -> None:
+    import discord
+    from discord import app_commands
+
+    from tests.driver.api_schema import COMMAND_CHARACTERS_LIMIT, command_characters
+
+    # Every command the bot syncs fits (the driver's start-up sync went through the same check).
+    assert all(command_characters(c) <= COMMAND_CHARACTERS_LIMIT for c in driver.bot.command_schema())
+    group = app_commands.Group(name="huge", description="Too many words")
+    for i in range(25):
+
+        async def callback(interaction: discord.Interaction, word: str) -> None: ...
+
+        command = app_commands.Command(name=f"sub{i}", description="s" * 100, callback=callback)
+        command._params["word"].description = "w" * 100
+        group.add_command(command)
+    driver.bot.tree.add_command(group)
+    with pytest.raises(discord.HTTPException):
+        await driver.bot.tree.sync()
+    refused = driver.forget_errors()
+    assert any("/huge" in e and "over Discord's 4,000" in e for e in refused), refused

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import json
 import random
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -14,14 +15,29 @@ import pytest
 
 from db.matching import MatchRule, Participant, Wish, best_match, score
 from tests.conftest import snapshot
-from tests.driver import ALICE, BOB, CAROL, GUILD, LOG, MOD, OTHER_CHANNEL, OTHER_GUILD, PROMPTS, Driver
-from tests.driver.world import User
+from tests.driver import (
+    ALICE,
+    BOB,
+    CAROL,
+    FILLS,
+    GENERAL,
+    GUILD,
+    LOG,
+    MANAGE_GUILD,
+    MOD,
+    OTHER_CHANNEL,
+    OTHER_GUILD,
+    PROMPTS,
+    Driver,
+)
+from tests.driver.api_schema import command_characters
+from tests.driver.world import Channel, User
 
 MEMBERS = [User(730000000000001000 + i, f"writer{i}") for i in range(24)]
 
 
 async def create(driver: Driver, name: str = "Yulefic", **options) -> None:
-    out = await driver.command("exchange create", user=MOD, name=name, **options)
+    out = await driver.command("mod exchange create", user=MOD, name=name, **options)
     assert "open for sign-ups" in out.content, out.content
 
 
@@ -57,15 +73,16 @@ async def test_a_whole_exchange_from_sign_ups_to_the_reveal(driver: Driver, db_p
     await three_way(driver)
     mine = await driver.command("exchange signup", user=ALICE)
     assert mine.ephemeral and "complete" in mine.text and "Good Omens" in mine.text
-    refused = await driver.command("exchange match", user=MOD, exchange="Yulefic")
-    assert refused.ephemeral and "signups" in refused.content and "/exchange close" in refused.content
-    await driver.command("exchange close", user=MOD, exchange="yulefic")  # names ignore case
-    matched = await driver.command("exchange match", user=MOD, exchange="Yulefic")
-    assert "Participants: 3" in matched.content and "Matched: 3" in matched.content
-    assert "Mutual pairs: 0" in matched.content
+    refused = await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    assert refused.ephemeral and "Sign-ups for Yulefic are open" in refused.content
+    assert "`/mod exchange close`" in refused.content and "signups" not in refused.content
+    await driver.command("mod exchange close", user=MOD, exchange="yulefic")  # names ignore case
+    matched = await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    assert "Participants: 3" in matched.text and "Matched: 3" in matched.text
+    assert "Mutual pairs: 0" in matched.text
     assert assignments(db_path) == {ALICE.id: CAROL.id, BOB.id: ALICE.id, CAROL.id: BOB.id}
-    sent = await driver.command("exchange send", user=MOD, exchange="Yulefic")
-    assert "Sent 3 assignment(s)" in sent.text
+    sent = await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
+    assert "Sent 3 assignments" in sent.text and "`assigned`" not in sent.text
     for giver, recipient in ((CAROL, ALICE), (ALICE, BOB), (BOB, CAROL)):
         dms = driver.dms(giver)
         assert len(dms) == 1 and f"<@{recipient.id}>" in json.dumps(dms[0])
@@ -77,15 +94,16 @@ async def test_a_whole_exchange_from_sign_ups_to_the_reveal(driver: Driver, db_p
     assert "Gifts received: 1" in status.text and "Givers without a gift" not in status.text
     mod_status = await driver.command("exchange status", user=MOD)
     assert f"<@{ALICE.id}>" in mod_status.text and f"<@{BOB.id}>" in mod_status.text  # givers without a gift
-    works = await driver.command("exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
-    assert "Revealed 1 work(s)" in works.text and f"<@{BOB.id}>" in works.text  # Bob and Carol got nothing yet
+    works = await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
+    assert "Revealed 1 gift " in works.text and f"<@{BOB.id}>" in works.text  # Bob and Carol got nothing yet
     posted = driver.posts(PROMPTS)
-    assert len(posted) == 1 and "from your Secret Santa" in json.dumps(posted[0])
-    assert [int(u) for u in posted[0]["allowed_mentions"]["users"]] == [ALICE.id]
-    assert str(CAROL.id) not in json.dumps(posted[0])
+    assert len(posted) == 2 and "The gifts of **Yulefic** are here: 1 gift below" in posted[0]["content"]
+    assert posted[1]["content"] == f"🎁 A gift for <@{ALICE.id}>." and "Secret Santa" not in json.dumps(posted[1])
+    assert [int(u) for u in posted[1]["allowed_mentions"]["users"]] == [ALICE.id]
+    assert str(CAROL.id) not in json.dumps(posted[1])
     assert any("Wings" in json.dumps(m) for m in driver.dms(ALICE))
-    creators = await driver.command("exchange reveal", user=MOD, exchange="Yulefic", what="creators")
-    assert "complete" in creators.text
+    creators = await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="creators")
+    assert "Yulefic** is finished" in creators.text
     after = driver.posts(PROMPTS)[-1]
     assert f"<@{CAROL.id}>" in json.dumps(after) and after["allowed_mentions"]["parse"] == []
     assert (await driver.bot.store.exchanges.get(GUILD.id, "Yulefic")).phase == "complete"
@@ -96,9 +114,9 @@ async def test_no_giver_is_shown_to_anyone_but_moderators_and_themselves_before_
 ) -> None:
     await driver.command("settings set", user=MOD, log_channel=LOG)
     await three_way(driver)
-    await driver.command("exchange close", user=MOD, exchange="Yulefic")
-    await driver.command("exchange match", user=MOD, exchange="Yulefic")
-    await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
     # Everything members can do meanwhile, including a default and a pinch hit.
     await driver.command("exchange gift", user=CAROL, url="https://archiveofourown.org/works/9", title="Wings")
     for member in (ALICE, BOB, CAROL):
@@ -106,7 +124,7 @@ async def test_no_giver_is_shown_to_anyone_but_moderators_and_themselves_before_
         await driver.command("exchange assignment", user=member)
         await driver.command("exchange pinchhits", user=member)
     await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob
-    await driver.command("exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=PROMPTS)
     pairs = {ALICE.id: BOB.id, BOB.id: CAROL.id, CAROL.id: ALICE.id}  # giver -> recipient
     for call in driver.fake.calls:
         body = call.body if isinstance(call.body, dict) else {}
@@ -133,15 +151,15 @@ async def test_phase_and_permission_refusals_change_nothing(driver: Driver, db_p
     await three_way(driver)
     before = snapshot(db_path)
     cases = [
-        (dict(name="exchange close", user=ALICE, exchange="Yulefic"), "Only moderators"),
-        (dict(name="exchange create", user=MOD, name_="yulefic"), "already"),
+        (dict(name="mod exchange close", user=ALICE, exchange="Yulefic"), "Only moderators"),
+        (dict(name="mod exchange create", user=MOD, name_="yulefic"), "already"),
         (dict(name="exchange assignment", user=ALICE), "not been sent"),
         (dict(name="exchange gift", user=ALICE, url="https://archiveofourown.org/works/1"), "not been sent"),
-        (dict(name="exchange send", user=MOD, exchange="Yulefic"), "/exchange close"),
+        (dict(name="mod exchange send", user=MOD, exchange="Yulefic"), "`/mod exchange close`"),
         (dict(name="exchange status", user=ALICE, exchange="Nope"), "no exchange called"),
         (dict(name="exchange drop", user=ALICE, item="request 7"), "no request 7"),
-        (dict(name="exchange create", user=MOD, name_="Bad dates", due="24/12/2026"), "YYYY-MM-DD"),
-        (dict(name="exchange create", user=MOD, name_="Counts", requests_min=4, requests_max=2), "more than"),
+        (dict(name="mod exchange create", user=MOD, name_="Bad dates", due="24/12/2026"), "YYYY-MM-DD"),
+        (dict(name="mod exchange create", user=MOD, name_="Counts", requests_min=4, requests_max=2), "more than"),
         (dict(name="exchange request", user=BOB, fandom="Sherlock", tags="a, b, c"), "at most 3 requests"),
         (dict(name="exchange status", user=ALICE, guild=OTHER_GUILD, channel=OTHER_CHANNEL), "no exchange running"),
     ]
@@ -154,10 +172,11 @@ async def test_phase_and_permission_refusals_change_nothing(driver: Driver, db_p
         out = await driver.command(command, **options)
         assert out.ephemeral and expected in out.content, (command, out.content)
         assert snapshot(db_path) == before, f"/{command} changed something"
-    await driver.command("exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
     closed = snapshot(db_path)
     late = await driver.command("exchange offer", user=ALICE, fandom="Sherlock")
-    assert late.ephemeral and "closed" in late.content and "/exchange open" in late.content
+    assert late.ephemeral and "Sign-ups for Yulefic are closed" in late.content
+    assert "`/mod exchange open`" in late.content
     assert snapshot(db_path) == closed
 
 
@@ -272,17 +291,17 @@ async def test_the_bots_match_reaches_the_brute_force_optimum_through_the_comman
                 [(w.fandom_key, ", ".join(sorted(w.tag_keys)) or None) for w in person.offers],
                 exchange=name,
             )
-        await driver.command("exchange close", user=MOD, exchange=name)
-        out = await driver.command("exchange match", user=MOD, exchange=name)
+        await driver.command("mod exchange close", user=MOD, exchange=name)
+        out = await driver.command("mod exchange match", user=MOD, exchange=name)
         best, mutual, _ = brute_force(people, rule)
-        assert f"Matched: {best}" in out.content and f"Mutual pairs: {-mutual}" in out.content, (seed, out.content)
+        assert f"Matched: {best}" in out.text and f"Mutual pairs: {-mutual}" in out.text, (seed, out.text)
 
 
 async def test_twenty_members_take_one_pinch_hit_at_once_and_exactly_one_wins(driver: Driver, db_path: Path) -> None:
     await three_way(driver)
-    await driver.command("exchange close", user=MOD, exchange="Yulefic")
-    await driver.command("exchange match", user=MOD, exchange="Yulefic")
-    await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
     await driver.command("exchange default", user=ALICE)  # Bob needs a pinch hit
     listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
     button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
@@ -302,13 +321,13 @@ async def test_a_restart_in_the_middle_of_sending_sends_the_rest_once_and_report
     first = await Driver.start(db_path, clock=clock)
     people = MEMBERS[:12]
     await first.command("settings set", user=MOD, log_channel=LOG)
-    await first.command("exchange create", user=MOD, name="Ring", match="any")
+    await first.command("mod exchange create", user=MOD, name="Ring", match="any")
     for user in people:
         await sign_up(first, user, [("Anything", None)], [("Anything", None)], exchange="Ring")
-    await first.command("exchange close", user=MOD, exchange="Ring")
-    await first.command("exchange match", user=MOD, exchange="Ring")
+    await first.command("mod exchange close", user=MOD, exchange="Ring")
+    await first.command("mod exchange match", user=MOD, exchange="Ring")
     first.fake.latency = 0.05
-    sending = asyncio.ensure_future(first.command("exchange send", user=MOD, exchange="Ring"))
+    sending = asyncio.ensure_future(first.command("mod exchange send", user=MOD, exchange="Ring"))
     while sum(len(first.dms(u)) for u in people) < 4:  # noqa: ASYNC110 - watching the fake's record, not an event
         await asyncio.sleep(0.01)
     sending.cancel()  # the process dies: whatever was in flight is unknown
@@ -341,9 +360,9 @@ async def test_reminders_three_days_before_once_across_restarts_and_the_overdue_
     first = await Driver.start(db_path, clock=clock)
     await first.command("settings set", user=MOD, log_channel=LOG)
     await three_way(first)  # due 2026-03-20, the clock starts 2026-03-01
-    await first.command("exchange close", user=MOD, exchange="Yulefic")
-    await first.command("exchange match", user=MOD, exchange="Yulefic")
-    await first.command("exchange send", user=MOD, exchange="Yulefic")
+    await first.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await first.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await first.command("mod exchange send", user=MOD, exchange="Yulefic")
     await first.command("exchange gift", user=CAROL, url="https://archiveofourown.org/works/5")
     clock.advance(days=17)  # 2026-03-18 12:00: within three days of the end of the 20th
     await first.bot.sweep()
@@ -373,8 +392,9 @@ async def test_requests_never_appear_among_prompts_and_the_server_export_include
     assert "No prompts match" in found.text
     drawn = await driver.command("prompt random")
     assert "Good Omens" not in drawn.text
-    export = await driver.command("exchange export", user=MOD, exchange="Yulefic", format="json")
-    ((_, data),) = [f for call in export.calls for f in call.files]
+    export = await driver.command("mod exchange export", user=MOD, exchange="Yulefic", format="json")
+    ((file_name, data),) = [f for call in export.calls for f in call.files]
+    assert file_name == "exchange-Writers-Den-Yulefic.json"  # the server's name, never its id
     document = json.loads(data)
     assert document["name"] == "Yulefic" and len(document["signups"]) == 3
     server = await driver.command("export", user=MOD, format="json")
@@ -382,14 +402,14 @@ async def test_requests_never_appear_among_prompts_and_the_server_export_include
     exchanges = json.loads(whole)["exchanges"]
     assert [e["name"] for e in exchanges] == ["Yulefic"] and len(exchanges[0]["signups"]) == 3
     assert all(p["text"] != "Good Omens" for p in json.loads(whole)["prompts"])
-    csv_export = await driver.command("exchange export", user=MOD, exchange="Yulefic", format="csv")
+    csv_export = await driver.command("mod exchange export", user=MOD, exchange="Yulefic", format="csv")
     ((_, rows),) = [f for call in csv_export.calls for f in call.files]
     assert rows.decode().count("\nrequest,") == 3
 
 
 async def test_delete_asks_first_and_then_removes_everything(driver: Driver, db_path: Path) -> None:
     await three_way(driver)
-    asked = await driver.command("exchange delete", user=MOD, exchange="Yulefic")
+    asked = await driver.command("mod exchange delete", user=MOD, exchange="Yulefic")
     assert "cannot be undone" in asked.content
     assert assignments(db_path) == {} and snapshot(db_path)["exchange_signups"]
     out = await driver.click(asked.message_id, "promptfill:exchange:delete", user=MOD)
@@ -406,31 +426,32 @@ async def test_the_remaining_commands_each_do_their_part(driver: Driver, db_path
     assert "Removed offer 1" in dropped.content and "not complete" in dropped.text
     left = await driver.command("exchange leave", user=MEMBERS[0])
     assert "You have left" in left.content
-    edited = await driver.command("exchange edit", user=MOD, exchange="Yulefic", offers_max=2, name="Yulefic 2026")
+    edited = await driver.command("mod exchange edit", user=MOD, exchange="Yulefic", offers_max=2, name="Yulefic 2026")
     assert "Yulefic 2026" in edited.content
-    listing = await driver.command("exchange signups", user=MOD, exchange="Yulefic 2026")
-    assert "3 sign-up(s)" in listing.text and f"<@{ALICE.id}>" in listing.text
-    await driver.command("exchange close", user=MOD, exchange="Yulefic 2026")
-    reopened = await driver.command("exchange open", user=MOD, exchange="Yulefic 2026")
+    listing = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic 2026")
+    assert "3 sign-ups." in listing.text and f"<@{ALICE.id}>" in listing.text
+    assert str(ALICE.id) not in json.dumps([f["name"] for f in listing.embeds[0]["fields"]])  # no raw id headings
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic 2026")
+    reopened = await driver.command("mod exchange open", user=MOD, exchange="Yulefic 2026")
     assert "open again" in reopened.content
-    await driver.command("exchange close", user=MOD, exchange="Yulefic 2026")
-    await driver.command("exchange match", user=MOD, exchange="Yulefic 2026")
-    unassigned = await driver.command("exchange unassign", user=MOD, exchange="Yulefic 2026", recipient=ALICE)
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic 2026")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic 2026")
+    unassigned = await driver.command("mod exchange unassign", user=MOD, exchange="Yulefic 2026", recipient=ALICE)
     assert "has no giver" in unassigned.content
-    refused = await driver.command("exchange send", user=MOD, exchange="Yulefic 2026")
+    refused = await driver.command("mod exchange send", user=MOD, exchange="Yulefic 2026")
     assert "without a giver" in refused.content and f"<@{ALICE.id}>" in refused.content
-    await driver.command("exchange assign", user=MOD, exchange="Yulefic 2026", recipient=ALICE, giver=CAROL)
-    await driver.command("exchange send", user=MOD, exchange="Yulefic 2026")
+    await driver.command("mod exchange assign", user=MOD, exchange="Yulefic 2026", recipient=ALICE, giver=CAROL)
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic 2026")
     await driver.command("exchange default", user=MOD, exchange="Yulefic 2026", member=BOB)  # Bob wrote for Carol
     assert assignments(db_path)[CAROL.id] is None
-    restored = await driver.command("exchange undefault", user=MOD, exchange="Yulefic 2026", member=BOB)
+    restored = await driver.command("mod exchange undefault", user=MOD, exchange="Yulefic 2026", member=BOB)
     assert "theirs again" in restored.content and assignments(db_path)[CAROL.id] == BOB.id
     replaced = await driver.command(
-        "exchange assign", user=MOD, exchange="Yulefic 2026", recipient=CAROL, giver=MEMBERS[1]
+        "mod exchange assign", user=MOD, exchange="Yulefic 2026", recipient=CAROL, giver=MEMBERS[1]
     )
     assert "told they are released" in replaced.text
     assert len(driver.dms(MEMBERS[1])) == 1 and any("released" in m["content"] for m in driver.dms(BOB))
-    removed = await driver.command("exchange remove", user=MOD, exchange="Yulefic 2026", member=ALICE)
+    removed = await driver.command("mod exchange remove", user=MOD, exchange="Yulefic 2026", member=ALICE)
     assert "needs a pinch hit" in removed.content
     assert any("has left the exchange" in m.get("content", "") for m in driver.dms(CAROL))
     assert ALICE.id not in assignments(db_path) and assignments(db_path)[BOB.id] is None
@@ -442,25 +463,28 @@ async def test_assignment_and_pinch_hit_refusals_answer_privately_and_change_not
     await three_way(driver)  # rings: Alice writes for Bob, Bob for Carol, Carol for Alice
     not_yet = await driver.command("exchange signup", user=MEMBERS[0])
     assert not_yet.ephemeral and "You have not signed up" in not_yet.content
-    await driver.command("exchange close", user=MOD, exchange="Yulefic")
-    await driver.command("exchange match", user=MOD, exchange="Yulefic")
-    await driver.command("exchange send", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
     await driver.command("exchange default", user=ALICE)  # Bob needs a pinch hit
     listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
     button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
     before = snapshot(db_path)
     commands: list[tuple[dict[str, Any], str]] = [
         (
-            dict(name="exchange assign", user=MOD, exchange="Yulefic", recipient=CAROL, giver=CAROL),
+            dict(name="mod exchange assign", user=MOD, exchange="Yulefic", recipient=CAROL, giver=CAROL),
             "Nobody writes their own gift",
         ),
         (
-            dict(name="exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=CAROL),
+            dict(name="mod exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=CAROL),
             "already owes a gift",
         ),
-        (dict(name="exchange undefault", user=MOD, exchange="Yulefic", member=BOB), "no given-up assignment"),
+        (dict(name="mod exchange undefault", user=MOD, exchange="Yulefic", member=BOB), "no given-up assignment"),
         (dict(name="exchange default", user=MEMBERS[0]), "You have no assignment"),
-        (dict(name="exchange assign", user=ALICE, exchange="Yulefic", recipient=BOB, giver=ALICE), "Only moderators"),
+        (
+            dict(name="mod exchange assign", user=ALICE, exchange="Yulefic", recipient=BOB, giver=ALICE),
+            "Only moderators",
+        ),
         (dict(name="exchange default", user=ALICE, member=CAROL), "Only moderators"),
     ]
     for options, expected in commands:
@@ -486,12 +510,293 @@ async def test_a_page_of_long_pinch_hits_stays_within_discords_limits(driver: Dr
             )
             assert "Request added" in out.content  # the sign-up embed itself fitted too (the driver checks)
         await driver.command("exchange offer", user=user, fandom="Anything", exchange="Long")
-    await driver.command("exchange close", user=MOD, exchange="Long")
-    await driver.command("exchange match", user=MOD, exchange="Long")
-    await driver.command("exchange send", user=MOD, exchange="Long")
+    await driver.command("mod exchange close", user=MOD, exchange="Long")
+    await driver.command("mod exchange match", user=MOD, exchange="Long")
+    await driver.command("mod exchange send", user=MOD, exchange="Long")
     for user in people[:6]:
         await driver.command("exchange default", user=user, exchange="Long")
     listing = await driver.command("exchange pinchhits", user=people[6], exchange="Long")
     assert len(listing.embeds) == 5 and "Showing the first 5" in listing.content
     assert sum(len(json.dumps(e)) for e in listing.embeds) < 7000  # the driver has checked the 6,000 rule
     assert driver.fake.refused == []
+
+
+# -- issue 21: moderators' commands under /mod, rounds in the open, words people understand --------------------
+
+INTERNAL_WORDS = ("(s)", "`signups`", "`closed`", "`assigned`", "works revealed", "phase", "None", "True", "False")
+
+
+def readable(text: str) -> None:
+    """No internal words, and no raw ids outside mentions (<@id>, <#id>)."""
+    for word in INTERNAL_WORDS:
+        assert word not in text, f"{word!r} in {text!r}"
+    bare = [n for n in re.findall(r"(?<![@#:\d])\d{15,20}(?!\d)", text)]
+    assert not bare, f"raw ids {bare} in {text!r}"
+
+
+def message_texts(message: dict[str, Any]) -> str:
+    parts = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        parts += [embed.get("title") or "", embed.get("description") or "", (embed.get("footer") or {}).get("text", "")]
+        parts += [f"{f.get('name')} {f.get('value')}" for f in embed.get("fields") or []]
+    return "\n".join(parts)
+
+
+async def test_members_see_only_their_exchange_commands_and_moderators_find_theirs_under_mod(
+    driver: Driver, db_path: Path
+) -> None:
+    schema = {c["name"]: c for c in driver.bot.command_schema()}
+    members = schema["exchange"]
+    assert members.get("default_member_permissions") is None  # everyone sees /exchange
+    assert sorted(o["name"] for o in members["options"]) == sorted(
+        ["request", "offer", "signup", "drop", "leave", "assignment", "gift", "default", "pinchhits", "status"]
+    )
+    assert not any(o["description"].startswith("Moderators") for o in members["options"])
+    mod = schema["mod"]
+    assert int(mod["default_member_permissions"]) == int(MANAGE_GUILD) and mod["contexts"] in (None, [0])
+    group = next(o for o in mod["options"] if o["name"] == "exchange")
+    assert group["type"] == 2 and len(group["options"]) == 14
+    assert {o["name"] for o in group["options"]} >= {"create", "match", "send", "reveal", "export", "delete"}
+    assert command_characters(mod) <= 4000 and command_characters(members) <= 4000
+    # Hidden is not enough: a member who calls it anyway (the API can be called directly) is refused.
+    await create(driver)
+    before = snapshot(db_path)
+    attempts: list[tuple[str, dict[str, Any]]] = [
+        ("mod exchange close", {"exchange": "Yulefic"}),
+        ("mod exchange create", {"name": "X"}),
+    ]
+    for name, options in attempts:
+        out = await driver.command(name, user=ALICE, **options)
+        assert out.ephemeral and "Only moderators" in out.content
+        assert snapshot(db_path) == before
+
+
+async def with_channel_option(driver: Driver, command: str, channel: Channel, /, **options: Any) -> Any:
+    """A command whose option is called `channel`, which `driver.command` takes for where it is typed."""
+    payload = driver._base_payload(2, MOD, GENERAL, GUILD)
+    payload["data"] = driver._command_data(command, {**options, "channel": channel}, focused=None)
+    return await driver._dispatch(payload)
+
+
+async def whole_round_in(driver: Driver, channel: Channel | None) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    if channel is None:
+        await create(driver, due="2026-03-20")
+    else:
+        out = await with_channel_option(driver, "mod exchange create", channel, name="Yulefic", due="2026-03-20")
+        assert "open for sign-ups" in out.content and f"Announced in <#{channel.id}>" in out.content
+    await sign_up(driver, ALICE, [("Good Omens", "Aziraphale")], [("Sherlock", None)])
+    await sign_up(driver, BOB, [("Sherlock", None)], [("Discworld", None)])
+    await sign_up(driver, CAROL, [("Discworld", None)], [("Good Omens", "Aziraphale, Crowley")])
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
+
+
+async def test_a_round_is_posted_in_the_exchanges_channel_from_sign_ups_to_the_reveal(
+    driver: Driver, db_path: Path
+) -> None:
+    """Alice writes for Bob, Bob for Carol, Carol for Alice (the ring of three_way)."""
+    await whole_round_in(driver, FILLS)
+    posts = driver.posts(FILLS)
+    assert [p["content"][:40] for p in posts] == [
+        "🎁 Sign-ups for **Yulefic** are open. Tel",
+        "🎁 Sign-ups for **Yulefic** are closed. A",
+        "🎁 The assignments for **Yulefic** have g",
+    ]
+    assert "/exchange request" in posts[0]["content"] and "<t:" in posts[0]["content"]  # how, and the due date
+    assert "check your direct messages; `/exchange assignment` shows yours again" in posts[2]["content"]
+    assert "3 givers" in posts[2]["content"]
+    assignment_dm = driver.dms(ALICE)[0]["content"]  # direct messages name the server
+    assert "**Yulefic** (Writers' Den)" in assignment_dm and "`/exchange assignment`" in assignment_dm
+    assert driver.posts(GENERAL) == []  # where the moderator typed the commands: nothing
+    gift = await driver.command("exchange gift", user=CAROL, url="https://archiveofourown.org/works/5", title="Wings")
+    assert f"A gift for <@{ALICE.id}>, by <@{CAROL.id}>." in gift.text  # the giver sees their own name
+    await driver.command("exchange default", user=ALICE, channel=GENERAL)  # Alice wrote for Bob
+    wanted = driver.posts(FILLS)[-1]["content"]
+    assert f"<@{BOB.id}> is waiting for a gift" in wanted and "`/exchange pinchhits`" in wanted
+    assert str(ALICE.id) not in wanted  # never who defaulted
+    assert driver.posts(GENERAL) == []
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=GENERAL)
+    header, gift_post = driver.posts(FILLS)[-2:]
+    assert "The gifts of **Yulefic** are here: 1 gift below" in header["content"]
+    assert gift_post["content"] == f"🎁 A gift for <@{ALICE.id}>."
+    assert str(CAROL.id) not in json.dumps(gift_post) and "Secret Santa" not in json.dumps(gift_post)
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="creators", channel=GENERAL)
+    edits = [c.body for c in driver.fake.calls if c.method == "PATCH" and c.route.endswith("/messages/{message_id}")]
+    assert edits and edits[-1]["content"] == f"🎁 A gift for <@{ALICE.id}>, by <@{CAROL.id}>."
+    assert edits[-1]["embeds"][0]["title"] == "Wings"
+    assert edits[-1]["allowed_mentions"]["parse"] == [] and not edits[-1]["allowed_mentions"].get("users")
+    for message in driver.posts(FILLS):
+        readable(message_texts(message))
+
+
+async def test_a_pinch_hit_is_not_posted_where_the_giver_typed_when_the_exchange_has_no_channel(
+    driver: Driver,
+) -> None:
+    await whole_round_in(driver, None)
+    in_general = len(driver.posts(GENERAL))  # the moderator's announcements, where they ran the commands
+    assert in_general == 3
+    await driver.command("exchange default", user=ALICE, channel=GENERAL)
+    assert len(driver.posts(GENERAL)) == in_general
+    assert any(f"<@{BOB.id}> needs a pinch hit" in p["content"] for p in driver.posts(LOG))
+
+
+def followup_id(outcome: Any) -> int:
+    """The message a deferred command ended with (its followup), to click that message's buttons."""
+    followups = [c for c in outcome.calls if c.method == "POST" and not c.route.endswith("/callback")]
+    return int(followups[-1].response["id"])
+
+
+async def test_the_match_shows_every_pair_page_by_page_with_send_and_match_again(
+    driver: Driver, db_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("PROMPTFILL_EXCHANGE_SEED", "5")
+    await create(driver, match="any")
+    for member in MEMBERS:  # 24 members, 20 pairs to a page
+        await sign_up(driver, member, [("Anything", None)], [("Anything", None)])
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    report = await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    assert report.ephemeral and report.custom_ids == [
+        "promptfill:page:previous",
+        "promptfill:page:next",
+        "promptfill:match:send",
+        "promptfill:match:again",
+    ]
+    first = report.embeds[0]["description"]
+    assert "Participants: 24\nMatched: 24\nUnmatched: 0\nMutual pairs: 0" in first  # its lines stay lines
+    stored = assignments(db_path)
+    shown = re.findall(r"<@(\d+)> writes for <@(\d+)>", first)
+    assert len(shown) == 20 and all(stored[int(r)] == int(g) for g, r in shown)
+    assert report.embeds[0]["footer"]["text"] == "Pairs, page 1 of 2"
+    # Someone else's click changes nothing; the moderator's Next shows the last four.
+    before = snapshot(db_path)
+    stranger = await driver.click(followup_id(report), "promptfill:match:send", user=ALICE)
+    assert stranger.ephemeral and "belong to whoever ran the command" in stranger.content
+    assert snapshot(db_path) == before and not driver.dms(MEMBERS[0])
+    second = await driver.click(followup_id(report), "promptfill:page:next", user=MOD)
+    rest = re.findall(r"<@(\d+)> writes for <@(\d+)>", second.embeds[0]["description"])
+    assert len(rest) == 4 and {r for _, r in shown + rest} == {str(m.id) for m in MEMBERS}
+    again = await driver.click(followup_id(report), "promptfill:match:again", user=MOD)
+    assert again.ephemeral and "Matched: 24" in again.text and "promptfill:match:send" in again.custom_ids
+    sent = await driver.click(followup_id(again), "promptfill:match:send", user=MOD)
+    assert sent.ephemeral and "Sent 24 assignments" in sent.text
+    assert all(len(driver.dms(m)) == 1 for m in MEMBERS)
+    # After sending, the old report's buttons are refused with the reason and change nothing.
+    before = snapshot(db_path)
+    late = await driver.click(followup_id(report), "promptfill:match:again", user=MOD)
+    assert late.ephemeral and "Assignments for Yulefic have been sent" in late.content
+    assert snapshot(db_path) == before
+
+
+async def test_assigning_a_mutual_pair_by_hand_says_so(driver: Driver, db_path: Path) -> None:
+    await three_way(driver)  # the ring: Alice writes for Bob, Bob for Carol, Carol for Alice
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    plain = await driver.command("mod exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=ALICE)
+    assert "mutual" not in plain.content  # unchanged ring: no warning
+    await driver.command("mod exchange unassign", user=MOD, exchange="Yulefic", recipient=CAROL)
+    mutual = await driver.command("mod exchange assign", user=MOD, exchange="Yulefic", recipient=ALICE, giver=BOB)
+    assert mutual.ephemeral and "mutual pair" in mutual.content
+    assert f"<@{ALICE.id}> also writes for <@{BOB.id}>" in mutual.content
+    assert assignments(db_path)[ALICE.id] == BOB.id  # a warning, not a refusal
+    # A refused assignment says why and changes nothing, mutual or not.
+    before = snapshot(db_path)
+    refused = await driver.command("mod exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=BOB)
+    assert refused.ephemeral and "Nobody writes their own gift" in refused.content
+    assert snapshot(db_path) == before
+
+
+async def test_status_after_the_reveal_shows_the_finished_exchange(driver: Driver, db_path: Path) -> None:
+    await whole_round_in(driver, FILLS)
+    running = await driver.command("exchange status", user=ALICE)
+    assert "Assignments for Yulefic have been sent" in running.text and "Due: <t:" in running.text
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works")
+    await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="creators")
+    finished = await driver.command("exchange status", user=ALICE)
+    assert finished.ephemeral and "Yulefic is finished" in finished.text and f"<#{FILLS.id}>" in finished.text
+    assert "no exchange running" not in finished.text
+    readable(finished.text)
+    # A finished exchange does not count as running for the commands that change things.
+    before = snapshot(db_path)
+    late = await driver.command("exchange request", user=ALICE, fandom="Sherlock")
+    assert late.ephemeral and "no exchange running" in late.content and "`/mod exchange create`" in late.content
+    assert snapshot(db_path) == before
+
+
+async def test_refusals_say_the_phase_in_words_and_counts_in_real_plurals(driver: Driver, db_path: Path) -> None:
+    await create(driver, requests_min=2)
+    await driver.command("exchange request", user=ALICE, fandom="Sherlock")
+    mine = await driver.command("exchange signup", user=ALICE)
+    assert "needs at least 2 requests and 1 offer" in mine.text
+    readable(mine.text)
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    before = snapshot(db_path)
+    cases: list[tuple[str, dict[str, Any], str]] = [
+        ("exchange offer", {"fandom": "Sherlock"}, "Sign-ups for Yulefic are closed and assignments go out soon"),
+        ("exchange assignment", {}, "Assignments have not been sent yet"),
+        ("mod exchange reveal", {"exchange": "Yulefic", "what": "works"}, "so you cannot reveal the works now"),
+    ]
+    for name, options, expected in cases:
+        out = await driver.command(name, user=MOD if name.startswith("mod") else ALICE, **options)
+        assert out.ephemeral and expected in out.content, out.content
+        readable(out.content)
+        assert snapshot(db_path) == before
+
+
+async def test_an_announcement_that_cannot_be_posted_is_reported_to_the_moderator(driver: Driver) -> None:
+    out = await with_channel_option(driver, "mod exchange create", FILLS, name="Yulefic")
+    assert f"Announced in <#{FILLS.id}>" in out.content
+    driver.fake.fail("POST", "/channels/{channel_id}/messages", channel_id=FILLS.id)
+    closed = await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    assert closed.ephemeral and "Sign-ups for **Yulefic** are closed" in closed.content
+    assert f"could not be posted in <#{FILLS.id}>" in closed.content and "send messages" in closed.content
+    assert (await driver.bot.store.exchanges.get(GUILD.id, "Yulefic")).phase == "closed"  # recorded all the same
+    driver.forget_errors()
+
+
+def last_post(driver: Driver, channel: Channel) -> tuple[int, dict[str, Any]]:
+    call = [c for c in driver.post_calls() if c.channel_id == channel.id and c.response is not None][-1]
+    return int(call.response["id"]), call.body
+
+
+async def test_a_pinch_hit_is_taken_from_its_post_and_the_post_then_says_so_without_naming_anyone(
+    driver: Driver, db_path: Path
+) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob
+    post_id, wanted = last_post(driver, FILLS)
+    assert wanted["components"] and f"<@{BOB.id}> is waiting for a gift" in wanted["content"]
+    taker = MEMBERS[0]
+    took = await driver.click(post_id, f"promptfill:pinch:{_assignment_id(db_path, BOB.id)}", user=taker)
+    assert took.ephemeral and "Thank you for pinch-hitting" in took.text and f"<@{BOB.id}>" in took.text
+    assert assignments(db_path)[BOB.id] == taker.id
+    edited = driver.fake.messages[post_id]
+    assert (
+        edited["content"] == f"✅ The pinch hit for <@{BOB.id}> in **Yulefic** has been taken. Thank you, pinch hitter."
+    )
+    assert (
+        edited["components"] == []
+        and str(taker.id) not in json.dumps(edited)
+        and str(ALICE.id) not in json.dumps(edited)
+    )
+
+
+async def test_a_pinch_hit_post_taken_elsewhere_catches_up_when_clicked(driver: Driver, db_path: Path) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)
+    post_id, _ = last_post(driver, FILLS)
+    listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
+    button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
+    await driver.click(listing.message_id, button, user=MEMBERS[0])
+    before = snapshot(db_path)
+    late = await driver.click(post_id, button, user=MEMBERS[1])
+    assert late.ephemeral and "already been taken" in late.content
+    assert snapshot(db_path) == before
+    assert driver.fake.messages[post_id]["content"].startswith("✅ The pinch hit for")
+    assert driver.fake.messages[post_id]["components"] == []
+
+
+def _assignment_id(db_path: Path, recipient_id: int) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT id FROM exchange_assignments WHERE recipient_id = ?", (recipient_id,)).fetchone()[0]

@@ -6,6 +6,7 @@ renderer can leak what the rule hides. Embeds go through `fitted` like every oth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -13,10 +14,31 @@ import discord
 
 from cogs.ui.embeds import excerpt, fitted, lines_within, link
 from db.exchange_models import Assignment, Exchange, ExchangeRequest, ExchangeStatus, Gift, Secrecy, Signup
+from db.matching import Match
+from db.models import Page
+from interactions.refusals import phase_sentence
 
 FIELD_ROOM = 1000
 PINCH_HIT_ROOM = 900  # five pinch hits share one message's 6,000 characters
 COLOUR = discord.Colour.purple()
+
+
+MATCH_RULE_WORDS = {
+    "fandom": "by fandom",
+    "fandom_and_tag": "by fandom and a shared tag",
+    "any": "anyone with anyone (a Secret Santa)",
+}
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A number with its noun in the right form: "1 request", "3 requests"."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def command(name: str) -> str:
+    """A command as members type it. One place, so clickable mentions (`</name:id>`) can replace it once the
+    bot keeps the ids Discord gives its commands at sync."""
+    return f"`/{name}`"
 
 
 def date(epoch: int | None) -> str:
@@ -43,7 +65,8 @@ def signup_embed(exchange: Exchange, signup: Signup, *, title: str = "Your sign-
         "complete ✅"
         if signup.complete
         else (
-            f"not complete yet: it needs at least {settings.requests_min} request(s) and {settings.offers_min} offer(s)"
+            f"not complete yet: it needs at least {counted(settings.requests_min, 'request')}"
+            f" and {counted(settings.offers_min, 'offer')}"
         )
     )
     embed = discord.Embed(title=f"{title} · {exchange.name}", description=f"Sign-up {state}.", colour=COLOUR)
@@ -66,15 +89,18 @@ def signup_embed(exchange: Exchange, signup: Signup, *, title: str = "Your sign-
 
 
 def signups_page_embed(
-    exchange: Exchange, signups: Sequence[Signup], page: int, pages: int, total: int
+    exchange: Exchange, signups: Sequence[Signup], page: int, pages: int, total: int, per_page: int = 10
 ) -> discord.Embed:
     """Moderators' list of sign-ups (only they may run it)."""
-    embed = discord.Embed(title=f"Sign-ups · {exchange.name}", description=f"{total} sign-up(s).", colour=COLOUR)
-    for signup in signups:
+    embed = discord.Embed(
+        title=f"Sign-ups · {exchange.name}", description=f"{counted(total, 'sign-up')}.", colour=COLOUR
+    )
+    # A field's heading cannot show a mention: the heading numbers the sign-up, its first line names the member.
+    for number, signup in enumerate(signups, start=page * per_page + 1):
         requests = "; ".join(r.fandom for r in signup.requests) or "none"
         offers = "; ".join(o.fandom for o in signup.offers) or "none"
         embed.add_field(
-            name=f"{'✅' if signup.complete else '…'} member {signup.member_id}",
+            name=f"{number}. {'✅ Complete' if signup.complete else '… Not complete yet'}",
             value=excerpt(f"<@{signup.member_id}> · requests: {requests} · offers: {offers}", 900),
             inline=False,
         )
@@ -88,7 +114,7 @@ def assignment_embed(exchange: Exchange, assignment: Assignment, recipient: Sign
         title=f"Your assignment · {exchange.name}",
         description=f"You are writing a gift for <@{assignment.recipient_id}>."
         + (f" Due {date(exchange.settings.due_at)}." if exchange.settings.due_at else "")
-        + " When it is posted, record it with `/exchange gift`.",
+        + f" When it is posted, record it with {command('exchange gift')}.",
         colour=COLOUR,
     )
     requests = recipient.requests if recipient else ()
@@ -99,9 +125,11 @@ def assignment_embed(exchange: Exchange, assignment: Assignment, recipient: Sign
     return fitted(embed)
 
 
-def assignment_message(exchange: Exchange, assignment: Assignment, recipient: Signup | None) -> dict:
+def assignment_message(exchange: Exchange, assignment: Assignment, recipient: Signup | None, where: str) -> dict:
+    """The direct message: `where` names the exchange and its server."""
     return {
-        "content": f"🎁 Your assignment for **{exchange.name}** is here.",
+        "content": f"🎁 Your assignment for {where} is here. {command('exchange assignment')} in the server"
+        " shows it again.",
         "embed": assignment_embed(exchange, assignment, recipient),
     }
 
@@ -109,19 +137,23 @@ def assignment_message(exchange: Exchange, assignment: Assignment, recipient: Si
 def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
     exchange = status.exchange
     settings = exchange.settings
-    embed = discord.Embed(title=f"{exchange.name} · {exchange.phase}", colour=COLOUR)
-    embed.description = "\n".join(
-        [
-            f"Sign-ups: {status.signups} ({status.complete_signups} complete)",
-            f"Assignments: {status.assignments}",
-            f"Gifts received: {status.gifts}",
-            f"Defaults: {status.defaults}",
-            f"Open pinch hits: {status.open_pinch_hits}",
-            f"Due: {date(settings.due_at)} · reveal: {date(settings.reveal_at)}",
-            f"Matching: {settings.match_rule}; requests {settings.requests_min}–{settings.requests_max},"
-            f" offers {settings.offers_min}–{settings.offers_max}",
-        ]
-    )
+    embed = discord.Embed(title=exchange.name, colour=COLOUR)
+    lines = [
+        f"{phase_sentence(exchange.name, exchange.phase)}.",
+        f"Sign-ups: {status.signups} ({status.complete_signups} complete)",
+        f"Assignments: {status.assignments}",
+        f"Gifts received: {status.gifts}",
+        f"Defaults: {status.defaults}",
+        f"Open pinch hits: {status.open_pinch_hits}",
+        f"Due: {date(settings.due_at)} · reveal: {date(settings.reveal_at)}",
+        f"Matching: {MATCH_RULE_WORDS.get(settings.match_rule, settings.match_rule)};"
+        f" requests {settings.requests_min}–{settings.requests_max},"
+        f" offers {settings.offers_min}–{settings.offers_max}",
+    ]
+    if exchange.phase == "complete":
+        where = f" in <#{exchange.reveal_channel_id}>" if exchange.reveal_channel_id else ""
+        lines.append(f"Thank you, everyone: the gifts and who wrote them are posted{where}.")
+    embed.description = "\n".join(lines)
     if secrecy.sees_everyone:
         embed.add_field(
             name=f"Unmatched ({len(status.unmatched)})",
@@ -156,13 +188,12 @@ def gift_line(gift: Gift) -> str:
     return link(gift.title or "the work", gift.url)
 
 
-def gift_embed(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> discord.Embed:
+def gift_embed(exchange: Exchange, gift: Gift, secrecy: Secrecy, *, words: bool = True) -> discord.Embed:
     """A gift as posted at the reveal (and to its giver on /exchange gift); the creator only when allowed."""
     embed = discord.Embed(title=excerpt(gift.title or "A gift", 250), url=gift.url if len(gift.url) <= 2048 else None)
     embed.colour = COLOUR
-    embed.description = f"For <@{gift.recipient_id}>, " + (
-        f"by <@{gift.giver_id}>" if secrecy.sees_giver(exchange, gift.giver_id) else "from your Secret Santa"
-    )
+    if words:  # a post says them in its content, where the recipient is mentioned
+        embed.description = gift_words(exchange, gift, secrecy)
     if gift.notes:
         embed.add_field(name="Notes", value=gift.notes, inline=False)
     embed.set_footer(text=exchange.name)
@@ -178,3 +209,113 @@ def revealed_creators_embed(exchange: Exchange, gifts: Sequence[Gift], secrecy: 
     embed = discord.Embed(title=f"Who wrote what · {exchange.name}", colour=COLOUR)
     embed.description = lines_within(lines, 4000, empty="No gifts were posted.")
     return fitted(embed)
+
+
+def gift_words(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> str:
+    """ "A gift for @x", and by whom once the reader may know (creators revealed, or a moderator or the giver)."""
+    by = f", by <@{gift.giver_id}>" if secrecy.sees_giver(exchange, gift.giver_id) else ""
+    return f"A gift for <@{gift.recipient_id}>{by}."
+
+
+def gift_post(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> dict:
+    """A gift's post in the exchange's channel: at the reveal of the works, and edited at the reveal of creators."""
+    return {
+        "content": f"🎁 {gift_words(exchange, gift, secrecy)}",
+        "embed": gift_embed(exchange, gift, secrecy, words=False),
+    }
+
+
+def match_page_embed(
+    exchange: Exchange, result: Match, participants: int, page: Page[tuple[int, int]]
+) -> discord.Embed:
+    """The moderators' view of a match before anything is sent: the figures, then who writes for whom."""
+    every_pair = set(result.pairs) if result.mutual_pairs else set()
+    lines = [
+        f"**{n}.** <@{giver}> writes for <@{recipient}>"
+        + (" (they write for each other)" if (recipient, giver) in every_pair else "")
+        for n, (giver, recipient) in enumerate(page.items, start=page.page * page.per_page + 1)
+    ]
+    summary = [
+        f"Participants: {participants:,}",
+        f"Matched: {result.matched:,}",
+        f"Unmatched: {len(result.unmatched):,}"
+        + (f" ({', '.join(f'<@{m}>' for m in result.unmatched)})" if result.unmatched else ""),
+        f"Mutual pairs: {result.mutual_pairs:,}",
+    ]
+    if result.unmatched:
+        summary.append(
+            f"Fix the unmatched with {command('mod exchange assign')} (a pinch hitter need not have signed up) or"
+            f" {command('mod exchange remove')}, then send."
+        )
+    else:
+        summary.append(
+            "Nothing has been sent yet. **Send** sends every giver their assignment; **Match again** tries again."
+        )
+    embed = discord.Embed(title=f"Match · {exchange.name}", colour=COLOUR)
+    embed.description = lines_within(summary, 1500) + "\n\n" + lines_within(lines, 2400, empty="No pairs.")
+    embed.set_footer(text=f"Pairs, page {page.page + 1} of {page.page_count}")
+    return fitted(embed)
+
+
+def when_due(exchange: Exchange) -> str:
+    return f" Gifts are due {date(exchange.settings.due_at)}." if exchange.settings.due_at else ""
+
+
+def signups_opened_post(exchange: Exchange, *, again: bool = False) -> str:
+    opened = "are open again" if again else "are open"
+    return (
+        f"🎁 Sign-ups for **{exchange.name}** {opened}. Tell us what you would love to receive with"
+        f" {command('exchange request')} and what you would write with {command('exchange offer')};"
+        f" {command('exchange signup')} shows your sign-up.{when_due(exchange)}"
+    )
+
+
+def signups_closed_post(exchange: Exchange) -> str:
+    return f"🎁 Sign-ups for **{exchange.name}** are closed. Assignments go out soon: thank you for signing up."
+
+
+def assignments_sent_post(exchange: Exchange, sent: int) -> str:
+    return (
+        f"🎁 The assignments for **{exchange.name}** have gone out ({counted(sent, 'giver')}): check your direct"
+        f" messages; {command('exchange assignment')} shows yours again.{when_due(exchange)}"
+        f" When your gift is posted, record it with {command('exchange gift')}."
+    )
+
+
+def pinch_hit_wanted_post(exchange: Exchange, recipient_id: int) -> str:
+    """Names the recipient who needs a gift; never the giver who gave it up."""
+    return (
+        f"🎁 **{exchange.name}** needs a pinch hitter: <@{recipient_id}> is waiting for a gift."
+        f" Anyone may take it over with {command('exchange pinchhits')}."
+    )
+
+
+def pinch_hit_taken_post(wanted: str) -> str:
+    """The pinch-hit post once someone has taken it, rebuilt from the post itself (the button knows only the
+    assignment): the exchange in bold and the recipient stay; who took it stays secret (they are the giver)."""
+    name = re.search(r"\*\*(.+?)\*\*", wanted)
+    recipient = re.search(r"<@!?(\d+)>", wanted)
+    whose = f" for <@{recipient[1]}>" if recipient else ""
+    where = f" in **{name[1]}**" if name else ""
+    return f"✅ The pinch hit{whose}{where} has been taken. Thank you, pinch hitter."
+
+
+def works_revealed_post(exchange: Exchange, gifts: int) -> str:
+    return (
+        f"🎁 The gifts of **{exchange.name}** are here: {counted(gifts, 'gift')} below."
+        " Who wrote them stays secret a little longer."
+    )
+
+
+CONTENT_LIMIT = 2000  # Discord's limit on a message's content
+
+
+def content_within(text: str, limit: int = CONTENT_LIMIT) -> str:
+    """Message content within Discord's limit, keeping its line breaks (unlike `excerpt`, which makes one line)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def creators_revealed_post(exchange: Exchange) -> str:
+    return f"🎁 Who wrote the gifts of **{exchange.name}**: thank you, everyone, and congratulations on your works."

@@ -29,6 +29,9 @@ CONTENT_LIMIT = 2_000
 EMBEDS_TOTAL_LIMIT = 6_000
 ACTION_ROWS_LIMIT = 5
 AUTOCOMPLETE_VALUE_LIMIT = 100
+# "Application Command" page: a top-level command's names, descriptions and choice values (its own, its
+# subcommands' and groups', its options' and their choices') may total 4,000 characters.
+COMMAND_CHARACTERS_LIMIT = 4_000
 _PARAMETER = re.compile(r"\{[^}]+\}")
 
 
@@ -118,7 +121,37 @@ def _messages_in(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [body]
 
 
+def command_characters(command: dict[str, Any]) -> int:
+    """What Discord counts towards a command's 4,000 characters: names, descriptions and choices (the
+    longest localization of each, where there are localizations), all the way down its options."""
+
+    def longest(node: dict[str, Any], key: str) -> int:
+        localized = (node.get(f"{key}_localizations") or {}).values()
+        return max([len(str(node.get(key) or "")), *(len(str(v)) for v in localized)])
+
+    total = longest(command, "name") + longest(command, "description")
+    for choice in command.get("choices") or []:
+        total += longest(choice, "name") + len(str(choice.get("value", "")))
+    for option in command.get("options") or []:
+        total += command_characters(option)
+    return total
+
+
+def _command_problems(commands: list[Any]) -> list[str]:
+    """A command sync (PUT .../commands): every top-level command within its 4,000 characters."""
+    found = []
+    for command in commands:
+        if isinstance(command, dict) and (size := command_characters(command)) > COMMAND_CHARACTERS_LIMIT:
+            found.append(
+                f"/{command.get('name')}: {size:,} characters in names, descriptions and choices,"
+                f" over Discord's {COMMAND_CHARACTERS_LIMIT:,}"
+            )
+    return found
+
+
 def _limit_problems(body: Any) -> list[str]:
+    if isinstance(body, list):
+        return _command_problems(body)
     if not isinstance(body, dict):
         return []
     found = []
