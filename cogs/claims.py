@@ -12,7 +12,7 @@ from cogs.ui.announce import refresh_posted_prompt
 from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import claim_and_reply
 from cogs.ui.embeds import claims_embed, timestamp
-from interactions.checks import Interaction, guild_id_of
+from interactions.checks import Interaction, guild_id_of, viewer_of
 from interactions.sending import NO_MENTIONS, Delivery, dm_delivery
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class Claims(commands.Cog):
     @app_commands.autocomplete(prompt=prompt_autocomplete)
     @app_commands.guild_only()
     async def unclaim(self, interaction: Interaction, prompt: int) -> None:
-        claim = await self.bot.store.claims.drop(guild_id_of(interaction), prompt, interaction.user.id)
+        claim = await self.bot.store.claims.drop(guild_id_of(interaction), prompt, await viewer_of(interaction))
         await interaction.response.send_message(
             f"You dropped your claim on #{claim.prompt_number}; its slot is free for someone else.",
             ephemeral=True,

@@ -18,7 +18,7 @@ from cogs.ui.embeds import ao3_embed, excerpt, fill_embed
 from db import validation
 from db.fills import FillRecorded
 from db.models import Viewer
-from interactions.checks import Interaction, age_restricted, guild_id_of, is_moderator
+from interactions.checks import Interaction, age_restricted, guild_id_of, is_moderator, viewer_of
 from interactions.sending import NO_MENTIONS, channel_reader, log_line, post, send_dm
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class Fills(commands.Cog):
         checked_title = validation.title(title)
         checked_notes = validation.notes(notes)
         recorded = await self.bot.store.fills.record(
-            guild_id, prompt, interaction.user.id, url=checked_url, title=checked_title, notes=checked_notes
+            guild_id, prompt, await viewer_of(interaction), url=checked_url, title=checked_title, notes=checked_notes
         )
         channel_id = (await self.bot.store.settings.get(guild_id)).fills_channel_id
         if channel_id is None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from db.database import from_epoch, from_epoch_or_none
 from db.errors import PromptNotFound
-from db.models import SETTING_COLUMNS, AuditEntry, Claim, Fill, GuildSettings, Prompt
+from db.models import SETTING_COLUMNS, AuditEntry, Claim, Fill, GuildSettings, Prompt, Viewer
 
 _TAG_SEPARATOR = "\x1f"
 PROMPT_COLUMNS = (
@@ -105,6 +105,15 @@ def prompt(conn: sqlite3.Connection, guild_id: int, number: int) -> Prompt:
     if row is None:
         raise PromptNotFound(number)
     return prompt_from_row(row)
+
+
+def visible_prompt(conn: sqlite3.Connection, guild_id: int, number: int, viewer: Viewer) -> Prompt:
+    """The prompt as this viewer may address it: one they may not see is "no prompt #N", whichever command
+    asks, so no answer tells a member that someone else's pending or rejected prompt exists."""
+    found = prompt(conn, guild_id, number)
+    if not viewer.may_see(found):
+        raise PromptNotFound(number)
+    return found
 
 
 def prompt_by_id(conn: sqlite3.Connection, prompt_id: int) -> Prompt:

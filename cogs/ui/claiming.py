@@ -8,14 +8,14 @@ from typing import Any
 import discord
 
 from cogs.ui.embeds import timestamp
-from interactions.checks import Interaction, guild_id_of
+from interactions.checks import Interaction, guild_id_of, viewer_of
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS
 
 
 async def claim_and_reply(interaction: Interaction, number: int) -> None:
     claims = interaction.client.store.claims
-    claim, prompt = await claims.take(guild_id_of(interaction), number, interaction.user.id)
+    claim, prompt = await claims.take(guild_id_of(interaction), number, await viewer_of(interaction))
     due = f"Your deadline is {timestamp(claim.deadline)}." if claim.deadline else "There is no deadline."
     await interaction.response.send_message(
         f"You claimed prompt #{prompt.number}. {due} When your work is posted, share it with `/fill`.",

@@ -1,0 +1,126 @@
+"""What people read: one answer for a prompt a member may not see, and no internal words in replies or logs."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from tests.conftest import snapshot, submit
+from tests.driver import ALICE, BOB, CAROL, GENERAL, MOD, PROMPTS, Driver
+from tests.wording import problems_in, unreadable
+
+HIDDEN = "There is no prompt #{n} in this server."
+
+
+async def hidden_prompts(driver: Driver) -> tuple[int, int, int, int]:
+    """Bob's rejected prompt, Bob's pending prompt, an open one of his (posted, with a Claim button), and a
+    number no prompt has."""
+    await driver.command("settings set", user=MOD, prompts_channel=PROMPTS, require_approval=True)
+    rejected = await submit(driver, "Bob's idea that the moderators turn down", user=BOB)
+    await driver.command("queue reject", user=MOD, prompt=rejected, reason="Off topic")
+    pending = await submit(driver, "Bob's idea still waiting for approval", user=BOB)
+    opened = await submit(driver, "Bob's idea about a lighthouse keeper", user=BOB)
+    await driver.command("queue approve", user=MOD, prompt=opened)
+    return rejected, pending, opened, 99
+
+
+def forged_claim_button(driver: Driver, number: int) -> int:
+    """A copy of a posted prompt's message whose Claim button names another number (a stale or hand-made
+    button: Discord delivers whatever custom_id the message carries)."""
+    posted = next(c for c in driver.post_calls() if c.channel_id == PROMPTS.id)
+    message = copy.deepcopy(driver.fake.messages[int(posted.response["id"])])
+    message["id"] = str(int(message["id"]) + 1000)
+    for row in message["components"]:
+        for item in row["components"]:
+            if item.get("custom_id", "").startswith("promptfill:claim:"):
+                item["custom_id"] = f"promptfill:claim:{number}"
+    driver.fake.messages[int(message["id"])] = message
+    return int(message["id"])
+
+
+async def test_every_command_answers_a_prompt_the_member_may_not_see_alike(driver: Driver, db_path: Path) -> None:
+    rejected, pending, _, missing = await hidden_prompts(driver)
+
+    async def asks(number: int) -> dict[str, str]:
+        """Carol addresses prompt `number` every way she can; each reply, with the number taken out."""
+        button = forged_claim_button(driver, number)
+        ways = {
+            "claim": driver.command("claim", user=CAROL, prompt=number),
+            "unclaim": driver.command("unclaim", user=CAROL, prompt=number),
+            "fill": driver.command("fill", user=CAROL, prompt=number, url="https://example.org/work"),
+            "unfill": driver.command("unfill", user=CAROL, prompt=number, url="https://example.org/work"),
+            "edit": driver.command("prompt edit", user=CAROL, prompt=number, title="Mine now"),
+            "withdraw": driver.command("prompt withdraw", user=CAROL, prompt=number),
+            "view": driver.command("prompt view", user=CAROL, prompt=number),
+            "claim button": driver.click(button, f"promptfill:claim:{number}", user=CAROL),
+        }
+        replies = {}
+        for way, asking in ways.items():
+            before = snapshot(db_path)
+            out = await asking
+            assert out.ephemeral, way
+            assert snapshot(db_path) == before, f"{way} #{number} changed the database"
+            replies[way] = out.content.replace(f"#{number}", "#N")
+        return replies
+
+    nothing_there = await asks(missing)
+    assert all(reply.startswith(HIDDEN.format(n="N")) for reply in nothing_there.values()), nothing_there
+    assert await asks(rejected) == nothing_there
+    assert await asks(pending) == nothing_there
+    assert unreadable(driver) == []
+
+
+async def test_the_prompter_and_moderators_still_see_hidden_prompts_for_what_they_are(
+    driver: Driver, db_path: Path
+) -> None:
+    rejected, pending, _, _ = await hidden_prompts(driver)
+    cases = [
+        (MOD, "claim", {"prompt": pending}, f"Prompt #{pending} is still waiting for a moderator's approval"),
+        (MOD, "claim", {"prompt": rejected}, f"Prompt #{rejected} is not accepted, so you cannot claim it."),
+        (MOD, "unclaim", {"prompt": pending}, f"You hold no claim on #{pending}."),
+        (MOD, "prompt withdraw", {"prompt": rejected}, f"Prompt #{rejected} is not accepted, so you cannot withdraw"),
+        (BOB, "fill", {"prompt": pending, "url": "https://example.org/w"}, "is still waiting for a moderator's"),
+        (BOB, "unclaim", {"prompt": rejected}, f"You hold no claim on #{rejected}."),
+        (BOB, "prompt edit", {"prompt": rejected, "title": "Again"}, "is not accepted, so you cannot edit it."),
+        (BOB, "unfill", {"prompt": pending, "url": "https://example.org/w"}, f"#{pending} has no fill with that"),
+    ]
+    for user, command, options, expected in cases:
+        before = snapshot(db_path)
+        out = await driver.command(command, user=user, **options)
+        assert out.ephemeral and expected in out.content, (command, out.content)
+        assert snapshot(db_path) == before
+    seen = await driver.command("prompt view", user=BOB, prompt=pending)
+    assert "Bob's idea still waiting" in seen.text
+    assert unreadable(driver) == []
+
+
+async def test_claiming_your_own_prompt_says_why_in_the_prompt_memes_words(driver: Driver, db_path: Path) -> None:
+    number = await submit(driver, "Alice's own idea about a haunted lighthouse", user=ALICE)
+    before = snapshot(db_path)
+    out = await driver.command("claim", user=ALICE, prompt=number)
+    assert out.ephemeral and snapshot(db_path) == before
+    assert out.content == (
+        f"#{number} is your own prompt, so you cannot claim it: prompts are for other members to write. "
+        "`/prompt random` finds one for you."
+    )
+    assert "exchange" not in out.content
+
+
+def test_the_scan_finds_each_kind_of_unreadable_word() -> None:
+    assert problems_in("✅ member 731000000000000011") == ["raw id 731000000000000011"]
+    assert problems_in("(moderator_role: None -> 700000000000000001)") == [
+        "raw id 700000000000000001",
+        "Python word None",
+    ]
+    assert problems_in("Sent 3 assignment(s)") == ['"(s)"']
+    assert problems_in("Spring Fling is in its `closed` phase") == ["internal name `closed`"]
+    assert problems_in("require approval: False → True") == ["Python word False", "Python word True"]
+    fine = "<@731000000000000011> claimed #3 <t:1700000000:R> in <#710000000000000001>; see `/prompt view`."
+    assert problems_in(fine) == []
+    assert problems_in("https://discord.com/channels/720000000000000001/710000000000000003/1") == []
+
+
+async def test_the_scan_reads_what_the_bot_sent(driver: Driver) -> None:
+    await driver.command("prompt submit", user=BOB, channel=GENERAL, text="True story: a lighthouse at night")
+    # The prompt's text is in the reply's embed: the scan reads embeds (member text is chosen with care in tests).
+    assert [p for p in unreadable(driver) if "Python word True" in p], unreadable(driver)
