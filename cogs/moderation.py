@@ -26,6 +26,7 @@ from interactions.checks import (
 )
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS, TRANSIENT_ERRORS, log_line, send_dm
+from interactions.words import plural
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -43,7 +44,7 @@ async def queue_message(interaction: Interaction) -> dict[str, Any]:
     view.add_item(QueueButton("approve", oldest.number))
     view.add_item(QueueButton("reject", oldest.number))
     return {
-        "content": f"{waiting} prompt{'s' if waiting != 1 else ''} waiting. Oldest first:",
+        "content": f"{plural(waiting, 'prompt')} waiting. Oldest first:",
         "embed": embed,
         "view": view,
     }
@@ -61,7 +62,7 @@ async def announce_approval(interaction: Interaction, prompt: Prompt) -> None:
     bot = interaction.client
     await post_open_prompt(bot, prompt)
     await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was approved and is open for claims.")
-    await log_line(bot, prompt.guild_id, f"✅ <@{interaction.user.id}> approved prompt #{prompt.number}.")
+    await log_line(bot, prompt.guild_id, f"✅ <@{interaction.user.id}> approved {logged(prompt)}.")
 
 
 async def reject_and_reply(interaction: Interaction, number: int, reason: str | None) -> None:
@@ -79,7 +80,17 @@ async def reject_and_reply(interaction: Interaction, number: int, reason: str | 
         await interaction.edit_original_response(content=rejected_reply(prompt, told), allowed_mentions=NO_MENTIONS)
     except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
         log.warning("could not complete the answer to the rejection of #%s: %r", prompt.number, error)
-    await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected prompt #{prompt.number}.")
+    because = f" Reason: {checked_reason}" if checked_reason else " No reason given."
+    await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected {logged(prompt)}.{because}")
+
+
+def logged(prompt: Prompt) -> str:
+    """A prompt as a log line names it: number, title, and its prompter unless anonymous (log lines are read by
+    every moderator, never a private answer) or imported without one."""
+    title = f" “{prompt.title}”" if prompt.title else ""
+    if prompt.anonymous:
+        return f"prompt #{prompt.number}{title} (anonymous)"
+    return f"prompt #{prompt.number}{title} by <@{prompt.author_id}>"
 
 
 def rejected_reply(prompt: Prompt, told: bool) -> str:
@@ -210,7 +221,9 @@ class Moderation(commands.Cog):
         )
         await send_dm(bot, member.id, content=f"A moderator released your claim on prompt #{claim.prompt_number}.")
         await log_line(
-            bot, guild_id, f"🔓 <@{interaction.user.id}> released <@{member.id}>'s claim on #{claim.prompt_number}."
+            bot,
+            guild_id,
+            f"🔓 <@{interaction.user.id}> released <@{member.id}>'s claim on prompt #{claim.prompt_number}.",
         )
 
     @moderators_only()
@@ -243,7 +256,7 @@ class Moderation(commands.Cog):
             bot,
             guild_id,
             f"⏳ <@{interaction.user.id}> extended <@{member.id}>'s claim on "
-            f"#{claim.prompt_number} by {days} day{'s' if days != 1 else ''}.",
+            f"prompt #{claim.prompt_number} by {plural(days, 'day')}; it is now due {due}.",
         )
 
     @moderators_only()

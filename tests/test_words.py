@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
+import sqlite3
 from pathlib import Path
 
 from tests.conftest import snapshot, submit
-from tests.driver import ALICE, BOB, CAROL, GENERAL, MOD, PROMPTS, Driver
+from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, LOG, MOD, MOD_ROLE, PROMPTS, Driver
 from tests.wording import problems_in, unreadable
 
 HIDDEN = "There is no prompt #{n} in this server."
@@ -124,3 +125,74 @@ async def test_the_scan_reads_what_the_bot_sent(driver: Driver) -> None:
     await driver.command("prompt submit", user=BOB, channel=GENERAL, text="True story: a lighthouse at night")
     # The prompt's text is in the reply's embed: the scan reads embeds (member text is chosen with care in tests).
     assert [p for p in unreadable(driver) if "Python word True" in p], unreadable(driver)
+
+
+# -- the moderation log and log-channel lines ---------------------------------------------------------------
+
+
+async def test_the_moderation_log_reads_as_sentences(driver: Driver, db_path: Path) -> None:
+    mod, bob, carol = f"<@{MOD.id}>", f"<@{BOB.id}>", f"<@{CAROL.id}>"
+    work = "https://example.org/works/1"
+    await driver.command("settings set", user=MOD, moderator_role=MOD_ROLE, require_approval=True, log_channel=LOG)
+    first = await submit(driver, "Bob's idea about a lighthouse keeper", user=BOB, title="Lighthouse")
+    await driver.command("queue approve", user=MOD, prompt=first)
+    second = await submit(driver, "Bob's idea that is off topic here", user=BOB)
+    await driver.command("queue reject", user=MOD, prompt=second, reason="Off topic\nfor this meme")
+    await driver.command("claim", user=CAROL, prompt=first)
+    await driver.command("mod extend", user=MOD, prompt=first, member=CAROL, days=3)
+    await driver.command("mod release", user=MOD, prompt=first, member=CAROL)
+    await driver.command("fill", user=CAROL, prompt=first, url=work)
+    await driver.command("unfill", user=MOD, prompt=first, url=work)
+    await driver.command("prompt edit", user=MOD, prompt=first, title="The Lighthouse", fandom="Original Work")
+    await driver.command("prompt withdraw", user=MOD, prompt=first)
+    out = await driver.command("mod log", user=MOD)
+    lines = [line.split(" · ", 1)[1] for line in out.embeds[0]["description"].split("\n")]
+    assert lines == [  # the whole first page (ten entries)
+        f"{mod} withdrew prompt #{first} by {bob}.",
+        f"{mod} edited prompt #{first} by {bob} (its title and fandom).",
+        f"{mod} removed {carol}'s fill of prompt #{first}: <{work}>.",
+        f"{mod} released {carol}'s claim on prompt #{first}.",
+        f"{mod} extended {carol}'s claim on prompt #{first} by 3 days.",
+        f"{mod} rejected prompt #{second} by {bob}. Reason: Off topic for this meme.",
+        f"{mod} approved prompt #{first} by {bob}.",
+        f"{mod} changed require approval: off → on.",
+        f"{mod} changed moderator role: none → <@&{MOD_ROLE.id}>.",
+        f"{mod} changed log channel: none → <#{LOG.id}>.",
+    ]
+    logged = [post["content"] for post in driver.posts(LOG)]
+    assert f"✅ {mod} approved prompt #{first} “Lighthouse” by {bob}." in logged
+    assert f"⛔ {mod} rejected prompt #{second} by {bob}. Reason: Off topic\nfor this meme" in logged
+    assert unreadable(driver) == []
+
+
+async def test_log_entries_written_by_earlier_versions_read_as_sentences_too(driver: Driver, db_path: Path) -> None:
+    """The issue's examples, stored as the settings write has always stored them."""
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO audit_log (guild_id, actor_id, action, detail, by_moderator, created_at)"
+            " VALUES (?, ?, 'settings', ?, 1, 0)",
+            [
+                (GUILD.id, MOD.id, f"moderator_role: None -> {MOD_ROLE.id}"),
+                (GUILD.id, MOD.id, "require_approval: False -> True"),
+                (GUILD.id, MOD.id, "claims_per_prompt: 1 -> 0"),
+                (GUILD.id, MOD.id, f"prompts_channel: {PROMPTS.id} -> None"),
+            ],
+        )
+        conn.execute(
+            "INSERT INTO audit_log (guild_id, actor_id, action, detail, by_moderator, created_at)"
+            " VALUES (?, ?, 'import', 'added 1200, refused 1', 1, 0)",
+            (GUILD.id, MOD.id),
+        )
+    conn.close()
+    out = await driver.command("mod log", user=MOD)
+    lines = [line.split(" · ", 1)[1] for line in out.embeds[0]["description"].split("\n")]
+    mod = f"<@{MOD.id}>"
+    assert lines == [
+        f"{mod} imported 1,200 prompts (1 refused).",
+        f"{mod} changed prompts channel: <#{PROMPTS.id}> → none.",
+        f"{mod} changed claims per prompt: 1 → no limit.",
+        f"{mod} changed require approval: off → on.",
+        f"{mod} changed moderator role: none → <@&{MOD_ROLE.id}>.",
+    ]
+    assert unreadable(driver) == []

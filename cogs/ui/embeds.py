@@ -14,6 +14,7 @@ from datetime import datetime
 import discord
 
 from ao3.parse import Series, Work
+from cogs.ui.audit_lines import audit_line
 from db.fills import FillRecorded
 from db.models import RATING_NAMES, AuditEntry, Claim, Fill, GuildSettings, Page, Prompt, Viewer, named_settings
 from db.profiles import Profile, ServerStats
@@ -282,17 +283,6 @@ def stats_embed(guild_name: str, stats: ServerStats) -> discord.Embed:
         inline=False,
     )
     return fitted(embed)
-
-
-def audit_line(entry: AuditEntry) -> str:
-    parts = [discord.utils.format_dt(entry.created_at, "f"), f"<@{entry.actor_id}>", entry.action]
-    if entry.prompt_number is not None:
-        parts.append(f"#{entry.prompt_number}")
-    if entry.target_id is not None and entry.target_id != entry.actor_id:
-        parts.append(f"→ <@{entry.target_id}>")
-    if entry.detail:
-        parts.append(f"({entry.detail[:150]})")
-    return " ".join(parts)
 
 
 def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
