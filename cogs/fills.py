@@ -29,10 +29,11 @@ EditAnnouncement = Callable[..., Awaitable[Any]]
 
 
 def announcement(recorded: FillRecorded, reader: Viewer) -> dict[str, Any]:
-    """The fill announcement. Only the prompter of a named prompt may be pinged, and only by id."""
+    """The fill announcement. Only the prompter of a named prompt may be pinged, and only by id (an imported
+    prompt without a prompter pings nobody)."""
     prompt = recorded.prompt
     embed = fill_embed(recorded, reader)
-    if prompt.anonymous:
+    if prompt.anonymous or prompt.author_id is None:
         return {
             "content": f"✨ Prompt #{prompt.number} has a new fill!",
             "embed": embed,
@@ -101,7 +102,7 @@ class Fills(commands.Cog):
                     ephemeral=True,
                     allowed_mentions=NO_MENTIONS,
                 )
-        if recorded.prompt.anonymous:
+        if recorded.prompt.anonymous and recorded.prompt.author_id is not None:
             await send_dm(
                 self.bot,
                 recorded.prompt.author_id,

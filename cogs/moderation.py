@@ -61,7 +61,10 @@ async def approve(interaction: Interaction, number: int) -> Prompt:
 async def announce_approval(interaction: Interaction, prompt: Prompt) -> None:
     bot = interaction.client
     await post_open_prompt(bot, prompt)
-    await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was approved and is open for claims.")
+    if prompt.author_id is not None:  # an imported prompt without a prompter has nobody to tell
+        await send_dm(
+            bot, prompt.author_id, content=f"Your prompt #{prompt.number} was approved and is open for claims."
+        )
     await log_line(bot, prompt.guild_id, f"✅ <@{interaction.user.id}> approved {logged(prompt)}.")
 
 
@@ -75,7 +78,9 @@ async def reject_and_reply(interaction: Interaction, number: int, reason: str | 
         f"Prompt #{prompt.number} rejected. Telling the prompter…", ephemeral=True, allowed_mentions=NO_MENTIONS
     )
     why = f"\nReason: {checked_reason}" if checked_reason else ""
-    told = await send_dm(bot, prompt.author_id, content=f"Your prompt #{prompt.number} was not accepted.{why}")
+    told = prompt.author_id is not None and await send_dm(
+        bot, prompt.author_id, content=f"Your prompt #{prompt.number} was not accepted.{why}"
+    )
     try:
         await interaction.edit_original_response(content=rejected_reply(prompt, told), allowed_mentions=NO_MENTIONS)
     except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
@@ -90,6 +95,8 @@ def logged(prompt: Prompt) -> str:
     title = f" “{prompt.title}”" if prompt.title else ""
     if prompt.anonymous:
         return f"prompt #{prompt.number}{title} (anonymous)"
+    if prompt.author_id is None:
+        return f"imported prompt #{prompt.number}{title}"
     return f"prompt #{prompt.number}{title} by <@{prompt.author_id}>"
 
 
@@ -97,6 +104,8 @@ def rejected_reply(prompt: Prompt, told: bool) -> str:
     note = (
         "The prompter was told by direct message."
         if told
+        else "It was imported without a prompter, so nobody was told."
+        if prompt.author_id is None
         else ("The prompter could not be told: they do not accept direct messages from the bot.")
     )
     return f"Prompt #{prompt.number} rejected. {note}"

@@ -39,7 +39,7 @@ def _refuse_duplicate(conn: sqlite3.Connection, guild_id: int, dedupe_key: str, 
 
 
 def insert(
-    conn: sqlite3.Connection, guild_id: int, author_id: int, draft: PromptDraft, status: PromptStatus, now: int
+    conn: sqlite3.Connection, guild_id: int, author_id: int | None, draft: PromptDraft, status: PromptStatus, now: int
 ) -> Prompt:
     """Store a validated prompt under the server's next number (computed inside the INSERT).
 
@@ -54,7 +54,7 @@ def insert(
             " RETURNING id, number",
             (
                 guild_id,
-                author_id,
+                rows.NO_PROMPTER if author_id is None else author_id,
                 int(draft.anonymous),
                 status,
                 draft.rating,

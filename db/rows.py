@@ -12,6 +12,9 @@ from db.errors import PromptNotFound
 from db.models import SETTING_COLUMNS, AuditEntry, Claim, Fill, GuildSettings, Prompt, Viewer
 
 _TAG_SEPARATOR = "\x1f"
+# prompts.author_id of a prompt imported without a prompter. The column is NOT NULL since version 1 and
+# Discord never gives the id 0, so 0 stands for "nobody" in storage and None in the model (Prompt.imported).
+NO_PROMPTER = 0
 PROMPT_COLUMNS = (
     "p.id, p.guild_id, p.number, p.author_id, p.anonymous, p.status, p.rating, p.text, p.title, p.fandom,"
     " p.active_claims, p.fill_count, p.created_at, p.message_channel_id, p.message_id,"
@@ -38,7 +41,7 @@ def prompt_from_row(row: sqlite3.Row) -> Prompt:
         id=row["id"],
         guild_id=row["guild_id"],
         number=row["number"],
-        author_id=row["author_id"],
+        author_id=row["author_id"] or None,
         anonymous=bool(row["anonymous"]),
         status=row["status"],
         rating=row["rating"],

@@ -130,6 +130,8 @@ def prompt_link(prompt: Prompt) -> str | None:
 
 
 def prompter_line(prompt: Prompt, viewer: Viewer, *, private: bool) -> str:
+    if prompt.author_id is None:
+        return "Imported prompt (no prompter named)"
     if not prompt.anonymous:
         return f"<@{prompt.author_id}>"
     if viewer.sees_prompter(prompt, private=private):
