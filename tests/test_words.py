@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import copy
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
+from cogs.ui.audit_lines import audit_sentence
+from db.models import AuditEntry
 from tests.conftest import snapshot, submit
 from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, LOG, MOD, MOD_ROLE, PROMPTS, Driver
 from tests.wording import problems_in, unreadable
@@ -196,3 +199,50 @@ async def test_log_entries_written_by_earlier_versions_read_as_sentences_too(dri
         f"{mod} changed moderator role: none → <@&{MOD_ROLE.id}>.",
     ]
     assert unreadable(driver) == []
+
+
+def test_every_kind_of_log_entry_reads_as_a_sentence() -> None:
+    """Entries the flows above do not reach (exchanges, AO3 accounts, background expiry), read as stored."""
+    mod, bob, carol = MOD.id, BOB.id, CAROL.id
+
+    def line(action: str, actor: int = mod, *, number: int | None = None, target: int | None = None, detail=None):
+        return audit_sentence(AuditEntry(1, GUILD.id, actor, action, number, target, detail, datetime.now(UTC)))
+
+    cases = {
+        line(
+            "claim expired", carol, number=4, target=carol
+        ): f"<@{carol}>'s claim on prompt #4 expired at its deadline.",
+        line("claim filled", carol, number=4, target=carol): f"<@{carol}>'s claim on prompt #4 ended with a fill.",
+        line("claim released", bob, number=4, target=carol, detail="prompt withdrawn"): (
+            f"<@{bob}> released <@{carol}>'s claim on prompt #4 because the prompt was withdrawn."
+        ),
+        line(
+            "ao3 account", carol, target=carol, detail="(none) -> carol_w"
+        ): f"<@{carol}> linked the AO3 account carol_w.",
+        line("ao3 account", carol, target=carol, detail="carol_w -> (none)"): (
+            f"<@{carol}> unlinked their AO3 account carol_w."
+        ),
+        line("exchange created", detail="Yuletide"): f"<@{mod}> created the exchange Yuletide.",
+        line("exchange closed", detail="Yuletide"): f"<@{mod}> closed sign-ups for Yuletide.",
+        line("exchange matched", detail="Yuletide: 12 matched"): f"<@{mod}> matched Yuletide (12 matched).",
+        line("exchange assigned", target=bob, detail=f"Yuletide: for <@{carol}>"): (
+            f"<@{mod}> assigned <@{bob}> to write for <@{carol}> in Yuletide."
+        ),
+        line("exchange default", bob, target=bob, detail="Yuletide"): f"<@{bob}> gave up their assignment in Yuletide.",
+        line("exchange reveal creators", detail="Yuletide"): f"<@{mod}> revealed the creators of Yuletide.",
+        line("exchange removed", target=bob, detail="Yuletide"): f"<@{mod}> removed <@{bob}> from Yuletide.",
+        line("settings", detail="allow_anonymous: True -> False"): f"<@{mod}> changed anonymous prompts: on → off.",
+        line(
+            "settings", detail="claim_days: 14 -> 0"
+        ): f"<@{mod}> changed days to finish a claim: 14 days → no deadline.",
+    }
+    for written, expected in cases.items():
+        assert written == expected
+        assert problems_in(written) == [], written
+
+
+async def test_a_log_of_one_entry_says_one_entry(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, claim_days=10)
+    out = await driver.command("mod log", user=MOD)
+    assert out.embeds[0]["footer"]["text"] == "Page 1 of 1 · 1 entry"
+    assert out.embeds[0]["description"].endswith(f"<@{MOD.id}> changed days to finish a claim: 14 days → 10 days.")

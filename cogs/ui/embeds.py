@@ -296,7 +296,8 @@ def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
         colour=discord.Colour.dark_teal(),
     )
     more = "+" if page.capped else ""
-    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count}{more} · {page.total:,}{more} entries")
+    entries = "entry" if page.total == 1 else "entries"
+    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count}{more} · {page.total:,}{more} {entries}")
     return fitted(embed)
 
 
