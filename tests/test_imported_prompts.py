@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from cogs.data import file_name_part
+from db.models import Viewer
 from tests.conftest import snapshot
 from tests.driver import BOB, CAROL, FILLS, GUILD, LOG, MOD, PROMPTS, Attachment, Driver
 from tests.wording import unreadable
@@ -115,3 +116,15 @@ def test_a_server_name_becomes_a_safe_part_of_a_file_name() -> None:
     assert file_name_part('a<b>c:"d"|e?f*g\\h') == "a-b-c-d-e-f-g-h"
     assert file_name_part("🌸✨") == "server"
     assert file_name_part("x" * 100) == "x" * 40
+
+
+async def test_lists_and_search_keep_an_imported_hidden_prompt_from_members(driver: Driver) -> None:
+    """The SQL form of the visibility rule agrees with Viewer: a pending prompt stored with no prompter
+    (author_id 0) is nobody's, so no member lists or finds it."""
+    document = {"prompts": [{"text": "An imported lighthouse idea still waiting", "status": "pending"}]}
+    await driver.command("import", user=MOD, file=Attachment("queue.json", json.dumps(document).encode()))
+    reader = Viewer.channel_reader(age_restricted=True)
+    for viewer in (reader, Viewer(CAROL.id)):
+        assert (await driver.bot.store.browse.list(GUILD.id, viewer)).total == 0
+        assert (await driver.bot.store.browse.search(GUILD.id, viewer, "lighthouse")).total == 0
+    assert (await driver.bot.store.browse.list(GUILD.id, Viewer(MOD.id, is_moderator=True))).total == 1
