@@ -50,7 +50,7 @@ def setting_value(name: str, stored: str) -> str:
 
 
 def setting_change(detail: str) -> str:
-    """ "require_approval: False -> True" as "require approval: off → on"."""
+    """A stored change such as "require_approval: False -> True", read as "require approval: off → on"."""
     found = _SETTING_CHANGE.match(detail)
     if found is None or found["name"] not in SETTING_NAMES:
         return detail
