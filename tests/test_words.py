@@ -122,6 +122,8 @@ def test_the_scan_finds_each_kind_of_unreadable_word() -> None:
     fine = "<@731000000000000011> claimed #3 <t:1700000000:R> in <#710000000000000001>; see `/prompt view`."
     assert problems_in(fine) == []
     assert problems_in("https://discord.com/channels/720000000000000001/710000000000000003/1") == []
+    # An embed title or a button label shows a mention as typed: there it is a raw id.
+    assert problems_in("Claims of <@731000000000000011>", renders_mentions=False) == ["raw id 731000000000000011"]
 
 
 async def test_the_scan_reads_what_the_bot_sent(driver: Driver) -> None:
