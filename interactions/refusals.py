@@ -71,7 +71,7 @@ def sentence(error: BaseException) -> str | None:
         case AnonymousNotAllowed():
             return "This server does not take anonymous prompts. Submit again without `anonymous`."
         case WrongStatus():
-            return f"Prompt #{error.number} is {STATUS_WORDS[error.status]}, so you cannot {error.action}."
+            return f"Prompt #{error.number} {STATUS_WORDS[error.status]}, so you cannot {error.action}."
         case NotPrompter():
             return f"Only the member who posted #{error.number}, or a moderator, can {error.action}."
         case EditLocked():

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from db.models import PromptStatus
 
-# What a status means to the reader, completing "Prompt #6 is …" (VOICE.md: no internal state names).
+# What a status means to the reader, completing "Prompt #6 …" (VOICE.md: no internal state names).
 STATUS_WORDS: dict[PromptStatus, str] = {
-    "pending": "still waiting for a moderator's approval",
-    "open": "open",
-    "filled": "filled",
-    "closed": "closed",
-    "rejected": "not accepted",
+    "pending": "is still waiting for a moderator's approval",
+    "open": "is open",
+    "filled": "is filled",
+    "closed": "is closed",
+    "rejected": "was not accepted",
 }
 
 

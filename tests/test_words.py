@@ -80,12 +80,12 @@ async def test_the_prompter_and_moderators_still_see_hidden_prompts_for_what_the
     rejected, pending, _, _ = await hidden_prompts(driver)
     cases = [
         (MOD, "claim", {"prompt": pending}, f"Prompt #{pending} is still waiting for a moderator's approval"),
-        (MOD, "claim", {"prompt": rejected}, f"Prompt #{rejected} is not accepted, so you cannot claim it."),
+        (MOD, "claim", {"prompt": rejected}, f"Prompt #{rejected} was not accepted, so you cannot claim it."),
         (MOD, "unclaim", {"prompt": pending}, f"You hold no claim on #{pending}."),
-        (MOD, "prompt withdraw", {"prompt": rejected}, f"Prompt #{rejected} is not accepted, so you cannot withdraw"),
+        (MOD, "prompt withdraw", {"prompt": rejected}, f"Prompt #{rejected} was not accepted, so you cannot withdraw"),
         (BOB, "fill", {"prompt": pending, "url": "https://example.org/w"}, "is still waiting for a moderator's"),
         (BOB, "unclaim", {"prompt": rejected}, f"You hold no claim on #{rejected}."),
-        (BOB, "prompt edit", {"prompt": rejected, "title": "Again"}, "is not accepted, so you cannot edit it."),
+        (BOB, "prompt edit", {"prompt": rejected, "title": "Again"}, "was not accepted, so you cannot edit it."),
         (BOB, "unfill", {"prompt": pending, "url": "https://example.org/w"}, f"#{pending} has no fill with that"),
     ]
     for user, command, options, expected in cases:
