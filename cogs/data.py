@@ -60,7 +60,7 @@ class Data(commands.Cog):
             name = f"promptfill-{server}-{stamp}" + (f"-part{number}of{count}" if count > 1 else "")
             name += f".{format}" + (".gz" if files.compressed else "")
             if number == 1:
-                note = f"Here is this server's export ({format})."
+                note = f"Here is this server's export as {format.upper()}."
                 if files.compressed:
                     note += " It is gzip-compressed to fit Discord's upload limit; `/import` reads it as it is."
                 if count > 1:

@@ -106,6 +106,7 @@ async def test_export_files_are_named_after_the_server_not_its_id(driver: Driver
     out = await driver.command("export", user=MOD, format="json")
     names = [name for call in out.calls for name, _ in call.files]
     assert names == ["promptfill-writers-den-20260301-1200.json"]  # the server is "Writers' Den"
+    assert out.messages[-1]["content"] == "Here is this server's export as JSON."
     assert str(GUILD.id) not in json.dumps(out.messages)
     assert unreadable(driver) == []
 
