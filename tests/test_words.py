@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cogs.ui.audit_lines import audit_sentence
+from cogs.ui.audit_lines import audit_sentence, setting_change_of
 from db.models import AuditEntry
 from tests.conftest import snapshot, submit
 from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, LOG, MOD, MOD_ROLE, PROMPTS, Driver
@@ -248,3 +248,10 @@ async def test_a_log_of_one_entry_says_one_entry(driver: Driver) -> None:
     out = await driver.command("mod log", user=MOD)
     assert out.embeds[0]["footer"]["text"] == "Page 1 of 1 · 1 entry"
     assert out.embeds[0]["description"].endswith(f"<@{MOD.id}> changed days to finish a claim: 14 days → 10 days.")
+
+
+def test_a_setting_change_as_it_happens_reads_like_its_log_entry() -> None:
+    assert setting_change_of("moderator_role", None, MOD_ROLE.id) == f"moderator role: none → <@&{MOD_ROLE.id}>"
+    assert setting_change_of("require_approval", False, True) == "require approval: off → on"
+    assert setting_change_of("prompts_channel", PROMPTS.id, None) == f"prompts channel: <#{PROMPTS.id}> → none"
+    assert setting_change_of("claims_per_member", 3, 0) == "claims per member: 3 → no limit"

@@ -11,7 +11,7 @@ import re
 
 import discord
 
-from db.models import SETTING_NAMES, AuditEntry
+from db.models import SETTING_NAMES, AuditEntry, SettingName, SettingValue
 from interactions.words import plural
 
 # Each setting as a moderator reads it in the log (the option names stay in /settings set).
@@ -56,6 +56,12 @@ def setting_change(detail: str) -> str:
         return detail
     name = found["name"]
     return f"{SETTING_WORDS[name]}: {setting_value(name, found['old'])} → {setting_value(name, found['new'])}"
+
+
+def setting_change_of(name: SettingName, old: SettingValue, new: SettingValue) -> str:
+    """The same words for a change as it happens (for a log-channel line): values as the settings write stores
+    them, read back by setting_change."""
+    return setting_change(f"{name}: {old} -> {new}")
 
 
 def _clip(text: str, limit: int = _REASON_LIMIT) -> str:
