@@ -26,6 +26,7 @@ import discord
 from bench.measure import callback_latency_ms, percentile, rss_mib
 from db.database import MIGRATIONS_DIR, migrate
 from db.errors import Refusal
+from db.models import Viewer
 from db.search_words import indexed_words
 from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, NSFW, Driver, Outcome, User
 
@@ -300,7 +301,7 @@ async def seed(driver: Driver, target: int) -> float:
     now_total = await store.browse.highest_number(GUILD.id)
     for i in range(max(0, (target - have) // 100)):
         try:
-            await store.claims.take(GUILD.id, rng.randint(1, now_total), claimers[i % len(claimers)].id)
+            await store.claims.take(GUILD.id, rng.randint(1, now_total), Viewer(claimers[i % len(claimers)].id))
         except Refusal:  # an own or already taken prompt: skip it, as a member would
             continue
     return time.perf_counter() - started

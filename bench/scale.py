@@ -292,7 +292,8 @@ async def bulk(driver: Driver) -> dict[str, Any]:
                 channel=FRESH.channels[0],
             )
             answered.append(callback_latency_ms(driver, out))
-            added += int(out.content.split("Added ")[1].split(" ")[0]) if "Added " in out.content else 0
+            if "Added " in out.content:
+                added += int(out.content.split("Added ")[1].split(" ")[0].replace(",", ""))
         seconds = time.perf_counter() - started
     done.set()
     waits = await watcher

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import unicodedata
 from typing import TYPE_CHECKING, Literal
 
 import discord
+import regex
 from discord import app_commands
 from discord.ext import commands
 
@@ -14,11 +16,20 @@ from db.transfer import collector_paused, parse_import
 from interactions.checks import Interaction, guild_id_of, moderators_only
 from interactions.refusals import sentence
 from interactions.sending import NO_MENTIONS, log_line
+from interactions.words import plural
 
 if TYPE_CHECKING:
     from bot import Promptfill
 
 REPORT_LINES = 25
+FILE_NAME_PART_LIMIT = 40
+
+
+def file_name_part(name: str) -> str:
+    """A server's name as part of a file name: letters and digits of any script, the rest as single dashes,
+    lower case; "server" when nothing is left (a name of emoji only)."""
+    words = regex.sub(r"[^\p{L}\p{N}]+", "-", unicodedata.normalize("NFKC", name)).strip("-").lower()
+    return words[:FILE_NAME_PART_LIMIT].rstrip("-") or "server"
 
 
 class Data(commands.Cog):
@@ -44,11 +55,12 @@ class Data(commands.Cog):
             return
         stamp = self.bot.clock().strftime("%Y%m%d-%H%M")
         count = len(files.parts)
+        server = file_name_part(interaction.guild.name if interaction.guild else "")
         for number, part in enumerate(files.parts, start=1):
-            name = f"promptfill-{guild_id}-{stamp}" + (f"-part{number}of{count}" if count > 1 else "")
+            name = f"promptfill-{server}-{stamp}" + (f"-part{number}of{count}" if count > 1 else "")
             name += f".{format}" + (".gz" if files.compressed else "")
             if number == 1:
-                note = f"Here is this server's export ({format})."
+                note = f"Here is this server's export as {format.upper()}."
                 if files.compressed:
                     note += " It is gzip-compressed to fit Discord's upload limit; `/import` reads it as it is."
                 if count > 1:
@@ -58,7 +70,9 @@ class Data(commands.Cog):
             await interaction.followup.send(
                 note, file=discord.File(io.BytesIO(part), filename=name), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
-        await log_line(self.bot, guild_id, f"📦 <@{interaction.user.id}> exported the server's prompts ({format}).")
+        await log_line(
+            self.bot, guild_id, f"📦 <@{interaction.user.id}> exported the server's prompts as {format.upper()}."
+        )
 
     @moderators_only()
     @app_commands.command(name="import", description="Add prompts from a JSON export or a text file (one per line)")
@@ -73,11 +87,11 @@ class Data(commands.Cog):
             entries = await asyncio.to_thread(parse_import, file.filename, await file.read())
             report = await self.bot.store.transfer.import_entries(guild_id, interaction.user.id, entries)
         lines = [
-            f"Added {len(report.added)} prompt{'s' if len(report.added) != 1 else ''}"
+            f"Added {plural(len(report.added), 'prompt')}"
             + (f" (#{report.added[0]} to #{report.added[-1]})." if report.added else ".")
         ]
         if report.refused:
-            lines.append(f"Refused {len(report.refused)}:")
+            lines.append(f"Refused {len(report.refused):,}:")
             lines += [
                 f"• {name}: {(sentence(why) or str(why)).removesuffix(' Nothing was changed.')}"
                 for name, why in report.refused[:REPORT_LINES]
@@ -85,7 +99,11 @@ class Data(commands.Cog):
             if len(report.refused) > REPORT_LINES:
                 lines.append(f"… and {len(report.refused) - REPORT_LINES} more.")
         await interaction.followup.send("\n".join(lines)[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
-        await log_line(self.bot, guild_id, f"📥 <@{interaction.user.id}> imported {len(report.added)} prompts.")
+        added = plural(len(report.added), "prompt")
+        refused = f" ({len(report.refused):,} refused)" if report.refused else ""
+        await log_line(
+            self.bot, guild_id, f"📥 <@{interaction.user.id}> imported {added} from {file.filename}{refused}."
+        )
 
 
 async def setup(bot: Promptfill) -> None:

@@ -19,7 +19,7 @@ from cogs.ui.embeds import ao3_embed, excerpt, fill_embed, in_server, prompt_nam
 from db import validation
 from db.fills import FillRecorded
 from db.models import Viewer
-from interactions.checks import Interaction, age_restricted, guild_id_of, is_moderator
+from interactions.checks import Interaction, age_restricted, guild_id_of, is_moderator, viewer_of
 from interactions.sending import (
     NO_MENTIONS,
     Blocked,
@@ -41,10 +41,11 @@ EditAnnouncement = Callable[..., Awaitable[Any]]
 
 
 def announcement(recorded: FillRecorded, reader: Viewer) -> dict[str, Any]:
-    """The fill announcement. Only the prompter of a named prompt may be pinged, and only by id."""
+    """The fill announcement. Only the prompter of a named prompt may be pinged, and only by id (an imported
+    prompt without a prompter pings nobody)."""
     prompt = recorded.prompt
     embed = fill_embed(recorded, reader)
-    if prompt.anonymous:
+    if prompt.anonymous or prompt.author_id is None:
         return {
             "content": f"✨ Prompt #{prompt.number} has a new fill!",
             "embed": embed,
@@ -85,7 +86,7 @@ class Fills(commands.Cog):
         checked_title = validation.title(title)
         checked_notes = validation.notes(notes)
         recorded = await self.bot.store.fills.record(
-            guild_id, prompt, interaction.user.id, url=checked_url, title=checked_title, notes=checked_notes
+            guild_id, prompt, await viewer_of(interaction), url=checked_url, title=checked_title, notes=checked_notes
         )
         channel_id = (await self.bot.store.settings.get(guild_id)).fills_channel_id
         if channel_id is None:
@@ -108,7 +109,7 @@ class Fills(commands.Cog):
                 await self.bot.store.fills.set_message(recorded.fill.id, channel_id, posted.id)
             else:
                 await self._not_announced(interaction, recorded, channel_id, posted)  # Blocked, or None
-        if recorded.prompt.anonymous:
+        if recorded.prompt.anonymous and recorded.prompt.author_id is not None:
             await send_dm(
                 self.bot,
                 recorded.prompt.author_id,

@@ -27,6 +27,7 @@ from interactions.checks import (
 )
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS, TRANSIENT_ERRORS, Blocked, log_line, note_unlogged, send_dm
+from interactions.words import plural
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -44,7 +45,7 @@ async def queue_message(interaction: Interaction) -> dict[str, Any]:
     view.add_item(QueueButton("approve", oldest.number))
     view.add_item(QueueButton("reject", oldest.number))
     return {
-        "content": f"{waiting} prompt{'s' if waiting != 1 else ''} waiting. Oldest first:",
+        "content": f"{plural(waiting, 'prompt')} waiting. Oldest first:",
         "embed": embed,
         "view": view,
     }
@@ -64,10 +65,16 @@ async def announce_approval(interaction: Interaction, prompt: Prompt) -> tuple[s
     bot = interaction.client
     published = await post_open_prompt(bot, prompt)
     posted = await bot.store.prompts.get(prompt.guild_id, prompt.number)
-    named = in_server(posted, server_name(bot, prompt.guild_id))
-    await send_dm(bot, prompt.author_id, content=f"✅ Your {named} was approved and is open for claims.")
-    logged = await log_line(bot, prompt.guild_id, f"✅ <@{interaction.user.id}> approved prompt #{prompt.number}.")
-    return approval_reply(posted, published, logged), published.blocked is not None or isinstance(logged, Blocked)
+    if prompt.author_id is not None:  # an imported prompt without a prompter has nobody to tell
+        named = in_server(posted, server_name(bot, prompt.guild_id))
+        await send_dm(bot, prompt.author_id, content=f"✅ Your {named} was approved and is open for claims.")
+    logged_line = await log_line(
+        bot, prompt.guild_id, f"✅ <@{interaction.user.id}> approved {prompt_for_log(prompt)}."
+    )
+    return (
+        approval_reply(posted, published, logged_line),
+        published.blocked is not None or isinstance(logged_line, Blocked),
+    )
 
 
 def approval_reply(prompt: Prompt, published: Published, logged: object) -> str:
@@ -99,7 +106,7 @@ async def reject_and_reply(interaction: Interaction, number: int, reason: str | 
     )
     why = f"\nReason: {checked_reason}" if checked_reason else ""
     named = in_server(prompt, server_name(bot, guild_id))
-    told = await send_dm(
+    told = prompt.author_id is not None and await send_dm(
         bot,
         prompt.author_id,
         content=fitted_content(
@@ -111,14 +118,30 @@ async def reject_and_reply(interaction: Interaction, number: int, reason: str | 
         await interaction.edit_original_response(content=rejected_reply(prompt, told), allowed_mentions=NO_MENTIONS)
     except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
         log.warning("could not complete the answer to the rejection of #%s: %r", prompt.number, error)
-    logged = await log_line(bot, guild_id, f"⛔ <@{interaction.user.id}> rejected prompt #{prompt.number}.")
-    await note_unlogged(interaction, logged)
+    because = f" Reason: {checked_reason}" if checked_reason else " No reason given."
+    logged_line = await log_line(
+        bot, guild_id, f"⛔ <@{interaction.user.id}> rejected {prompt_for_log(prompt)}.{because}"
+    )
+    await note_unlogged(interaction, logged_line)
+
+
+def prompt_for_log(prompt: Prompt) -> str:
+    """A prompt as a log line names it: number, title, and its prompter unless anonymous (log lines are read by
+    every moderator, never a private answer) or imported without one."""
+    title = f" “{prompt.title}”" if prompt.title else ""
+    if prompt.anonymous:
+        return f"prompt #{prompt.number}{title} (anonymous)"
+    if prompt.author_id is None:
+        return f"imported prompt #{prompt.number}{title}"
+    return f"prompt #{prompt.number}{title} by <@{prompt.author_id}>"
 
 
 def rejected_reply(prompt: Prompt, told: bool) -> str:
     note = (
         "The prompter was told by direct message."
         if told
+        else "It was imported without a prompter, so nobody was told."
+        if prompt.author_id is None
         else ("The prompter could not be told: they do not accept direct messages from the bot.")
     )
     return f"Prompt #{prompt.number} rejected. {note}"
@@ -256,7 +279,9 @@ class Moderation(commands.Cog):
         released = await refresh_and_name(bot, guild_id, claim.prompt_number)
         await send_dm(bot, member.id, content=f"A moderator released your claim on {released}.")
         await log_line(
-            bot, guild_id, f"🔓 <@{interaction.user.id}> released <@{member.id}>'s claim on #{claim.prompt_number}."
+            bot,
+            guild_id,
+            f"🔓 <@{interaction.user.id}> released <@{member.id}>'s claim on prompt #{claim.prompt_number}.",
         )
 
     @moderators_only()
@@ -290,7 +315,7 @@ class Moderation(commands.Cog):
             bot,
             guild_id,
             f"⏳ <@{interaction.user.id}> extended <@{member.id}>'s claim on "
-            f"#{claim.prompt_number} by {days} day{'s' if days != 1 else ''}.",
+            f"prompt #{claim.prompt_number} by {plural(days, 'day')}; it is now due {due}.",
         )
 
     @moderators_only()

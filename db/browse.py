@@ -53,7 +53,8 @@ def visibility_clause(viewer: Viewer, params: list[Any]) -> str:
     clause = ""
     if not viewer.is_moderator:
         clause += f" AND (p.status IN ({placeholders(MEMBER_VISIBLE_STATUSES)}) OR p.author_id = ?)"
-        params += [*MEMBER_VISIBLE_STATUSES, viewer.member_id]
+        # A channel reader (member 0) owns nothing, not even prompts stored with no prompter (author_id 0).
+        params += [*MEMBER_VISIBLE_STATUSES, viewer.member_id or None]
     if not viewer.age_restricted_channel:
         clause += " AND p.rating != 'E'"
     return clause

@@ -10,7 +10,7 @@ from datetime import timedelta
 from db import rows
 from db.database import Repository, to_epoch
 from db.errors import AlreadyClaimed, ClaimLimitReached, ClaimNotFound, NoClaimSlot, OwnPrompt, WrongStatus
-from db.models import CLAIMABLE_STATUSES, Claim, ClaimStatus, Prompt
+from db.models import CLAIMABLE_STATUSES, Claim, ClaimStatus, Prompt, Viewer
 from db.rows import CLAIM_COLUMNS, CLAIM_SOURCE, claim_from_row, placeholders
 
 REMINDER_BEFORE = timedelta(days=2)
@@ -26,11 +26,11 @@ class ClaimEvent:
     prompt: Prompt
 
 
-def check_claimable(prompt: Prompt, member_id: int, action: str) -> None:
+def check_claimable(prompt: Prompt, member: Viewer, action: str) -> None:
     """The rules a claim and a fill share: the prompt takes them, and it is not the member's own."""
     if not prompt.claimable:
         raise WrongStatus(prompt.number, prompt.status, action)
-    if prompt.author_id == member_id:
+    if member.owns(prompt):
         raise OwnPrompt(prompt.number, action)
 
 
@@ -73,10 +73,11 @@ def end_claim(
     return rows.claim_by_id(conn, claim.id)
 
 
-def _take(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, now: int) -> tuple[Claim, Prompt]:
+def _take(conn: sqlite3.Connection, guild_id: int, number: int, member: Viewer, now: int) -> tuple[Claim, Prompt]:
+    member_id = member.member_id
     config = rows.settings(conn, guild_id)
-    prompt = rows.prompt(conn, guild_id, number)
-    check_claimable(prompt, member_id, "claim it")
+    prompt = rows.visible_prompt(conn, guild_id, number, member)
+    check_claimable(prompt, member, "claim it")
     if active_claim(conn, prompt.id, member_id) is not None:
         raise AlreadyClaimed(number)
     if config.claims_per_member:
@@ -105,28 +106,29 @@ def _take(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, 
     return rows.claim_by_id(conn, claim_id), rows.prompt_by_id(conn, prompt.id)
 
 
-def _find_active(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, *, own: bool) -> Claim:
-    prompt = rows.prompt(conn, guild_id, number)
+def _find_active(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, asking: Viewer) -> Claim:
+    """The member's active claim on a prompt the one asking may see."""
+    prompt = rows.visible_prompt(conn, guild_id, number, asking)
     claim = active_claim(conn, prompt.id, member_id)
     if claim is None:
-        raise ClaimNotFound(number, member_id, own)
+        raise ClaimNotFound(number, member_id, asking.is_member(member_id))
     return claim
 
 
-def _drop(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, now: int) -> Claim:
-    claim = _find_active(conn, guild_id, number, member_id, own=True)
-    return end_claim(conn, claim, status="dropped", actor_id=member_id, now=now)
+def _drop(conn: sqlite3.Connection, guild_id: int, number: int, member: Viewer, now: int) -> Claim:
+    claim = _find_active(conn, guild_id, number, member.member_id, member)
+    return end_claim(conn, claim, status="dropped", actor_id=member.member_id, now=now)
 
 
 def _release(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, actor_id: int, now: int) -> Claim:
-    claim = _find_active(conn, guild_id, number, member_id, own=member_id == actor_id)
+    claim = _find_active(conn, guild_id, number, member_id, Viewer(actor_id, is_moderator=True))
     return end_claim(conn, claim, status="released", actor_id=actor_id, now=now, by_moderator=True)
 
 
 def _extend(
     conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, days: int, actor_id: int, now: int
 ) -> Claim:
-    claim = _find_active(conn, guild_id, number, member_id, own=member_id == actor_id)
+    claim = _find_active(conn, guild_id, number, member_id, Viewer(actor_id, is_moderator=True))
     base = to_epoch(claim.deadline) if claim.deadline else now
     new_deadline = base + days * _DAY
     # A new deadline far enough away earns a new reminder.
@@ -204,12 +206,14 @@ def _events(conn: sqlite3.Connection, claim_ids: list[int]) -> list[ClaimEvent]:
 
 
 class ClaimRepo(Repository):
-    async def take(self, guild_id: int, number: int, member_id: int) -> tuple[Claim, Prompt]:
-        return await self._db.write(_take, guild_id, number, member_id, self._now())
+    async def take(self, guild_id: int, number: int, member: Viewer) -> tuple[Claim, Prompt]:
+        """A claim for `member` (its moderator flag decides whether a pending prompt is "no prompt #N")."""
+        return await self._db.write(_take, guild_id, number, member, self._now())
 
-    async def drop(self, guild_id: int, number: int, member_id: int) -> Claim:
-        return await self._db.write(_drop, guild_id, number, member_id, self._now())
+    async def drop(self, guild_id: int, number: int, member: Viewer) -> Claim:
+        return await self._db.write(_drop, guild_id, number, member, self._now())
 
+    # Release and extend are moderators' commands: every prompt exists for them.
     async def release(self, guild_id: int, number: int, member_id: int, actor_id: int) -> Claim:
         return await self._db.write(_release, guild_id, number, member_id, actor_id, self._now())
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.models import PromptStatus
+
 
 class Refusal(Exception):
     """A request the rules do not allow. Never a bug: answered, not logged."""
@@ -75,7 +77,7 @@ class WrongStatus(Refusal):
     """The prompt's status does not allow the action (approve a non-pending prompt, claim a closed one)."""
 
     number: int
-    status: str
+    status: PromptStatus
     action: str
 
 

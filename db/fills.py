@@ -9,7 +9,7 @@ from db import rows
 from db.claims import active_claim, check_claimable, end_claim
 from db.database import Repository
 from db.errors import DuplicateFill, FillNotFound, NoClaimSlot, NotYourFill
-from db.models import Fill, Prompt
+from db.models import Fill, Prompt, Viewer
 from db.rows import FILL_COLUMNS, FILL_SOURCE, fill_from_row
 
 
@@ -23,14 +23,15 @@ def _record(
     conn: sqlite3.Connection,
     guild_id: int,
     number: int,
-    member_id: int,
+    member: Viewer,
     url: str,
     title: str | None,
     notes: str | None,
     now: int,
 ) -> FillRecorded:
-    prompt = rows.prompt(conn, guild_id, number)
-    check_claimable(prompt, member_id, "fill it")
+    member_id = member.member_id
+    prompt = rows.visible_prompt(conn, guild_id, number, member)
+    check_claimable(prompt, member, "fill it")
     if conn.execute("SELECT 1 FROM fills WHERE prompt_id = ? AND url = ?", (prompt.id, url)).fetchone():
         raise DuplicateFill(number)
     claim = active_claim(conn, prompt.id, member_id)
@@ -75,7 +76,7 @@ class FillRemoved:
 def _remove(
     conn: sqlite3.Connection, guild_id: int, number: int, url: str, actor_id: int, as_moderator: bool, now: int
 ) -> FillRemoved:
-    prompt = rows.prompt(conn, guild_id, number)
+    prompt = rows.visible_prompt(conn, guild_id, number, Viewer(actor_id, is_moderator=as_moderator))
     row = conn.execute(
         f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.prompt_id = ? AND f.url = ?", (prompt.id, url)
     ).fetchone()
@@ -131,9 +132,9 @@ def _set_message(conn: sqlite3.Connection, fill_id: int, channel_id: int, messag
 
 class FillRepo(Repository):
     async def record(
-        self, guild_id: int, number: int, member_id: int, *, url: str, title: str | None, notes: str | None
+        self, guild_id: int, number: int, member: Viewer, *, url: str, title: str | None, notes: str | None
     ) -> FillRecorded:
-        return await self._db.write(_record, guild_id, number, member_id, url, title, notes, self._now())
+        return await self._db.write(_record, guild_id, number, member, url, title, notes, self._now())
 
     async def remove(self, guild_id: int, number: int, url: str, actor_id: int, *, as_moderator: bool) -> FillRemoved:
         """Remove one fill of a prompt: its filler, or a moderator. The prompt's status follows; audited."""

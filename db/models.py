@@ -72,7 +72,7 @@ class Prompt:
     id: int
     guild_id: int
     number: int
-    author_id: int
+    author_id: int | None  # None: imported without a prompter (credited to nobody, pinged for nothing)
     anonymous: bool
     status: PromptStatus
     rating: Rating
@@ -94,6 +94,11 @@ class Prompt:
     def claimable(self) -> bool:
         return self.status in CLAIMABLE_STATUSES
 
+    @property
+    def imported(self) -> bool:
+        """Imported from a file that named no prompter: nobody is credited, told or pinged for it."""
+        return self.author_id is None
+
 
 @dataclass(frozen=True)
 class Viewer:
@@ -112,7 +117,7 @@ class Viewer:
         return self.member_id == member_id
 
     def owns(self, prompt: Prompt) -> bool:
-        return prompt.author_id == self.member_id
+        return prompt.author_id is not None and prompt.author_id == self.member_id
 
     def may_see(self, prompt: Prompt) -> bool:
         """Whether the prompt exists for this viewer at all (its rating aside)."""

@@ -39,7 +39,7 @@ def _refuse_duplicate(conn: sqlite3.Connection, guild_id: int, dedupe_key: str, 
 
 
 def insert(
-    conn: sqlite3.Connection, guild_id: int, author_id: int, draft: PromptDraft, status: PromptStatus, now: int
+    conn: sqlite3.Connection, guild_id: int, author_id: int | None, draft: PromptDraft, status: PromptStatus, now: int
 ) -> Prompt:
     """Store a validated prompt under the server's next number (computed inside the INSERT).
 
@@ -54,7 +54,7 @@ def insert(
             " RETURNING id, number",
             (
                 guild_id,
-                author_id,
+                rows.NO_PROMPTER if author_id is None else author_id,
                 int(draft.anonymous),
                 status,
                 draft.rating,
@@ -114,7 +114,7 @@ def _moderate(
     ).rowcount
     prompt = rows.prompt(conn, guild_id, number)
     if not changed:
-        raise WrongStatus(number, prompt.status, action)
+        raise WrongStatus(number, prompt.status, f"{action} it")
     rows.record_audit(
         conn,
         guild_id=guild_id,
@@ -144,7 +144,7 @@ def _oldest_pending(conn: sqlite3.Connection, guild_id: int) -> tuple[Prompt | N
 def _edit(
     conn: sqlite3.Connection, guild_id: int, number: int, actor: Viewer, edit: PromptEdit, now: int
 ) -> tuple[Prompt, Prompt]:
-    before = rows.prompt(conn, guild_id, number)
+    before = rows.visible_prompt(conn, guild_id, number, actor)
     if not actor.is_moderator:
         if not actor.owns(before):
             raise NotPrompter(number, "edit it")
@@ -195,7 +195,7 @@ def _edit(
 def _withdraw(
     conn: sqlite3.Connection, guild_id: int, number: int, actor: Viewer, now: int
 ) -> tuple[Prompt, list[Claim]]:
-    prompt = rows.prompt(conn, guild_id, number)
+    prompt = rows.visible_prompt(conn, guild_id, number, actor)
     if not actor.owns(prompt) and not actor.is_moderator:
         raise NotPrompter(number, "withdraw it")
     if prompt.status in ("closed", "rejected"):

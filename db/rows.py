@@ -9,9 +9,12 @@ from typing import Any
 
 from db.database import from_epoch, from_epoch_or_none
 from db.errors import PromptNotFound
-from db.models import SETTING_COLUMNS, AuditEntry, Claim, Fill, GuildSettings, Prompt
+from db.models import SETTING_COLUMNS, AuditEntry, Claim, Fill, GuildSettings, Prompt, Viewer
 
 _TAG_SEPARATOR = "\x1f"
+# prompts.author_id of a prompt imported without a prompter. The column is NOT NULL since version 1 and
+# Discord never gives the id 0, so 0 stands for "nobody" in storage and None in the model (Prompt.imported).
+NO_PROMPTER = 0
 PROMPT_COLUMNS = (
     "p.id, p.guild_id, p.number, p.author_id, p.anonymous, p.status, p.rating, p.text, p.title, p.fandom,"
     " p.active_claims, p.fill_count, p.created_at, p.message_channel_id, p.message_id,"
@@ -38,7 +41,7 @@ def prompt_from_row(row: sqlite3.Row) -> Prompt:
         id=row["id"],
         guild_id=row["guild_id"],
         number=row["number"],
-        author_id=row["author_id"],
+        author_id=row["author_id"] or None,
         anonymous=bool(row["anonymous"]),
         status=row["status"],
         rating=row["rating"],
@@ -105,6 +108,15 @@ def prompt(conn: sqlite3.Connection, guild_id: int, number: int) -> Prompt:
     if row is None:
         raise PromptNotFound(number)
     return prompt_from_row(row)
+
+
+def visible_prompt(conn: sqlite3.Connection, guild_id: int, number: int, viewer: Viewer) -> Prompt:
+    """The prompt as this viewer may address it: one they may not see is "no prompt #N", whichever command
+    asks, so no answer tells a member that someone else's pending or rejected prompt exists."""
+    found = prompt(conn, guild_id, number)
+    if not viewer.may_see(found):
+        raise PromptNotFound(number)
+    return found
 
 
 def prompt_by_id(conn: sqlite3.Connection, prompt_id: int) -> Prompt:

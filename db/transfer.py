@@ -536,7 +536,9 @@ def _fill_date(value: Any, now: int) -> int:
     return epoch
 
 
-def _read_entry(entry: Any, actor_id: int, now: int) -> tuple[PromptDraft, PromptStatus, int, list[dict[str, Any]]]:
+def _read_entry(
+    entry: Any, actor_id: int, now: int
+) -> tuple[PromptDraft, PromptStatus, int | None, list[dict[str, Any]]]:
     """Validate one entry exactly as a submission would be; raises the refusal."""
     if not isinstance(entry, dict):
         raise InvalidField("Entry", 'is not an object with a "text"')
@@ -549,7 +551,10 @@ def _read_entry(entry: Any, actor_id: int, now: int) -> tuple[PromptDraft, Promp
     tags = entry.get("tags")
     if isinstance(tags, list):
         tags = ",".join(_text(t, "Tags") or "" for t in tags)
-    author = _member_id(entry.get("author_id", actor_id), "author_id")
+    # A prompter the file names keeps the prompt; one it does not (a text file, a list from another site) is
+    # credited to nobody, never to the moderator importing it.
+    named = entry.get("author_id")
+    author = None if named in (None, "") else _member_id(named, "author_id")
     anonymous = entry.get("anonymous", False)
     if not isinstance(anonymous, bool):
         raise InvalidField("anonymous", "must be true or false")

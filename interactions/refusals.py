@@ -47,12 +47,9 @@ from db.errors import (
 )
 from interactions.checks import Interaction, ModeratorsOnly, ServerOnly
 from interactions.sending import answer_privately, mention_list
+from interactions.words import STATUS_WORDS, plural
 
 log = logging.getLogger(__name__)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def phase_sentence(name: str, phase: str) -> str:
@@ -86,7 +83,7 @@ def sentence(error: BaseException) -> str | None:
         case AnonymousNotAllowed():
             return "This server does not take anonymous prompts. Submit again without `anonymous`."
         case WrongStatus():
-            return f"Prompt #{error.number} is {error.status}, so you cannot {error.action}."
+            return f"Prompt #{error.number} {STATUS_WORDS[error.status]}, so you cannot {error.action}."
         case NotPrompter():
             return f"Only the member who posted #{error.number}, or a moderator, can {error.action}."
         case EditLocked():
@@ -95,18 +92,19 @@ def sentence(error: BaseException) -> str | None:
             return f"Prompt #{error.number} is rated Explicit: use this in an age-restricted channel to see it."
         case OwnPrompt():
             return (
-                f"#{error.number} is your own prompt, so you cannot {error.action}: an exchange is writing for others."
+                f"#{error.number} is your own prompt, so you cannot {error.action}: prompts are for other members to "
+                "write. `/prompt random` finds one for you."
             )
         case AlreadyClaimed():
             return f"You already hold a claim on #{error.number}. See `/claims`."
         case NoClaimSlot():
             return (
                 f"Prompt #{error.number} has no free claim slot "
-                f"(this server allows {_plural(error.limit, 'claim')} per prompt). Try `/prompt random`."
+                f"(this server allows {plural(error.limit, 'claim')} per prompt). Try `/prompt random`."
             )
         case ClaimLimitReached():
             return (
-                f"You already hold {_plural(error.limit, 'claim')}, this server's limit. Fill or `/unclaim` one first."
+                f"You already hold {plural(error.limit, 'claim')}, this server's limit. Fill or `/unclaim` one first."
             )
         case ClaimNotFound():
             if error.own:
@@ -127,8 +125,7 @@ def sentence(error: BaseException) -> str | None:
         case NotYourFill():
             return f"That fill of #{error.number} was posted by someone else: only they or a moderator can remove it."
         case NothingToDraw():
-            loosen = f" Try loosening: {', '.join(f'`{f}`' for f in error.filters)}." if error.filters else ""
-            return "No prompt matches that draw." + loosen
+            return "No prompt matches that draw." + _loosen(error.filters)
         case ImportUnreadable():
             return f"That file could not be imported: {error.reason}. Nothing was added."
         case ExchangeNotFound():
@@ -147,7 +144,7 @@ def sentence(error: BaseException) -> str | None:
             return f"{phase_sentence(error.name, error.phase)}, so you cannot {error.action} now.{remedy}"
         case SignupLimitReached():
             return (
-                f"This exchange takes at most {_plural(error.limit, error.kind[:-1])} per sign-up; "
+                f"This exchange takes at most {plural(error.limit, error.kind[:-1])} per sign-up; "
                 "remove one with `/exchange drop` first."
             )
         case NotSignedUp():
@@ -194,6 +191,23 @@ def sentence(error: BaseException) -> str | None:
             return "You lack the permissions this command needs."
         case _:
             return None
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _loosen(filters: tuple[str, ...]) -> str:
+    """The draw's active filters as a member reads them: "Try again without the fandom filter, or including
+    filled prompts." (the option names stay where they are typed)."""
+    named = [name for name in filters if not name.startswith("include_")]
+    left_out = [name.removeprefix("include_") for name in filters if name.startswith("include_")]
+    ways = []
+    if named:
+        ways.append(f"without the {_and(named)} filter{'s' if len(named) > 1 else ''}")
+    if left_out:
+        ways.append(f"including {_and(left_out)} prompts")
+    return f" Try again {', or '.join(ways)}." if ways else ""
 
 
 def unwrap(error: BaseException) -> BaseException:

@@ -84,7 +84,7 @@ async def test_import_reports_bad_lines_and_adds_the_good_ones(driver: Driver) -
     assert "line 2: Text must be 10 to 4,000" in out.content
     assert "line 3: That prompt already exists here as #1" in out.content
     assert "line 5" in out.content and "line 7: That prompt already exists here as #2" in out.content
-    assert (await driver.bot.store.prompts.get(GUILD.id, 3)).author_id == MOD.id
+    assert (await driver.bot.store.prompts.get(GUILD.id, 3)).author_id is None  # a text file names no prompter
 
 
 async def test_an_unreadable_import_adds_nothing(driver: Driver, db_path) -> None:
@@ -184,13 +184,13 @@ async def test_the_servers_own_export_over_five_megabytes_restores(driver: Drive
     entries = [{"text": f"Idea {i:04d}: " + "w" * 3980, "author_id": BOB.id} for i in range(1_400)]
     big = json.dumps({"prompts": entries}).encode()
     done = await driver.command("import", user=MOD, file=Attachment("seed.json", big))
-    assert "Added 1400 prompts" in done.content
+    assert "Added 1,400 prompts" in done.content
     backup = exported(await driver.command("export", user=MOD, format="json"))
     assert len(backup) > 5_000_000
     other = await Driver.start(tmp_path / "other.db", clock=clock)
     try:
         restored = await other.command("import", user=MOD, file=Attachment("backup.json", backup))
-        assert "Added 1400 prompts (#1 to #1400)" in restored.content, restored.content
+        assert "Added 1,400 prompts (#1 to #1400)" in restored.content, restored.content
     finally:
         await other.close()
 

@@ -112,7 +112,7 @@ async def test_each_fill_refusal_is_ephemeral_and_changes_nothing(driver: Driver
         (CAROL, 1, "https://discord.gg/abcdef", "Discord invite"),
         (CAROL, 1, WORK, "already recorded as a fill of #1"),
         (BOB, 1, "https://example.org/mine", "your own prompt"),
-        (CAROL, 2, "https://example.org/x", "is pending"),
+        (CAROL, 2, "https://example.org/x", "no prompt #2"),  # pending and not hers: hidden
         (CAROL, 3, "https://example.org/x", "no prompt #3"),
     ]
     for user, number, url, expected in cases:

@@ -63,3 +63,14 @@ def test_acting_on_someone_elses_prompt_is_acting_as_a_moderator() -> None:
     assert not prompter.acts_as_moderator_on(PROMPT)
     assert moderator.acts_as_moderator_on(PROMPT)
     assert not Viewer(PROMPTER, is_moderator=True).acts_as_moderator_on(PROMPT)
+
+
+@pytest.mark.parametrize("status", PROMPT_STATUSES)
+def test_an_imported_prompt_without_a_prompter_is_nobodys_not_even_a_channel_readers(status) -> None:
+    imported = replace(PROMPT, author_id=None, status=status)
+    reader = Viewer.channel_reader(age_restricted=True)  # member 0, as the store writes "nobody"
+    assert imported.imported and not PROMPT.imported
+    assert not reader.owns(imported) and not member.owns(imported)
+    assert reader.may_see(imported) == member.may_see(imported) == (status in MEMBER_VISIBLE_STATUSES)
+    assert moderator.may_see(imported)
+    assert reader.acts_as_moderator_on(imported)  # acting on it is never acting on one's own prompt

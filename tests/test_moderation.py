@@ -143,8 +143,8 @@ async def test_mod_log_lists_moderator_actions_newest_first_and_filters_by_membe
     out = await driver.command("mod log", user=MOD)
     assert out.ephemeral
     description = out.embeds[0]["description"]
-    assert description.index("reject #2") < description.index("approve #1")
-    assert f"→ <@{ALICE.id}>" in description
+    assert description.index("rejected prompt #2") < description.index("approved prompt #1")
+    assert f"approved prompt #1 by <@{ALICE.id}>." in description
     filtered = await driver.command("mod log", user=MOD, member=BOB)
     assert "No moderator actions" in filtered.embeds[0]["description"]
 

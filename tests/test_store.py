@@ -231,6 +231,9 @@ async def test_the_one_reach_into_aiosqlite_still_runs_a_function_on_its_worker_
 CALLS = """
 from db.claims import ClaimRepo, _take
 from db.database import Database
+from db.models import Viewer
+
+V = Viewer(3)
 
 
 async def calls(db: Database, repo: ClaimRepo) -> None:
@@ -245,16 +248,16 @@ def test_a_wrong_repository_call_fails_the_type_checker(tmp_path: Path) -> None:
     if pyright is None:
         pytest.skip("pyright is not installed (make test installs it)")
     right = tmp_path / "right_calls.py"
-    right.write_text(CALLS.format(take="1, 2, 3, 4", read="1, 2, 3, 4", repo="1, 2, 3"))
+    right.write_text(CALLS.format(take="1, 2, V, 4", read="1, 2, V, 4", repo="1, 2, V"))
     wrong = tmp_path / "wrong_calls.py"
     # A number given as text, an argument short for the function, an argument short for the repository.
-    wrong.write_text(CALLS.format(take='1, "two", 3, 4', read="1, 2, 3", repo="1, 2"))
+    wrong.write_text(CALLS.format(take='1, "two", V, 4', read="1, 2, V", repo="1, 2"))
     checked = subprocess.run([pyright, str(right), str(wrong)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     report = checked.stdout
     assert "right_calls.py:" not in report, report
     assert 'Literal[\'two\']" cannot be assigned to parameter "number"' in report, report
     assert 'Argument missing for parameter "now"' in report, report
-    assert 'Argument missing for parameter "member_id"' in report, report
+    assert 'Argument missing for parameter "member"' in report, report
     assert "3 errors" in report, report
 
 

@@ -25,7 +25,7 @@ import discord
 
 from cogs.ui.embeds import excerpt, prompt_embed, prompt_name, timestamp
 from db.models import Claim, Fill, GuildSettings, Prompt, Viewer
-from interactions.checks import Interaction, guild_id_of
+from interactions.checks import Interaction, guild_id_of, viewer_of
 from interactions.refusals import report
 from interactions.sending import (
     NO_MENTIONS,
@@ -65,7 +65,7 @@ def _turn(guild_id: int, number: int) -> asyncio.Lock:
 async def claim_and_reply(interaction: Interaction, number: int) -> None:
     """/claim and every Claim button: take the claim, answer, then bring the prompt's post up to date."""
     bot = interaction.client
-    claim, prompt = await bot.store.claims.take(guild_id_of(interaction), number, interaction.user.id)
+    claim, prompt = await bot.store.claims.take(guild_id_of(interaction), number, await viewer_of(interaction))
     due = (
         f"Your deadline is {discord.utils.format_dt(claim.deadline, 'f')} ({timestamp(claim.deadline)})."
         if claim.deadline

@@ -14,7 +14,7 @@ from cogs.ui.announce import refresh_post_of
 from cogs.ui.embeds import fitted_content, in_server, prompt_link, prompt_name, timestamp
 from db.claims import ClaimEvent
 from db.errors import NotYourReminder
-from interactions.checks import Interaction
+from interactions.checks import Interaction, viewer_of
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS
 
@@ -30,7 +30,7 @@ def server_name(bot: discord.Client, guild_id: int) -> str:
 async def unclaim_and_reply(interaction: Interaction, guild_id: int, number: int) -> None:
     """/unclaim and the reminder's Unclaim button: drop the member's own claim, answer, bring the post up to date."""
     bot = interaction.client
-    await bot.store.claims.drop(guild_id, number, interaction.user.id)
+    await bot.store.claims.drop(guild_id, number, await viewer_of(interaction))
     prompt = await bot.store.prompts.get(guild_id, number)
     where = "" if interaction.guild_id == guild_id else f" in **{server_name(bot, guild_id)}**"
     await interaction.response.send_message(

@@ -14,6 +14,7 @@ from datetime import datetime
 import discord
 
 from ao3.parse import Series, Work
+from cogs.ui.audit_lines import audit_line
 from db.fills import FillRecorded
 from db.models import RATING_NAMES, AuditEntry, Claim, Fill, GuildSettings, Page, Prompt, Viewer, named_settings
 from db.profiles import Profile, ServerStats
@@ -182,6 +183,8 @@ def claim_line(claim: Claim) -> str:
 
 
 def prompter_line(prompt: Prompt, viewer: Viewer, *, private: bool) -> str:
+    if prompt.author_id is None:
+        return "Imported prompt (no prompter named)"
     if not prompt.anonymous:
         return f"<@{prompt.author_id}>"
     if viewer.sees_prompter(prompt, private=private):
@@ -271,7 +274,12 @@ def _prompt_field(prompt: Prompt, reader: Viewer) -> str:
 
 def fill_intro(fill: Fill, prompt: Prompt) -> str:
     """Who wrote the fill and whose prompt it answers, never to be read the other way round."""
-    whose = "an anonymous prompt" if prompt.anonymous else f"a prompt by <@{prompt.author_id}>"
+    if prompt.anonymous:
+        whose = "an anonymous prompt"
+    elif prompt.author_id is None:
+        whose = "an imported prompt"
+    else:
+        whose = f"a prompt by <@{prompt.author_id}>"
     return f"<@{fill.member_id}> wrote a fill for **{heading(prompt)}**, {whose}."
 
 
@@ -361,17 +369,6 @@ def stats_embed(guild_name: str, stats: ServerStats) -> discord.Embed:
     return fitted(embed)
 
 
-def audit_line(entry: AuditEntry) -> str:
-    parts = [discord.utils.format_dt(entry.created_at, "f"), f"<@{entry.actor_id}>", entry.action]
-    if entry.prompt_number is not None:
-        parts.append(f"#{entry.prompt_number}")
-    if entry.target_id is not None and entry.target_id != entry.actor_id:
-        parts.append(f"→ <@{entry.target_id}>")
-    if entry.detail:
-        parts.append(f"({entry.detail[:150]})")
-    return " ".join(parts)
-
-
 def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
     embed = discord.Embed(
         title="Moderation log",
@@ -381,7 +378,8 @@ def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
         colour=discord.Colour.dark_teal(),
     )
     more = "+" if page.capped else ""
-    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count}{more} · {page.total:,}{more} entries")
+    entries = "entry" if page.total == 1 else "entries"
+    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count}{more} · {page.total:,}{more} {entries}")
     return fitted(embed)
 
 
