@@ -36,17 +36,20 @@ def _turn(prompt: Prompt) -> asyncio.Lock:
 
 
 async def post_open_prompt(bot: Promptfill, prompt: Prompt) -> bool:
-    """Post an open prompt with its Claim button; False when no channel is set, the prompt is no longer open
-    (withdrawn meanwhile), it is already posted, or the post failed."""
-    channel_id = (await bot.store.settings.get(prompt.guild_id)).prompts_channel_id
+    """Post an open prompt with its Claim button (an Explicit one in the server's channel for them, when set);
+    False when no channel is set, the prompt can no longer be claimed (withdrawn meanwhile), it is already
+    posted, or the post failed."""
+    channel_id = (await bot.store.settings.get(prompt.guild_id)).posts_channel_for(prompt)
     if channel_id is None:
         return False
     async with _turn(prompt):
         current = await bot.store.prompts.get(prompt.guild_id, prompt.number)
-        if current.status != "open" or current.message_id is not None:
+        if not current.claimable or current.message_id is not None:
             return False
-        embed = prompt_embed(current, channel_reader(bot, channel_id), private=False)
-        message = await post(bot, channel_id, embed=embed, view=claim_view(current.number))
+        reader = channel_reader(bot, channel_id)
+        embed = prompt_embed(current, reader, private=False)
+        view = claim_view(current.number) if reader.reads_text(current) else None
+        message = await post(bot, channel_id, embed=embed, view=view)
         if message is None:
             return False
         await bot.store.prompts.set_message(current.id, message.channel.id, message.id)
@@ -60,8 +63,9 @@ async def refresh_posted_prompt(bot: Promptfill, prompt: Prompt) -> None:
         if current.message_channel_id is None or current.message_id is None:
             return
         channel_id = current.message_channel_id
-        embed = prompt_embed(current, channel_reader(bot, channel_id), private=False)
-        view = claim_view(current.number) if current.claimable else None
+        reader = channel_reader(bot, channel_id)
+        embed = prompt_embed(current, reader, private=False)
+        view = claim_view(current.number) if current.claimable and reader.reads_text(current) else None
         message = bot.get_partial_messageable(channel_id).get_partial_message(current.message_id)
         try:
             await message.edit(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
