@@ -43,9 +43,9 @@ class Settings(commands.Cog):
     async def view(self, interaction: Interaction) -> None:
         current = await self.bot.store.settings.get(guild_id_of(interaction))
         lines = [*channel_problems(interaction.guild, current), next_step(self.bot, current)]
-        lines.append(
-            f"Change them step by step with {self.bot.mention('setup')}, or with {self.bot.mention('settings set')}."
-        )
+        if current.prompts_channel_id is not None:  # otherwise the next step already points to /setup
+            setup, set_ = self.bot.mention("setup"), self.bot.mention("settings set")
+            lines.append(f"Change them step by step with {setup}, or with {set_}.")
         await interaction.response.send_message(
             "\n".join(lines), embed=settings_embed(current), ephemeral=True, allowed_mentions=NO_MENTIONS
         )

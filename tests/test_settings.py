@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from cogs.ui import configuring
 from tests.conftest import snapshot, submit
 from tests.driver import (
@@ -47,7 +49,7 @@ async def test_view_lists_every_setting_by_a_readable_name_with_defaults(driver:
     }
     # Each says what it does, and no option name leaks into what moderators read.
     for field in out.embeds[0]["fields"]:
-        assert field["value"].split("\n")[1].startswith("-# ")
+        assert field["value"].split("\n")[1].startswith("*")
         assert "_" not in field["name"] + field["value"]
     # No prompts channel yet: the next step says so, with /setup clickable.
     assert "Next: choose a prompts channel" in out.content
@@ -169,9 +171,7 @@ async def test_a_channel_missing_a_permission_is_named_with_what_is_missing(db_p
     driver = await Driver.start(db_path, clock=clock, guilds=(guild,))
     try:
         out = await driver.command("settings set", user=MOD, prompts_channel=locked, fills_channel=FILLS)
-        assert (
-            f"In <#{locked.id}> Promptfill lacks the Send Messages and Embed Links permissions" in out.content
-        )
+        assert f"In <#{locked.id}> Promptfill lacks the Send Messages and Embed Links permissions" in out.content
         assert f"<#{FILLS.id}> Promptfill lacks" not in out.content
         view = await driver.command("settings view", user=MOD)
         assert f"In <#{locked.id}> Promptfill lacks the Send Messages and Embed Links permissions" in view.content
@@ -206,7 +206,7 @@ async def test_first_prompts_channel_offers_to_post_the_waiting_prompts_paced(
     assert "📬 Posted 3 prompts." in clicked.content
     posts = [c for c in driver.post_calls() if c.channel_id == PROMPTS.id]
     assert [p.body["embeds"][0]["footer"]["text"] for p in posts] == ["Prompt #1", "Prompt #2", f"Prompt #{explicit}"]
-    gaps = [later.at - earlier.at for earlier, later in zip(posts, posts[1:], strict=False)]
+    gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(posts)]
     assert all(gap >= 0.045 for gap in gaps), gaps
     # An Explicit prompt outside an age-restricted channel shows the notice and no Claim button leading nowhere.
     assert posts[0].body["components"] and not posts[2].body.get("components")

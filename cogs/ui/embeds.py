@@ -327,7 +327,7 @@ SETTING_WORDS: dict[SettingName, tuple[str, str]] = {
     "log_channel": ("Log channel", "where moderators' actions are recorded"),
     "explicit_channel": ("Explicit channel", "an age-restricted channel where Explicit prompts are posted in full"),
     "moderator_role": ("Moderator role", "members with it count as moderators"),
-    "require_approval": ("Approval", "new prompts wait for a moderator before they open"),
+    "require_approval": ("Approval", "whether new prompts wait for a moderator before they open"),
     "claims_per_member": ("Claims per member", "how many prompts one member may claim at a time"),
     "claims_per_prompt": ("Claims per prompt", "how many members may claim one prompt at a time"),
     "claim_days": ("Claim length", "how long a claim lasts before it expires"),
@@ -360,7 +360,7 @@ def settings_embed(settings: GuildSettings) -> discord.Embed:
     embed = discord.Embed(title="Promptfill settings", colour=discord.Colour.blurple())
     for name, value in named_settings(settings).items():
         label, does = SETTING_WORDS[name]
-        embed.add_field(name=label, value=f"{describe_setting(name, value)}\n-# {does}", inline=True)
+        embed.add_field(name=label, value=f"{describe_setting(name, value)}\n*{does}*", inline=True)
     return fitted(embed)
 
 
