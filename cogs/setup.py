@@ -5,6 +5,7 @@ needs there, and the flow ends with a summary and the next step."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -17,10 +18,12 @@ from db.errors import NotAgeRestricted
 from db.models import GuildSettings, SettingName, SettingValue, named_settings
 from interactions.checks import Interaction, guild_id_of, moderators_only, require_moderator
 from interactions.refusals import report
-from interactions.sending import NO_MENTIONS
+from interactions.sending import NO_MENTIONS, TRANSIENT_ERRORS
 
 if TYPE_CHECKING:
     from bot import Promptfill
+
+log = logging.getLogger(__name__)
 
 CHANNEL_STEP: tuple[SettingName, ...] = ("prompts_channel", "fills_channel", "log_channel")
 SETUP_TIMEOUT = 600.0  # seconds a setup message keeps answering; /setup again starts afresh
@@ -121,6 +124,7 @@ class SetupFlow(discord.ui.View):
         self.started_with = settings
         self.chosen: dict[SettingName, SettingValue] = dict(named_settings(settings))
         self.changed = 0
+        self.opened_by: Interaction | None = None  # the /setup it answers: its message is edited on timeout
         for name in CHANNEL_STEP:
             self.add_item(ChannelChoice(name, self.chosen[name]))
         self.add_item(StepButton("Next", 1))
@@ -137,6 +141,18 @@ class SetupFlow(discord.ui.View):
 
     async def on_error(self, interaction: Interaction, error: Exception, item: Any) -> None:  # type: ignore[override]
         await report(interaction, error)
+
+    async def on_timeout(self) -> None:
+        """Menus that no longer answer are taken away, with word of how to start again (what was saved stays)."""
+        if self.opened_by is None:
+            return
+        try:
+            await self.opened_by.edit_original_response(
+                content=f"This setup has timed out; what was saved stays. {self.bot.mention('setup')} starts again.",
+                view=None,
+            )
+        except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
+            log.info("could not close a timed-out setup: %r", error)
 
     async def _save(self, interaction: Interaction, names: tuple[SettingName, ...]) -> GuildSettings:
         current = named_settings(await self.bot.store.settings.get(guild_id_of(interaction)))
@@ -192,9 +208,11 @@ class Setup(commands.Cog):
     @app_commands.command(name="setup", description="Set up Promptfill step by step: channels, moderators, approval")
     async def setup_(self, interaction: Interaction) -> None:
         settings = await self.bot.store.settings.get(guild_id_of(interaction))
+        flow = SetupFlow(self.bot, interaction.user.id, settings)
+        flow.opened_by = interaction
         await interaction.response.send_message(
             STEP_ONE,
-            view=SetupFlow(self.bot, interaction.user.id, settings),
+            view=flow,
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from discord import app_commands
 
+from bot import COMMAND_IDS_KEY
 from tests.conftest import snapshot
 from tests.driver import ALICE, MOD, MOD_ROLE, PROMPTS, ROLE_MOD, Driver
 
@@ -103,3 +105,32 @@ async def test_help_changes_nothing(driver: Driver, db_path) -> None:
     before = snapshot(db_path)
     await driver.command("help", user=ALICE)
     assert snapshot(db_path) == before
+
+
+async def test_after_a_restart_mentions_keep_their_ids_without_a_new_sync(driver: Driver, db_path, clock) -> None:
+    first = dict(driver.bot.command_ids)
+    await driver.close()
+    second = await Driver.start(db_path, clock=clock)
+    try:
+        assert not [c for c in second.fake.calls if c.route.endswith("/commands")]  # neither synced nor read
+        assert second.bot.command_ids == first
+    finally:
+        await second.close()
+
+
+async def test_a_database_from_before_ids_were_kept_reads_them_once(driver: Driver, db_path, clock) -> None:
+    on_discord = driver.fake.synced_commands
+    await driver.close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM bot_state WHERE key = ?", (COMMAND_IDS_KEY,))
+    conn.close()
+    second = await Driver.start(db_path, clock=clock, commands_on_discord=on_discord)
+    try:
+        assert [(c.method, c.route) for c in second.fake.calls if c.route.endswith("/commands")] == [
+            ("GET", "/applications/{application_id}/commands")
+        ]
+        assert second.bot.command_ids == {c["name"]: int(c["id"]) for c in on_discord}
+        out = await second.command("help", user=ALICE)
+        assert f"</prompt submit:{second.bot.command_ids['prompt']}>" in out.embeds[0]["fields"][0]["value"]
+    finally:
+        await second.close()

@@ -3,6 +3,8 @@ that change nothing, a summary with the next step, and the offer to post prompts
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from typing import Any
 
 from cogs.ui import configuring
@@ -181,3 +183,14 @@ async def test_setup_offers_to_post_the_prompts_that_waited_for_a_channel(driver
     posted = await driver.click(out.message_id, "promptfill:post-waiting", user=MOD)
     assert "📬 Posted 2 prompts." in posted.content
     assert [p["embeds"][0]["footer"]["text"] for p in driver.posts(PROMPTS)] == ["Prompt #1", "Prompt #2"]
+
+
+async def test_a_setup_left_alone_times_out_and_says_how_to_start_again(driver: Driver, monkeypatch) -> None:
+    # The module as the bot loaded it (discord.py loads an extension as a module of its own).
+    monkeypatch.setattr(sys.modules["cogs.setup"], "SETUP_TIMEOUT", 0.05)
+    out = await driver.command("setup", user=MOD)
+    await asyncio.sleep(0.5)
+    message = driver.fake.messages[out.message_id]
+    assert message["components"] == []
+    assert "This setup has timed out" in message["content"]
+    assert f"</setup:{driver.bot.command_ids['setup']}>" in message["content"]

@@ -93,10 +93,13 @@ class Driver:
         rng: random.Random | None = None,
         ao3: AO3Config | None = None,
         shards: int = 2,
+        commands_on_discord: list[dict[str, Any]] | None = None,
     ) -> Driver:
         # AO3 lookups stay off unless a test points them at its own local server.
         bot = create_bot(database, clock=clock, rng=rng, ao3=ao3 or AO3Config(enabled=False), shard_count=shards)
         fake = FakeDiscord()
+        # What Discord already holds from an earlier sync (answered when the bot reads its commands' ids).
+        fake.synced_commands = list(commands_on_discord or [])
         driver = cls(bot, fake)
         logging.getLogger().addHandler(driver.errors)
         asyncio.get_running_loop().set_task_factory(driver._record_task)  # type: ignore[arg-type]
