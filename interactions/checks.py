@@ -88,12 +88,39 @@ async def viewer_of(interaction: Interaction) -> Viewer:
 
 
 def missing_permissions(channel: discord.abc.GuildChannel) -> list[str]:
-    """The posting permissions the bot lacks in this channel, as Discord's settings name them."""
+    """The posting permissions the bot lacks in this channel, as Discord's settings name them: only those a
+    role or an overwrite withholds, not those Discord takes along (without View Channel nothing else counts,
+    without Send Messages neither do Embed Links), so the list says exactly what to allow."""
     me = channel.guild.me
     if me is None:  # not cached yet: nothing can be said, so nothing is claimed missing
         return []
-    allowed = channel.permissions_for(me)
+    allowed = _granted(channel, me)
     return [label for attribute, label in POSTING_PERMISSIONS if not getattr(allowed, attribute)]
+
+
+def _granted(channel: discord.abc.GuildChannel, me: discord.Member) -> discord.Permissions:
+    # Discord's order: the roles' permissions, then the channel's overwrites for @everyone, for the member's
+    # roles together, and for the member. discord.py's permissions_for() also applies the implications.
+    granted = me.guild_permissions
+    if granted.administrator:
+        return discord.Permissions.all()
+    overwrites = channel.overwrites
+    everyone = overwrites.get(channel.guild.default_role)
+    if everyone is not None:
+        allow, deny = everyone.pair()
+        granted.handle_overwrite(allow=allow.value, deny=deny.value)
+    allows = denies = 0
+    for role in me.roles:
+        overwrite = overwrites.get(role) if not role.is_default() else None
+        if overwrite is not None:
+            allow, deny = overwrite.pair()
+            allows, denies = allows | allow.value, denies | deny.value
+    granted.handle_overwrite(allow=allows, deny=denies)
+    own = overwrites.get(me)
+    if own is not None:
+        allow, deny = own.pair()
+        granted.handle_overwrite(allow=allow.value, deny=deny.value)
+    return granted
 
 
 def may_send(channel: discord.abc.GuildChannel) -> bool:

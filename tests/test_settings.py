@@ -216,3 +216,32 @@ async def test_first_prompts_channel_offers_to_post_the_waiting_prompts_paced(
     # Set again later: nothing waits, so nothing is offered.
     again = await driver.command("settings set", user=MOD, clear="prompts_channel")
     assert "promptfill:post-waiting" not in again.custom_ids
+
+
+async def test_waiting_prompts_that_cannot_be_posted_are_named_with_the_missing_permission(
+    db_path, clock, monkeypatch
+) -> None:
+    monkeypatch.setattr(configuring, "POST_PACE", 0.0)
+    locked = Channel(710000000000000078, "locked-prompts", overwrites=(deny_bot("send_messages"),))
+    guild = Guild(GUILD.id, GUILD.name, (*GUILD.channels, locked), GUILD.roles)
+    driver = await Driver.start(db_path, clock=clock, guilds=(guild,))
+    try:
+        await submit(driver, "A lighthouse keeper finds a letter in a bottle", user=BOB)
+        await submit(driver, "A clockwork heart that keeps the wrong time", user=BOB)
+        # Discord refuses the posts, as it would without Send Messages.
+        driver.fake.fail("POST", "/channels/{channel_id}/messages", channel_id=locked.id)
+        out = await driver.command("settings set", user=MOD, prompts_channel=locked)
+        assert "2 prompts are open but were never posted" in out.content
+        clicked = await driver.click(out.message_id, "promptfill:post-waiting", user=MOD)
+        assert "None of the 2 prompts could be posted." in clicked.content
+        assert f"In <#{locked.id}> Promptfill lacks the Send Messages permission" in clicked.content
+        assert clicked.custom_ids == ["promptfill:post-waiting"]  # to try again once it is fixed
+        assert len(await driver.bot.store.settings.unposted_prompts(GUILD.id)) == 2
+
+        driver.fake.failures.clear()
+        again = await driver.click(clicked.message_id, "promptfill:post-waiting", user=MOD)
+        assert "📬 Posted 2 prompts." in again.content and again.custom_ids == []
+        assert await driver.bot.store.settings.unposted_prompts(GUILD.id) == []
+    finally:
+        await driver.close()
+    driver.forget_errors()  # the refused posts were logged as warnings, not errors

@@ -161,21 +161,36 @@ class PostWaitingButton(discord.ui.DynamicItem[discord.ui.Button], template=r"pr
         bot = interaction.client
         guild_id = guild_id_of(interaction)
         waiting = len(await bot.store.settings.unposted_prompts(guild_id))
-        # The button goes at once (no second click posts twice); the posting runs on, paced, past 3 seconds.
+        if not waiting:
+            await interaction.response.edit_message(
+                content="Nothing waits any more: every open prompt has its post.", view=None
+            )
+            return
+        # The button goes at once (no second click posts twice); the posting goes on, paced, long past the
+        # interaction's 3 seconds, as background work that closing the bot cancels.
         await interaction.response.edit_message(content=f"Posting {_prompts(waiting)}, one a second…", view=None)
-        posted, left = await post_waiting(bot, guild_id)
-        settings = await bot.store.settings.get(guild_id)
+        bot.spawn(_post_and_report(interaction, guild_id))
+
+
+async def _post_and_report(interaction: Interaction, guild_id: int) -> None:
+    bot = interaction.client
+    posted, left = await post_waiting(bot, guild_id)
+    retry: discord.ui.View | None = None
+    if not left:
         text = f"📬 Posted {_prompts(posted)}."
-        retry: discord.ui.View | None = None
-        if left:
-            problems = channel_problems(interaction.guild, settings)
-            text += f" {_prompts(len(left))} could not be posted. " + " ".join(problems)
-            text += " Once that is fixed, try again with the button."
-            retry = discord.ui.View(timeout=None)
-            retry.add_item(PostWaitingButton())
-        try:
-            await interaction.edit_original_response(content=text, view=retry, allowed_mentions=NO_MENTIONS)
-        except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
-            log.info("could not report the waiting prompts posted in guild %s: %r", guild_id, error)
-        if posted:
-            await log_line(bot, guild_id, f"📬 <@{interaction.user.id}> posted {_prompts(posted)} that were waiting.")
+    else:
+        problems = channel_problems(interaction.guild, await bot.store.settings.get(guild_id))
+        text = (
+            f"📬 Posted {_prompts(posted)}; {len(left)} could not be posted."
+            if posted
+            else (f"None of the {_prompts(len(left))} could be posted.")
+        )
+        text += "".join(f" {p}" for p in problems) + " Once that is fixed, try again with the button."
+        retry = discord.ui.View(timeout=None)
+        retry.add_item(PostWaitingButton())
+    try:
+        await interaction.edit_original_response(content=text, view=retry, allowed_mentions=NO_MENTIONS)
+    except (discord.HTTPException, *TRANSIENT_ERRORS) as error:  # past 15 minutes the answer cannot be edited
+        log.info("could not report the waiting prompts posted in guild %s: %r", guild_id, error)
+    if posted:
+        await log_line(bot, guild_id, f"📬 <@{interaction.user.id}> posted {_prompts(posted)} that were waiting.")
