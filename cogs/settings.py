@@ -8,7 +8,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui.configuring import PostWaitingButton, channel_problems, moderator_role_note, next_step, save, waiting_offer
+from cogs.ui.configuring import (
+    PostWaitingButton,
+    channel_problems,
+    log_changes,
+    moderator_role_note,
+    next_step,
+    save,
+    waiting_offer,
+)
 from cogs.ui.embeds import settings_embed
 from db import validation
 from db.errors import NotAgeRestricted
@@ -112,6 +120,7 @@ class Settings(commands.Cog):
         await interaction.response.send_message(
             "\n\n".join(parts), ephemeral=True, allowed_mentions=NO_MENTIONS, view=view or discord.utils.MISSING
         )
+        await log_changes(interaction, lines)
 
 
 async def setup(bot: Promptfill) -> None:

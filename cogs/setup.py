@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui.configuring import channel_problems, moderator_role_note, next_step, save, waiting_offer
+from cogs.ui.configuring import channel_problems, log_changes, moderator_role_note, next_step, save, waiting_offer
 from cogs.ui.embeds import SETTING_WORDS, settings_embed
 from db.errors import NotAgeRestricted
 from db.models import GuildSettings, SettingName, SettingValue, named_settings
@@ -154,19 +154,19 @@ class SetupFlow(discord.ui.View):
         except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
             log.info("could not close a timed-out setup: %r", error)
 
-    async def _save(self, interaction: Interaction, names: tuple[SettingName, ...]) -> GuildSettings:
+    async def _save(self, interaction: Interaction, names: tuple[SettingName, ...]) -> tuple[GuildSettings, list[str]]:
         current = named_settings(await self.bot.store.settings.get(guild_id_of(interaction)))
         changes: dict[SettingName, SettingValue] = {
             name: self.chosen[name] for name in names if self.chosen[name] != current[name]
         }
         if not changes:
-            return await self.bot.store.settings.get(guild_id_of(interaction))
+            return await self.bot.store.settings.get(guild_id_of(interaction)), []
         _, after, lines = await save(interaction, changes)
         self.changed += len(lines)
-        return after
+        return after, lines
 
     async def finish_channels(self, interaction: Interaction) -> None:
-        after = await self._save(interaction, CHANNEL_STEP)
+        after, lines = await self._save(interaction, CHANNEL_STEP)
         problems = channel_problems(interaction.guild, after)
         checked = (
             "\n".join(f"⚠️ {p}" for p in problems)
@@ -179,9 +179,10 @@ class SetupFlow(discord.ui.View):
         self.add_item(ApprovalChoice(self.chosen["require_approval"]))
         self.add_item(StepButton("Finish", 2))
         await interaction.response.edit_message(content=f"{STEP_TWO}\n\n{checked}", view=self)
+        await log_changes(interaction, lines)
 
     async def finish(self, interaction: Interaction) -> None:
-        after = await self._save(interaction, ("explicit_channel", "moderator_role", "require_approval"))
+        after, lines = await self._save(interaction, ("explicit_channel", "moderator_role", "require_approval"))
         self.stop()
         saved = (
             f"Saved {self.changed} {'change' if self.changed == 1 else 'changes'}."
@@ -198,6 +199,7 @@ class SetupFlow(discord.ui.View):
         await interaction.response.edit_message(
             content="\n\n".join(parts), embed=settings_embed(after), view=view, allowed_mentions=NO_MENTIONS
         )
+        await log_changes(interaction, lines)
 
 
 class Setup(commands.Cog):

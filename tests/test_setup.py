@@ -194,3 +194,16 @@ async def test_a_setup_left_alone_times_out_and_says_how_to_start_again(driver: 
     assert message["components"] == []
     assert "This setup has timed out" in message["content"]
     assert f"</setup:{driver.bot.command_ids['setup']}>" in message["content"]
+
+
+async def test_a_slow_log_channel_never_delays_the_answer(driver: Driver) -> None:
+    """Discord rate-limits the log channel: each step still answers within its 3 seconds, the line comes after."""
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    driver.fake.rate_limit(LOG.id, 3.2)
+    out = await driver.command("setup", user=MOD)
+    await choose(driver, out, "Prompts channel", [PROMPTS])
+    step_two = await press(driver, out, "Next")
+    assert "step 2 of 2" in step_two.content  # the callback came in time (the fake refuses one after 3 s)
+    assert "**Prompts channel**: not set → " in driver.posts(LOG)[-1]["content"]
+    changed = await driver.command("settings set", user=MOD, claim_days=7)
+    assert "**Claim length**: 14 days → 7 days" in changed.content

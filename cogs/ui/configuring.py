@@ -42,14 +42,18 @@ def change_lines(before: GuildSettings, after: GuildSettings) -> list[str]:
 async def save(
     interaction: Interaction, changes: dict[SettingName, SettingValue]
 ) -> tuple[GuildSettings, GuildSettings, list[str]]:
-    """Store the changes (audited; none at all is refused), log them in the log channel, say what changed."""
-    bot = interaction.client
-    guild_id = guild_id_of(interaction)
-    before, after = await bot.store.settings.update(guild_id, interaction.user.id, changes)
-    lines = change_lines(before, after)
+    """Store the changes (audited; none at all is refused) and say what changed, for the answer and then
+    `log_changes` (after the answer: a slow log channel must not make it miss Discord's 3 seconds)."""
+    before, after = await interaction.client.store.settings.update(
+        guild_id_of(interaction), interaction.user.id, changes
+    )
+    return before, after, change_lines(before, after)
+
+
+async def log_changes(interaction: Interaction, lines: list[str]) -> None:
     if lines:
-        await log_line(bot, guild_id, f"⚙️ <@{interaction.user.id}> changed settings:\n" + "\n".join(lines))
-    return before, after, lines
+        text = f"⚙️ <@{interaction.user.id}> changed settings:\n" + "\n".join(lines)
+        await log_line(interaction.client, guild_id_of(interaction), text)
 
 
 def channel_problems(guild: discord.Guild | None, settings: GuildSettings) -> list[str]:
