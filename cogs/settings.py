@@ -116,7 +116,7 @@ class Settings(commands.Cog):
         if after.moderator_role_id is not None and after.moderator_role_id != before.moderator_role_id:
             parts.append(moderator_role_note(self.bot, after.moderator_role_id))
         offer, view = await waiting_offer(self.bot, before, after)
-        parts.append(offer or next_step(self.bot, after))
+        parts += [text for text in (offer, next_step(self.bot, after)) if text]
         await interaction.response.send_message(
             "\n\n".join(parts), ephemeral=True, allowed_mentions=NO_MENTIONS, view=view or discord.utils.MISSING
         )

@@ -195,7 +195,7 @@ class SetupFlow(discord.ui.View):
         if role is not None and role != self.started_with.moderator_role_id:
             parts.append(moderator_role_note(self.bot, role))
         offer, view = await waiting_offer(self.bot, self.started_with, after)
-        parts.append(offer or next_step(self.bot, after))
+        parts += [text for text in (offer, next_step(self.bot, after)) if text]
         await interaction.response.edit_message(
             content="\n\n".join(parts), embed=settings_embed(after), view=view, allowed_mentions=NO_MENTIONS
         )

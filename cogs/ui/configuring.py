@@ -114,14 +114,18 @@ async def waiting_offer(
     waiting = len(await bot.store.settings.unposted_prompts(after.guild_id))
     if not waiting:
         return "", None
-    noun = "prompt is" if waiting == 1 else "prompts are"
     view = discord.ui.View(timeout=None)
     view.add_item(PostWaitingButton())
-    return (
-        f"{waiting} {noun} open but were never posted (submitted before the channel was set, or imported). "
-        "Post them now? They go out one a second, within Discord's limits.",
-        view,
-    )
+    if waiting == 1:
+        offer = (
+            "1 prompt is open but was never posted (submitted before the channel was set, or imported). Post it now?"
+        )
+    else:
+        offer = (
+            f"{waiting} prompts are open but were never posted (submitted before the channel was set, or imported). "
+            "Post them now? They go out one a second, within Discord's limits."
+        )
+    return offer, view
 
 
 async def post_waiting(bot: Promptfill, guild_id: int) -> tuple[int, list[int]]:
