@@ -245,3 +245,20 @@ async def test_waiting_prompts_that_cannot_be_posted_are_named_with_the_missing_
     finally:
         await driver.close()
     driver.forget_errors()  # the refused posts were logged as warnings, not errors
+
+
+async def test_the_post_waiting_button_works_after_a_restart(driver: Driver, db_path, clock, monkeypatch) -> None:
+    monkeypatch.setattr(configuring, "POST_PACE", 0.0)
+    await submit(driver, "A lighthouse keeper finds a letter in a bottle", user=BOB)
+    out = await driver.command("settings set", user=MOD, prompts_channel=PROMPTS)
+    old_message = driver.fake.messages[out.message_id]
+    await driver.close()
+    second = await Driver.start(db_path, clock=clock)
+    try:
+        second.fake.messages[out.message_id] = old_message
+        clicked = await second.click(out.message_id, "promptfill:post-waiting", user=MOD)
+        assert "📬 Posted 1 prompt." in clicked.content
+        assert len(second.posts(PROMPTS)) == 1
+        assert second.unexpected_errors() == []
+    finally:
+        await second.close()
