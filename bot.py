@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 from discord.ext import commands, tasks
 from dotenv import load_dotenv
@@ -48,8 +49,12 @@ EXTENSIONS = (
     "cogs.profiles",
     "cogs.data",
     "cogs.exchanges",
+    "cogs.help",
+    "cogs.setup",
+    "cogs.welcome",
 )
 SYNC_HASH_KEY = "command_sync_hash"
+COMMAND_IDS_KEY = "command_ids"  # Discord's id of each top-level command, for clickable command mentions
 # Exactly the permissions the README lists: post and edit its own messages, with embeds.
 INVITE_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, embed_links=True, read_message_history=True
@@ -143,6 +148,7 @@ class Promptfill(commands.AutoShardedBot):
         self.ao3: AO3Client | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._closing: asyncio.Future[None] | None = None
+        self.command_ids: dict[str, int] = {}  # top-level command name -> Discord's id (known after the sync)
 
     async def setup_hook(self) -> None:
         await self.store.open()
@@ -193,18 +199,38 @@ class Promptfill(commands.AutoShardedBot):
         target = f"guild:{self.dev_guild_id}" if self.dev_guild_id else "global"
         schema = json.dumps({"target": target, "commands": self.command_schema()}, sort_keys=True)
         digest = hashlib.sha256(schema.encode()).hexdigest()
+        guild = discord.Object(id=self.dev_guild_id) if self.dev_guild_id else None
         if await self.store.get_state(SYNC_HASH_KEY) == digest:
             log.info("command schema unchanged; not syncing")
+            await self._load_command_ids(digest, guild)
             return False
-        if self.dev_guild_id:
-            guild = discord.Object(id=self.dev_guild_id)
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
+        synced = await self.tree.sync(guild=guild)
         await self.store.set_state(SYNC_HASH_KEY, digest)
+        await self._remember_command_ids(digest, synced)
         log.info("synced commands (%s)", target)
         return True
+
+    async def _remember_command_ids(self, digest: str, commands: list[discord.app_commands.AppCommand]) -> None:
+        self.command_ids = {c.name: c.id for c in commands}
+        await self.store.set_state(COMMAND_IDS_KEY, json.dumps({"digest": digest, "ids": self.command_ids}))
+
+    async def _load_command_ids(self, digest: str, guild: discord.Object | None) -> None:
+        """The ids of the last sync; a database from before ids were kept asks Discord once (a read, not a sync)."""
+        stored = json.loads(await self.store.get_state(COMMAND_IDS_KEY) or "{}")
+        if stored.get("digest") == digest:
+            self.command_ids = {name: int(i) for name, i in stored["ids"].items()}
+            return
+        try:
+            await self._remember_command_ids(digest, await self.tree.fetch_commands(guild=guild))
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+            log.warning("could not read the commands' ids; commands are named without links: %r", error)
+
+    def mention(self, qualified_name: str) -> str:
+        """A command as members click it (`</prompt submit:id>`), or its plain name before the ids are known."""
+        command_id = self.command_ids.get(qualified_name.split()[0])
+        return f"</{qualified_name}:{command_id}>" if command_id else f"`/{qualified_name}`"
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run follow-up work (e.g. enriching an announcement) after the reply; cancelled by close()."""

@@ -40,15 +40,35 @@ async def queue_message(interaction: Interaction) -> dict[str, Any]:
     oldest, waiting = await interaction.client.store.prompts.oldest_pending(guild_id_of(interaction))
     if oldest is None:
         return {"content": "The queue is empty: no prompt waits for approval.", "embed": None, "view": None}
-    embed = prompt_embed(oldest, await viewer_of(interaction), private=True)
+    viewer = await viewer_of(interaction)
+    embed = prompt_embed(oldest, viewer, private=True)
     view = discord.ui.View(timeout=None)
     view.add_item(QueueButton("approve", oldest.number))
     view.add_item(QueueButton("reject", oldest.number))
+    where = "" if viewer.reads_text(oldest) else "\n" + await explicit_where(interaction)
     return {
-        "content": f"{plural(waiting, 'prompt')} waiting. Oldest first:",
+        "content": f"{plural(waiting, 'prompt')} waiting. Oldest first:{where}",
         "embed": embed,
         "view": view,
     }
+
+
+async def explicit_where(interaction: Interaction) -> str:
+    """Where a moderator can read an Explicit prompt before deciding: its text shows only in age-restricted channels."""
+    bot = interaction.client
+    guild_id = guild_id_of(interaction)
+    channel_id = (await bot.store.settings.get(guild_id)).explicit_channel_id
+    queue = bot.mention("queue show")
+    if channel_id is None:
+        return (
+            f"🔞 This one is rated Explicit: read it with {queue} in an age-restricted channel before deciding "
+            f"({bot.mention('setup')} can name one for Explicit prompts)."
+        )
+    url = f"https://discord.com/channels/{guild_id}/{channel_id}"
+    return (
+        f"🔞 This one is rated Explicit: read it with {queue} in <#{channel_id}> ([open the channel]({url})) "
+        "before deciding."
+    )
 
 
 # Each moderator action answers first and does the slow part (the post, the direct message, the log line)

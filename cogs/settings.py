@@ -8,17 +8,27 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui.embeds import describe_setting, settings_embed
+from cogs.ui.configuring import (
+    PostWaitingButton,
+    channel_problems,
+    log_changes,
+    moderator_role_note,
+    next_step,
+    save,
+    waiting_offer,
+)
+from cogs.ui.embeds import settings_embed
 from db import validation
-from db.models import SettingName, SettingValue, named_settings
+from db.errors import NotAgeRestricted
+from db.models import SettingName, SettingValue
 from interactions.checks import MODERATOR_PERMISSIONS, Interaction, guild_id_of, moderators_only
-from interactions.sending import NO_MENTIONS, log_line
+from interactions.sending import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot import Promptfill
 
 CountSetting = app_commands.Range[int, 0, 365]
-Clearable = Literal["prompts_channel", "fills_channel", "log_channel", "moderator_role"]
+Clearable = Literal["prompts_channel", "fills_channel", "log_channel", "explicit_channel", "moderator_role"]
 
 
 def _id(thing: discord.abc.Snowflake | None) -> int | None:
@@ -40,8 +50,12 @@ class Settings(commands.Cog):
     @settings.command(name="view", description="Show every setting and its value")
     async def view(self, interaction: Interaction) -> None:
         current = await self.bot.store.settings.get(guild_id_of(interaction))
+        lines = [*channel_problems(interaction.guild, current), next_step(self.bot, current)]
+        if current.prompts_channel_id is not None:  # otherwise the next step already points to /setup
+            setup, set_ = self.bot.mention("setup"), self.bot.mention("settings set")
+            lines.append(f"Change them step by step with {setup}, or with {set_}.")
         await interaction.response.send_message(
-            embed=settings_embed(current), ephemeral=True, allowed_mentions=NO_MENTIONS
+            "\n".join(lines), embed=settings_embed(current), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @moderators_only()
@@ -50,6 +64,7 @@ class Settings(commands.Cog):
         prompts_channel="Where open prompts are posted",
         fills_channel="Where fills are announced (default: the channel /fill is used in)",
         log_channel="Where moderator actions are logged",
+        explicit_channel="An age-restricted channel where Explicit prompts are posted in full",
         moderator_role="Members with this role count as moderators",
         require_approval="New prompts wait for a moderator before they open",
         claims_per_member="Active claims one member may hold (0 = no limit)",
@@ -64,6 +79,7 @@ class Settings(commands.Cog):
         prompts_channel: discord.TextChannel | None = None,
         fills_channel: discord.TextChannel | None = None,
         log_channel: discord.TextChannel | None = None,
+        explicit_channel: discord.TextChannel | None = None,
         moderator_role: discord.Role | None = None,
         require_approval: bool | None = None,
         claims_per_member: CountSetting | None = None,
@@ -72,11 +88,14 @@ class Settings(commands.Cog):
         allow_anonymous: bool | None = None,
         clear: Clearable | None = None,
     ) -> None:
-        guild_id = guild_id_of(interaction)
+        guild_id_of(interaction)
+        if explicit_channel is not None and not explicit_channel.is_nsfw():
+            raise NotAgeRestricted(explicit_channel.id)
         given: dict[SettingName, SettingValue] = {
             "prompts_channel": _id(prompts_channel),
             "fills_channel": _id(fills_channel),
             "log_channel": _id(log_channel),
+            "explicit_channel": _id(explicit_channel),
             "moderator_role": _id(moderator_role),
             "require_approval": require_approval,
             "claims_per_member": claims_per_member,
@@ -85,13 +104,7 @@ class Settings(commands.Cog):
             "allow_anonymous": allow_anonymous,
         }
         changes = validation.setting_changes(given, clear)
-        before, after = await self.bot.store.settings.update(guild_id, interaction.user.id, changes)
-        old, new = named_settings(before), named_settings(after)
-        lines = [
-            f"**{name}**: {describe_setting(name, old[name])} → {describe_setting(name, new[name])}"
-            for name in changes
-            if old[name] != new[name]
-        ]
+        before, after, lines = await save(interaction, changes)
         if not lines:
             await interaction.response.send_message(
                 "Nothing changed: those settings already had those values.",
@@ -99,11 +112,17 @@ class Settings(commands.Cog):
                 allowed_mentions=NO_MENTIONS,
             )
             return
+        parts = ["Settings changed:\n" + "\n".join(lines), *channel_problems(interaction.guild, after)]
+        if after.moderator_role_id is not None and after.moderator_role_id != before.moderator_role_id:
+            parts.append(moderator_role_note(self.bot, after.moderator_role_id))
+        offer, view = await waiting_offer(self.bot, before, after)
+        parts += [text for text in (offer, next_step(self.bot, after)) if text]
         await interaction.response.send_message(
-            "Settings changed:\n" + "\n".join(lines), ephemeral=True, allowed_mentions=NO_MENTIONS
+            "\n\n".join(parts), ephemeral=True, allowed_mentions=NO_MENTIONS, view=view or discord.utils.MISSING
         )
-        await log_line(self.bot, guild_id, f"⚙️ <@{interaction.user.id}> changed settings:\n" + "\n".join(lines))
+        await log_changes(interaction, lines)
 
 
 async def setup(bot: Promptfill) -> None:
     await bot.add_cog(Settings(bot))
+    bot.add_dynamic_items(PostWaitingButton)

@@ -98,6 +98,13 @@ class ExplicitNeedsAgeRestrictedChannel(Refusal):
 
 
 @dataclass(eq=False)
+class NotAgeRestricted(Refusal):
+    """A channel chosen for Explicit prompts that is not age-restricted."""
+
+    channel_id: int
+
+
+@dataclass(eq=False)
 class OwnPrompt(Refusal):
     number: int
     action: str

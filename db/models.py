@@ -35,6 +35,7 @@ class GuildSettings:
     prompts_channel_id: int | None = None
     fills_channel_id: int | None = None
     log_channel_id: int | None = None
+    explicit_channel_id: int | None = None  # age-restricted: where Explicit prompts are posted, text and all
     moderator_role_id: int | None = None
     require_approval: bool = False
     claims_per_member: int = 3
@@ -42,11 +43,18 @@ class GuildSettings:
     claim_days: int = 14
     allow_anonymous: bool = True
 
+    def posts_channel_for(self, prompt: Prompt) -> int | None:
+        """Where a prompt is posted: an Explicit one in the age-restricted channel for them, when one is set."""
+        if prompt.explicit and self.explicit_channel_id is not None:
+            return self.explicit_channel_id
+        return self.prompts_channel_id
+
 
 SettingName = Literal[
     "prompts_channel",
     "fills_channel",
     "log_channel",
+    "explicit_channel",
     "moderator_role",
     "require_approval",
     "claims_per_member",
@@ -122,6 +130,11 @@ class Viewer:
     def may_see(self, prompt: Prompt) -> bool:
         """Whether the prompt exists for this viewer at all (its rating aside)."""
         return prompt.status in MEMBER_VISIBLE_STATUSES or self.is_moderator or self.owns(prompt)
+
+    def reads_text(self, prompt: Prompt) -> bool:
+        """Whether the prompt's text is shown here (Explicit ones only in age-restricted channels): a Claim button
+        under a prompt nobody can read there would lead nowhere."""
+        return not prompt.explicit or self.age_restricted_channel
 
     def acts_as_moderator_on(self, prompt: Prompt) -> bool:
         """Acting on someone else's prompt: only a moderator may, and it is logged as a moderator action."""

@@ -9,7 +9,7 @@ from dataclasses import replace
 from db import rows
 from db.database import Clock, Database, Repository, real_clock
 from db.errors import NothingToChange
-from db.models import SETTING_COLUMNS, GuildSettings, SettingName, SettingValue, named_settings
+from db.models import CLAIMABLE_STATUSES, SETTING_COLUMNS, GuildSettings, SettingName, SettingValue, named_settings
 
 
 def _update(
@@ -35,6 +35,31 @@ def _update(
             by_moderator=True,
         )
     return before, replace(before, **{SETTING_COLUMNS[name]: value for name, value in changed.items()})
+
+
+def _mark_welcomed(conn: sqlite3.Connection, guild_id: int, now: int) -> bool:
+    cursor = conn.execute(
+        "INSERT INTO welcomed_guilds (guild_id, welcomed_at) VALUES (?, ?) ON CONFLICT (guild_id) DO NOTHING",
+        (guild_id, now),
+    )
+    return cursor.rowcount == 1
+
+
+def _forget_welcome(conn: sqlite3.Connection, guild_id: int) -> None:
+    conn.execute("DELETE FROM welcomed_guilds WHERE guild_id = ?", (guild_id,))
+
+
+_WAITING = ", ".join("?" for _ in CLAIMABLE_STATUSES)
+
+
+def _unposted(conn: sqlite3.Connection, guild_id: int) -> list[int]:
+    """Numbers of the prompts members could claim that have no post: open while no channel was set, or imported."""
+    found = conn.execute(
+        f"SELECT number FROM prompts WHERE guild_id = ? AND status IN ({_WAITING}) AND message_id IS NULL "
+        "ORDER BY number",
+        (guild_id, *CLAIMABLE_STATUSES),
+    )
+    return [row[0] for row in found]
 
 
 # About 1 KB a server: 10,000 servers' settings stay in memory (~10 MB); the least recently used beyond that
@@ -75,3 +100,15 @@ class SettingsRepo(Repository):
         before, after = await self._db.write(_update, guild_id, actor_id, changes, self._now())
         self._remember(guild_id, after)
         return before, after
+
+    async def mark_welcomed(self, guild_id: int) -> bool:
+        """True the first time for a server, False ever after: the welcome is said once."""
+        return await self._db.write(_mark_welcomed, guild_id, self._now())
+
+    async def forget_welcome(self, guild_id: int) -> None:
+        """The welcome could not be posted: the next invitation may try again."""
+        await self._db.write(_forget_welcome, guild_id)
+
+    async def unposted_prompts(self, guild_id: int) -> list[int]:
+        """Claimable prompts (by number, oldest first) that were never posted in a channel."""
+        return await self._db.read(_unposted, guild_id)

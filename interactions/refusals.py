@@ -28,6 +28,7 @@ from db.errors import (
     MatchIncomplete,
     NoAssignment,
     NoClaimSlot,
+    NotAgeRestricted,
     NotDefaulted,
     NothingToChange,
     NothingToDraw,
@@ -90,6 +91,11 @@ def sentence(error: BaseException) -> str | None:
             return f"Prompt #{error.number} has been claimed or filled, so only a moderator can edit it now."
         case ExplicitNeedsAgeRestrictedChannel():
             return f"Prompt #{error.number} is rated Explicit: use this in an age-restricted channel to see it."
+        case NotAgeRestricted():
+            return (
+                f"<#{error.channel_id}> is not age-restricted, so Explicit prompts cannot be posted there. Turn on "
+                "Age-Restricted Channel in its settings (Overview), or choose another channel. Nothing was changed."
+            )
         case OwnPrompt():
             return (
                 f"#{error.number} is your own prompt, so you cannot {error.action}: prompts are for other members to "

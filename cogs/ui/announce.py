@@ -126,10 +126,13 @@ def _fill_target(fill: Fill) -> str | None:
     return None
 
 
-def post_view(prompt: Prompt, fills: tuple[Fill, ...], settings: GuildSettings) -> discord.ui.View | None:
+def post_view(
+    prompt: Prompt, fills: tuple[Fill, ...], settings: GuildSettings, reader: Viewer
+) -> discord.ui.View | None:
     """The post's buttons: Claim (disabled while no slot is free), then one link per fill, newest last, within
-    Discord's 25 buttons (the embed lists every fill). A closed prompt has none."""
-    if not prompt.claimable:
+    Discord's 25 buttons (the embed lists every fill). A closed prompt has none, and so has a post whose reader
+    may not read the prompt (an Explicit one outside an age-restricted channel): neither a claim nor its works."""
+    if not prompt.claimable or not reader.reads_text(prompt):
         return None
     view = discord.ui.View(timeout=None)
     view.add_item(ClaimButton(prompt.number, disabled=slots_left(prompt, settings) == 0))
@@ -189,16 +192,17 @@ async def post_open_prompt(bot: Promptfill, prompt: Prompt) -> Published:
     """Post an open prompt with its Claim button. Not posted (false) when no channel is set, the prompt is no
     longer open (withdrawn meanwhile), it is already posted, or the post failed; when a permission is missing,
     the moderators are warned in the log channel and the result says what is missing where."""
-    channel_id = (await bot.store.settings.get(prompt.guild_id)).prompts_channel_id
+    channel_id = (await bot.store.settings.get(prompt.guild_id)).posts_channel_for(prompt)
     if channel_id is None:
         return Published()
     async with _turn(prompt.guild_id, prompt.number):
         details, settings = await bot.store.browse.as_posted(prompt.guild_id, prompt.number)
         current = details.prompt
-        if current.status != "open" or current.message_id is not None:
+        if not current.claimable or current.message_id is not None:
             return Published(channel_id=channel_id)
-        embed = _post_embed(current, details.claims, details.fills, settings, channel_reader(bot, channel_id))
-        view = post_view(current, details.fills, settings)
+        reader = channel_reader(bot, channel_id)
+        embed = _post_embed(current, details.claims, details.fills, settings, reader)
+        view = post_view(current, details.fills, settings, reader)
         sent = await deliver(bot, channel_id, embed=embed, **({"view": view} if view else {}))
         if isinstance(sent, Blocked):
             what = f"Prompt #{current.number} is open for claims but could not be posted"
@@ -224,9 +228,10 @@ async def refresh_post_of(bot: Promptfill, guild_id: int, number: int) -> Blocke
         if current.message_channel_id is None or current.message_id is None:
             return None
         channel_id = current.message_channel_id
-        embed = _post_embed(current, details.claims, details.fills, settings, channel_reader(bot, channel_id))
+        reader = channel_reader(bot, channel_id)
+        embed = _post_embed(current, details.claims, details.fills, settings, reader)
         edited = await edit_post(
-            bot, channel_id, current.message_id, embed=embed, view=post_view(current, details.fills, settings)
+            bot, channel_id, current.message_id, embed=embed, view=post_view(current, details.fills, settings, reader)
         )
     if isinstance(edited, Blocked):
         what = f"The post of prompt #{number} could not be brought up to date"

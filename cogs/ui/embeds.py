@@ -16,7 +16,18 @@ import discord
 from ao3.parse import Series, Work
 from cogs.ui.audit_lines import audit_line
 from db.fills import FillRecorded
-from db.models import RATING_NAMES, AuditEntry, Claim, Fill, GuildSettings, Page, Prompt, Viewer, named_settings
+from db.models import (
+    RATING_NAMES,
+    AuditEntry,
+    Claim,
+    Fill,
+    GuildSettings,
+    Page,
+    Prompt,
+    SettingName,
+    Viewer,
+    named_settings,
+)
 from db.profiles import Profile, ServerStats
 
 STATUS_COLOURS = {
@@ -383,6 +394,26 @@ def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
     return fitted(embed)
 
 
+# Each setting as moderators read it: a name in words and one line on what it does. Option names appear only
+# where a moderator types them (/settings set).
+SETTING_WORDS: dict[SettingName, tuple[str, str]] = {
+    "prompts_channel": ("Prompts channel", "where open prompts are posted, with a Claim button"),
+    "fills_channel": ("Fills channel", "where finished works are announced (otherwise where /fill is used)"),
+    "log_channel": ("Log channel", "where moderators' actions are recorded"),
+    "explicit_channel": ("Explicit channel", "an age-restricted channel where Explicit prompts are posted in full"),
+    "moderator_role": ("Moderator role", "members with it count as moderators"),
+    "require_approval": ("Approval", "whether new prompts wait for a moderator before they open"),
+    "claims_per_member": ("Claims per member", "how many prompts one member may claim at a time"),
+    "claims_per_prompt": ("Claims per prompt", "how many members may claim one prompt at a time"),
+    "claim_days": ("Claim length", "how long a claim lasts before it expires"),
+    "allow_anonymous": ("Anonymous prompts", "whether members may post a prompt without their name"),
+}
+
+
+def setting_label(name: SettingName) -> str:
+    return SETTING_WORDS[name][0]
+
+
 def describe_setting(name: str, value: int | bool | None) -> str:
     if value is None:
         return "not set"
@@ -391,18 +422,40 @@ def describe_setting(name: str, value: int | bool | None) -> str:
     if name == "moderator_role":
         return f"<@&{value}>"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "on" if value else "off"
     if name == "claim_days":
-        return "no deadline" if value == 0 else f"{value} days"
+        return "no deadline" if value == 0 else _plural(value, "day")
     if name.startswith("claims_per"):
         return "no limit" if value == 0 else str(value)
     return str(value)
 
 
 def settings_embed(settings: GuildSettings) -> discord.Embed:
+    """Every setting by its name in words, its value and what it does."""
     embed = discord.Embed(title="Promptfill settings", colour=discord.Colour.blurple())
     for name, value in named_settings(settings).items():
-        embed.add_field(name=name, value=describe_setting(name, value), inline=True)
+        label, does = SETTING_WORDS[name]
+        embed.add_field(name=label, value=f"{describe_setting(name, value)}\n*{does}*", inline=True)
+    return fitted(embed)
+
+
+def _items_within(items: list[str], limit: int) -> str:
+    """Whole items side by side (a mention cut in half would show as broken text), then "… and N more"."""
+    shown: list[str] = []
+    for index, item in enumerate(items):
+        tail = f" … and {len(items) - index - 1} more" if index < len(items) - 1 else ""
+        if len(" ".join([*shown, item])) + len(tail) > limit:
+            return " ".join(shown) + f" … and {len(items) - len(shown)} more"
+        shown.append(item)
+    return " ".join(shown)
+
+
+def help_embed(about: str, sections: list[tuple[str, list[str]]]) -> discord.Embed:
+    """/help: what the server runs, then each group of commands as one line of clickable mentions."""
+    embed = discord.Embed(title="Promptfill: what you can do here", description=about, colour=discord.Colour.blurple())
+    for title, mentions in sections:
+        if mentions:
+            embed.add_field(name=title, value=_items_within(mentions, FIELD_VALUE_LIMIT), inline=False)
     return fitted(embed)
 
 

@@ -94,10 +94,13 @@ class Driver:
         rng: random.Random | None = None,
         ao3: AO3Config | None = None,
         shards: int = 2,
+        commands_on_discord: list[dict[str, Any]] | None = None,
     ) -> Driver:
         # AO3 lookups stay off unless a test points them at its own local server.
         bot = create_bot(database, clock=clock, rng=rng, ao3=ao3 or AO3Config(enabled=False), shard_count=shards)
         fake = FakeDiscord()
+        # What Discord already holds from an earlier sync (answered when the bot reads its commands' ids).
+        fake.synced_commands = list(commands_on_discord or [])
         driver = cls(bot, fake)
         logging.getLogger().addHandler(driver.errors)
         asyncio.get_running_loop().set_task_factory(driver._record_task)  # type: ignore[arg-type]
@@ -300,6 +303,59 @@ class Driver:
         payload["message"] = message
         self.fake.interactions[payload["token"]]["message_id"] = message_id
         return await self._dispatch(payload)
+
+    async def select(
+        self,
+        message_id: int,
+        custom_id: str,
+        values: list[Any],
+        user: User = ALICE,
+        channel: Channel | None = None,
+        guild: Guild | None = GUILD,
+    ) -> Outcome:
+        """Choose in a select menu of a message the bot sent: strings for a plain select, Channel or Role objects
+        for channel and role menus (sent with their resolved data, as Discord does)."""
+        message = self.fake.messages[message_id]
+        found = [c for c in walk_components(message.get("components") or []) if c.get("custom_id") == custom_id]
+        assert found, f"{custom_id!r} is not on that message"
+        component = found[0]
+        kind = component["type"]
+        assert kind in (3, 5, 6, 7, 8), f"{custom_id!r} is not a select menu (type {kind})"
+        low, high = component.get("min_values", 1), component.get("max_values", 1)
+        assert low <= len(values) <= high, f"Discord takes {low} to {high} values here, not {len(values)}"
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": kind}
+        if kind == 3:
+            allowed = [o["value"] for o in component.get("options") or []]
+            assert all(v in allowed for v in values), f"{values} are not among the options {allowed}"
+            data["values"] = list(values)
+        else:
+            resolved: dict[str, dict[str, Any]] = {}
+            data["values"] = [str(v.id) for v in values]
+            for value in values:
+                if isinstance(value, Channel):
+                    types = component.get("channel_types")
+                    assert not types or 0 in types, f"this menu offers no text channels ({types})"
+                    resolved.setdefault("channels", {})[str(value.id)] = {
+                        **value.payload(GUILD.id if guild is None else guild.id),
+                        "permissions": str(discord.Permissions.all().value),
+                    }
+                else:
+                    resolved.setdefault("roles", {})[str(value.id)] = value.payload()
+            data["resolved"] = resolved
+        where = channel or self.fake.channel_names.get(int(message["channel_id"])) or GENERAL
+        payload = self._base_payload(3, user, where, guild)
+        payload["data"] = data
+        payload["message"] = message
+        self.fake.interactions[payload["token"]]["message_id"] = message_id
+        return await self._dispatch(payload)
+
+    async def join(self, guild: Guild) -> None:
+        """The bot is added to a server: GUILD_CREATE after READY, without `unavailable` (Discord's sign of a join)."""
+        for channel in guild.channels:
+            self.fake.channel_names[channel.id] = channel
+        payload = guild.payload(self.members)
+        payload.pop("unavailable")
+        await self._feed("GUILD_CREATE", payload)
 
     async def submit_modal(
         self,

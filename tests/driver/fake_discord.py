@@ -68,6 +68,7 @@ class FakeDiscord:
         self.interactions: dict[str, dict[str, Any]] = {}
         self.attachments: dict[str, bytes] = {}
         self.channel_names: dict[int, Channel] = {}
+        self.synced_commands: list[dict[str, Any]] = []  # what the last sync stored, with Discord's ids
         # Realistic REST: every call takes `latency` seconds, and calls to a rate-limited channel take their
         # turn one after another (Discord's per-channel bucket).
         self.latency = 0.0
@@ -223,7 +224,12 @@ class FakeDiscord:
         if path == "/oauth2/applications/@me":
             return APPLICATION_PAYLOAD
         if path.endswith("/commands") and method == "PUT":
-            return [dict(c, id=str(snowflake()), application_id=str(APPLICATION_ID), version="1") for c in body]
+            self.synced_commands = [
+                dict(c, id=str(snowflake()), application_id=str(APPLICATION_ID), version="1") for c in body
+            ]
+            return self.synced_commands
+        if path.endswith("/commands") and method == "GET":
+            return self.synced_commands
         if path == "/users/@me/channels":
             user_id = int(body["recipient_id"])
             channel_id = next((c for c, u in self.dm_channels.items() if u == user_id), None) or snowflake()

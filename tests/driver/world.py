@@ -97,6 +97,8 @@ class Channel:
     id: int
     name: str
     nsfw: bool = False
+    # Permission overwrites as Discord sends them, e.g. denying the bot's role Send Messages here.
+    overwrites: tuple[dict[str, Any], ...] = ()
 
     def payload(self, guild_id: int) -> dict[str, Any]:
         return {
@@ -105,7 +107,7 @@ class Channel:
             "guild_id": str(guild_id),
             "name": self.name,
             "position": 0,
-            "permission_overwrites": [],
+            "permission_overwrites": list(self.overwrites),
             "nsfw": self.nsfw,
             "parent_id": None,
             "topic": None,
@@ -132,9 +134,12 @@ class Guild:
     name: str
     channels: tuple[Channel, ...]
     roles: tuple[Role, ...]
+    system_channel: Channel | None = None
 
     def payload(self, members: list[User]) -> dict[str, Any]:
         everyone = Role(self.id, "@everyone").payload()
+        # The bot is a member too, with the role Discord makes from the invite's permissions.
+        bot = {**BOT_MEMBER.member_payload(), "user": {**BOT_MEMBER.user_payload(), "bot": True}}
         return {
             "id": str(self.id),
             "name": self.name,
@@ -146,7 +151,7 @@ class Guild:
             "explicit_content_filter": 0,
             "features": [],
             "mfa_level": 0,
-            "system_channel_id": None,
+            "system_channel_id": str(self.system_channel.id) if self.system_channel else None,
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "vanity_url_code": None,
@@ -162,9 +167,8 @@ class Guild:
             "roles": [everyone, BOT_ROLE.payload(), *(r.payload() for r in self.roles)],
             "channels": [c.payload(self.id) for c in self.channels],
             "threads": [],
-            # Discord always sends the bot's own member: it is how the bot knows its permissions per channel.
-            "members": [m.member_payload() for m in members] + [BOT_MEMBER.member_payload()],
-            "member_count": len(members),
+            "members": [bot, *(m.member_payload() for m in members)],
+            "member_count": len(members) + 1,
             "large": False,
             "unavailable": False,
             "joined_at": "2025-01-01T00:00:00+00:00",
@@ -175,16 +179,21 @@ class Guild:
         }
 
 
-# The bot's own member and the role Discord creates for it at invite, with the permissions the invite asks for.
-BOT_ROLE = Role(
-    700000000000000099,
-    "Promptfill",
-    permissions=discord.Permissions(
-        view_channel=True, send_messages=True, embed_links=True, read_message_history=True
-    ).value,
-    managed=True,
-)
-BOT_MEMBER = User(BOT_USER_ID, "Promptfill", roles=(BOT_ROLE.id,))
+# What the invite asks for (bot.py's INVITE_PERMISSIONS), given to the bot's own role in every server.
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+).value
+
+
+def deny_bot(*permissions: str) -> dict[str, Any]:
+    """A channel overwrite taking these permissions (discord.Permissions names) from the bot's role."""
+    return {
+        "id": str(BOT_ROLE.id),
+        "type": 0,
+        "allow": "0",
+        "deny": str(discord.Permissions(**dict.fromkeys(permissions, True)).value),
+    }
+
 
 # The default world of a test: one server with ordinary, age-restricted and configured channels.
 MOD_ROLE = Role(700000000000000001, "Prompt Mods")
@@ -202,3 +211,6 @@ BOB = User(730000000000000002, "bob")
 CAROL = User(730000000000000003, "carol")
 MOD = User(730000000000000009, "moderator", permissions=MEMBER_PERMISSIONS | MANAGE_GUILD)
 ROLE_MOD = User(730000000000000010, "rolemod", roles=(MOD_ROLE.id,))
+
+BOT_ROLE = Role(700000000000000098, "Promptfill", permissions=BOT_PERMISSIONS, managed=True)
+BOT_MEMBER = User(BOT_USER_ID, "Promptfill", roles=(BOT_ROLE.id,), permissions=BOT_PERMISSIONS)
