@@ -30,9 +30,10 @@ from db import validation
 from db.errors import InvalidField
 from db.exchange_models import Exchange, ExchangeSettings, Secrecy
 from db.exchanges import ExchangeRepo, exchange_name, offer_draft, request_draft
-from db.matching import MatchRule, best_match
+from db.match_types import MatchRule
+from db.match_worker import best_match_in_worker
 from db.models import Viewer
-from db.transfer import collector_paused, spreadsheet_safe
+from db.transfer import spreadsheet_safe
 from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
 from interactions.refusals import report
 from interactions.sending import (
@@ -477,10 +478,8 @@ class Exchanges(commands.Cog):
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
         found, people = await self.store.matchable(guild_id, exchange)
-        # The solver runs on a thread: the event loop keeps answering everyone else meanwhile. Its hundreds of
-        # thousands of short-lived objects would set off full collector passes that stall the loop: paused.
-        with collector_paused():
-            result = await asyncio.to_thread(best_match, people, found.settings.match_rule, matching_rng())
+        # The solver runs in a process of its own (db/match_worker.py): numpy and scipy never load into the bot.
+        result = await best_match_in_worker(people, found.settings.match_rule, matching_rng())
         await self.store.save_match(found.id, result.pairs, interaction.user.id)
         lines = [
             f"Participants: {len(people)}",

@@ -12,7 +12,8 @@ question of swapping one pair (a better assignment may change many edges at once
 lexicographic optimum is solved as a small integer program (scipy's `milp`, HiGHS) with the matched
 count fixed at the optimum of (1), up to EXACT_MUTUAL_MAX participants; above, where the program may not
 finish in time, one direction of a mutual pair is banned at a time and the assignment solved again.
-Pure functions: the caller runs them off the event loop.
+Pure functions. The bot runs `best_match` in a short-lived process of its own (`db.match_worker`), so
+numpy and scipy never load into the bot; the records it reads and returns are in `db.match_types`.
 """
 
 from __future__ import annotations
@@ -20,15 +21,14 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-MatchRule = Literal["fandom", "fandom_and_tag", "any"]
+from db.match_types import Match, MatchRule, Participant
+
 REQUEST_WEIGHT = 256  # one more request filled outweighs any number of tags in common (capped below)
 TAGS_COUNTED_MAX = REQUEST_WEIGHT - 1
 DENSE_ANY_MAX = 400  # with `any`, up to this many participants every pair is an edge (see _any_edges)
@@ -38,33 +38,6 @@ MILP_SECONDS = 10.0
 # above, by banning one direction of a pair at a time (README: "Matching").
 EXACT_MUTUAL_MAX = 300
 MUTUAL_BAN_ROUNDS = 20
-
-
-@dataclass(frozen=True)
-class Wish:
-    """A request (what a recipient would like) or an offer (what a giver will write), as matching sees it."""
-
-    fandom_key: str
-    tag_keys: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Participant:
-    member_id: int
-    requests: tuple[Wish, ...]
-    offers: tuple[Wish, ...]
-
-
-@dataclass(frozen=True)
-class Match:
-    pairs: tuple[tuple[int, int], ...]  # (giver, recipient) member ids
-    unmatched: tuple[int, ...]  # participants without a recipient or without a giver
-    mutual_pairs: int
-    without_compatible_giver: int  # recipients no participant could write for at all
-
-    @property
-    def matched(self) -> int:
-        return len(self.pairs)
 
 
 class _Profile:
