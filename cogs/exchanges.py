@@ -31,7 +31,7 @@ from db.errors import InvalidField
 from db.exchange_models import Exchange, ExchangeSettings, Secrecy
 from db.exchanges import ExchangeRepo, exchange_name, offer_draft, request_draft
 from db.match_types import MatchRule
-from db.match_worker import best_match_in_worker
+from db.match_worker import MatchWorker
 from db.models import Viewer
 from db.transfer import spreadsheet_safe
 from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
@@ -477,9 +477,11 @@ class Exchanges(commands.Cog):
     async def match(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
-        found, people = await self.store.matchable(guild_id, exchange)
         # The solver runs in a process of its own (db/match_worker.py): numpy and scipy never load into the bot.
-        result = await best_match_in_worker(people, found.settings.match_rule, matching_rng())
+        # Started first, so it loads them while the sign-ups are read.
+        async with MatchWorker() as solver:
+            found, people = await self.store.matchable(guild_id, exchange)
+            result = await solver.best_match(people, found.settings.match_rule, matching_rng())
         await self.store.save_match(found.id, result.pairs, interaction.user.id)
         lines = [
             f"Participants: {len(people)}",

@@ -1,62 +1,65 @@
 """`/exchange match` runs the solver in a process of its own, started for the match and gone after it.
 
 numpy and scipy (`db.matching`) take about 50 MiB and 0.4 s to load, for something a server does a few times
-a year: loaded in a fresh interpreter ('spawn': nothing of the bot's threads or connections is copied), they
-never enter the bot's process, and the solver's seconds of CPU never hold the bot's interpreter lock.
+a year: run as `python -m db.matching` in a fresh interpreter, they never enter the bot's process, and the
+solver's CPU never holds the bot's interpreter lock. A plain child process rather than multiprocessing's
+'spawn': that one imports the parent's main module again in the child (bot.py, or whatever script embeds the
+bot, with discord.py and everything else), which costs time and fails outright for a script without an
+`if __name__ == "__main__"` guard.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
-import importlib
-import multiprocessing
+import contextlib
+import pickle
 import random
+import sys
+from asyncio.subprocess import PIPE, Process
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from db.match_types import Match, MatchRule, Participant
 
 SOLVER_MODULE = "db.matching"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the folder holding db/: where the worker imports from
 
 
-def _load_solver() -> None:
-    """Runs first in the worker, as soon as it starts: the solver loads while the caller still reads the
-    sign-ups. The worker lives for one match, so the cyclic collector has nothing to reclaim that reference
-    counting does not: off, it no longer walks the solver's hundreds of thousands of objects."""
-    gc.disable()
-    importlib.import_module(SOLVER_MODULE)
-
-
-def _best_match(participants: Sequence[Participant], rule: MatchRule, rng: random.Random) -> Match:
-    # The one deliberate lazy import (README, "Matching"): by name, in the worker only, so importing this
-    # module never loads numpy or scipy. The worker's initializer has already loaded it.
-    solver = importlib.import_module(SOLVER_MODULE)
-    return solver.best_match(participants, rule, rng)
+class MatchWorkerFailed(RuntimeError):
+    """The worker stopped without an answer (a bug in the solver, or the host killed it for memory)."""
 
 
 class MatchWorker:
-    """`async with MatchWorker() as worker:` starts the process (and the solver loading in it) at once;
-    `await worker.best_match(...)` solves there. Leaving the block lets the process go."""
+    """`async with MatchWorker() as worker:` starts the process at once, so the solver loads while the caller
+    still reads the sign-ups; `await worker.best_match(...)` hands them over and waits for the answer. Leaving
+    the block early (a refusal, the bot closing) stops the process."""
 
     def __init__(self) -> None:
-        self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_load_solver
-        )
-        # Any task starts the worker (the pool starts it on the first); the match queues behind this one.
-        self._pool.submit(int)
+        self._process: Process | None = None
 
     async def __aenter__(self) -> MatchWorker:
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", SOLVER_MODULE, stdin=PIPE, stdout=PIPE, stderr=PIPE, cwd=PROJECT_ROOT
+        )
         return self
 
     async def __aexit__(self, *_: object) -> None:
-        # Without waiting: an abandoned match (the bot closing) must not hold the event loop while it finishes.
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._process is not None and self._process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self._process.kill()
+            await self._process.wait()
 
     async def best_match(self, participants: Sequence[Participant], rule: MatchRule, rng: random.Random) -> Match:
         """db.matching.best_match, computed in the worker. `rng` travels with its state, so a seeded one gives the
         same match as a direct call."""
-        return await asyncio.wrap_future(self._pool.submit(_best_match, list(participants), rule, rng))
+        if self._process is None:
+            raise RuntimeError("MatchWorker.best_match outside `async with`")
+        answer, errors = await self._process.communicate(pickle.dumps((list(participants), rule, rng)))
+        if self._process.returncode != 0 or not answer:
+            last = errors.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+            raise MatchWorkerFailed(f"the matching process stopped (exit {self._process.returncode}): {last[0]}")
+        # Our own child's answer, written by db.matching's main(): not input from anyone else.
+        return pickle.loads(answer)  # noqa: S301
 
 
 async def best_match_in_worker(participants: Sequence[Participant], rule: MatchRule, rng: random.Random) -> Match:

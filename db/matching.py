@@ -12,13 +12,18 @@ question of swapping one pair (a better assignment may change many edges at once
 lexicographic optimum is solved as a small integer program (scipy's `milp`, HiGHS) with the matched
 count fixed at the optimum of (1), up to EXACT_MUTUAL_MAX participants; above, where the program may not
 finish in time, one direction of a mutual pair is banned at a time and the assignment solved again.
-Pure functions. The bot runs `best_match` in a short-lived process of its own (`db.match_worker`), so
-numpy and scipy never load into the bot; the records it reads and returns are in `db.match_types`.
+Pure functions. The bot never imports this module: `db.match_worker` runs it as `python -m db.matching`
+(main() below) in a short-lived process of its own, so numpy and scipy never load into the bot; the records
+it reads and returns are in `db.match_types`.
 """
 
 from __future__ import annotations
 
+import gc
+import os
+import pickle
 import random
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -257,3 +262,22 @@ def best_match(participants: Sequence[Participant], rule: MatchRule, rng: random
         mutual_pairs=_mutual(pairs),
         without_compatible_giver=sum(1 for i in range(n) if i not in reachable),
     )
+
+
+def main() -> int:
+    """The worker (`python -m db.matching`, started by db.match_worker): (participants, rule, rng) pickled on
+    stdin, the Match pickled on stdout, a traceback on stderr and a non-zero exit on failure."""
+    # The process lives for one match: reference counting frees everything the collector would, and its full
+    # passes over the solver's hundreds of thousands of objects would only slow the match down.
+    gc.disable()
+    answer = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything the solver prints goes to stderr, not into the answer
+    # Pickled by db.match_worker in the bot that started this process: not input from anyone else.
+    participants, rule, rng = pickle.load(sys.stdin.buffer)  # noqa: S301
+    pickle.dump(best_match(participants, rule, rng), answer)
+    answer.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from db.match_types import Participant, Wish
-from db.match_worker import best_match_in_worker
+from db.match_worker import MatchWorkerFailed, best_match_in_worker
 from db.matching import best_match
+from tests.conftest import snapshot
 from tests.driver import GUILD, MOD, Driver
 from tests.test_exchanges import MEMBERS, assignments, create, random_exchange, sign_up
 
@@ -101,6 +102,23 @@ async def test_the_worker_returns_the_solvers_answer_and_passes_its_errors_on() 
     assert await best_match_in_worker(people, "fandom", random.Random(3)) == best_match(
         people, "fandom", random.Random(3)
     )
-    # Raised in the worker, by the solver, and handed back as the same exception.
-    with pytest.raises(AttributeError, match="shuffle"):
+    # Raised in the worker, by the solver: the command fails with the worker's last line, not silently.
+    with pytest.raises(MatchWorkerFailed, match="AttributeError: 'str' object has no attribute 'shuffle'"):
         await best_match_in_worker([Participant(1, (), ())], "fandom", "not a generator")  # type: ignore[arg-type]
+
+
+def workers_running() -> list[int]:
+    """This process's children that run the matcher."""
+    children = []
+    for task in Path("/proc/self/task").iterdir():
+        children += [int(pid) for pid in (task / "children").read_text().split()]
+    return [pid for pid in children if b"db.matching" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+async def test_a_refused_match_stops_the_worker_it_started(driver: Driver, db_path: Path) -> None:
+    await create(driver, "Open")  # sign-ups still open: matching is refused after the worker has started
+    before = snapshot(db_path)
+    out = await driver.command("exchange match", user=MOD, exchange="Open")
+    assert out.ephemeral and "/exchange close" in out.content, out.content
+    assert snapshot(db_path) == before
+    assert workers_running() == []
