@@ -20,13 +20,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db.match_types import Match, MatchRule, Participant
+from db.transfer import collector_paused
 
 SOLVER_MODULE = "db.matching"
+SLICE = 50  # participants per pickle.dumps call (see _handover)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the folder holding db/: where the worker imports from
 
 
 class MatchWorkerFailed(RuntimeError):
     """The worker stopped without an answer (a bug in the solver, or the host killed it for memory)."""
+
+
+def _handover(participants: list[Participant], rule: MatchRule, rng: random.Random) -> bytes:
+    """What the worker reads on stdin. Pickled in slices on a thread: one pickle.dumps of 3,000 sign-ups is a
+    single call that holds the interpreter lock for 60 ms or more; between slices the event loop gets it back.
+    The collector is paused meanwhile: a full pass over the sign-ups' objects would hold the lock as long."""
+    with collector_paused():
+        slices = [pickle.dumps(participants[i : i + SLICE]) for i in range(0, len(participants), SLICE)]
+    return pickle.dumps((slices, rule, rng))
 
 
 class MatchWorker:
@@ -54,7 +65,8 @@ class MatchWorker:
         same match as a direct call."""
         if self._process is None:
             raise RuntimeError("MatchWorker.best_match outside `async with`")
-        answer, errors = await self._process.communicate(pickle.dumps((list(participants), rule, rng)))
+        handover = await asyncio.to_thread(_handover, list(participants), rule, rng)
+        answer, errors = await self._process.communicate(handover)
         if self._process.returncode != 0 or not answer:
             last = errors.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
             raise MatchWorkerFailed(f"the matching process stopped (exit {self._process.returncode}): {last[0]}")

@@ -265,15 +265,17 @@ def best_match(participants: Sequence[Participant], rule: MatchRule, rng: random
 
 
 def main() -> int:
-    """The worker (`python -m db.matching`, started by db.match_worker): (participants, rule, rng) pickled on
-    stdin, the Match pickled on stdout, a traceback on stderr and a non-zero exit on failure."""
+    """The worker (`python -m db.matching`, started by db.match_worker): the participants (pickled in slices),
+    the rule and the generator on stdin; the Match pickled on stdout; a traceback on stderr and a non-zero exit
+    on failure."""
     # The process lives for one match: reference counting frees everything the collector would, and its full
     # passes over the solver's hundreds of thousands of objects would only slow the match down.
     gc.disable()
     answer = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything the solver prints goes to stderr, not into the answer
     # Pickled by db.match_worker in the bot that started this process: not input from anyone else.
-    participants, rule, rng = pickle.load(sys.stdin.buffer)  # noqa: S301
+    slices, rule, rng = pickle.load(sys.stdin.buffer)  # noqa: S301
+    participants = [person for piece in slices for person in pickle.loads(piece)]  # noqa: S301
     pickle.dump(best_match(participants, rule, rng), answer)
     answer.close()
     return 0
