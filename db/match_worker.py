@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import pickle
 import random
 import sys
@@ -50,7 +51,14 @@ class MatchWorker:
 
     async def __aenter__(self) -> MatchWorker:
         self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", SOLVER_MODULE, stdin=PIPE, stdout=PIPE, stderr=PIPE, cwd=PROJECT_ROOT
+            sys.executable,
+            "-m",
+            SOLVER_MODULE,
+            stdin=PIPE,
+            stdout=PIPE,
+            stderr=PIPE,
+            cwd=PROJECT_ROOT,
+            env={k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"},  # the solver needs no token
         )
         return self
 

@@ -268,8 +268,8 @@ def main() -> int:
     """The worker (`python -m db.matching`, started by db.match_worker): the participants (pickled in slices),
     the rule and the generator on stdin; the Match pickled on stdout; a traceback on stderr and a non-zero exit
     on failure."""
-    # The process lives for one match: reference counting frees everything the collector would, and its full
-    # passes over the solver's hundreds of thousands of objects would only slow the match down.
+    # The process lives for one match and its memory goes with it: the collector's full passes over the
+    # solver's hundreds of thousands of objects would only slow the match down.
     gc.disable()
     answer = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything the solver prints goes to stderr, not into the answer
