@@ -30,9 +30,10 @@ from db import validation
 from db.errors import InvalidField, PinchHitGone
 from db.exchange_models import Assignment, Exchange, ExchangeSettings, Secrecy
 from db.exchanges import ExchangeRepo, exchange_name, offer_draft, request_draft
-from db.matching import MatchRule, best_match
+from db.match_types import MatchRule
+from db.match_worker import MatchWorker
 from db.models import Page, Viewer
-from db.transfer import collector_paused, spreadsheet_safe
+from db.transfer import spreadsheet_safe
 from interactions.checks import Interaction, guild_id_of, is_moderator, require_moderator
 from interactions.refusals import report
 from interactions.sending import (
@@ -600,11 +601,11 @@ class Exchanges(commands.Cog):
     async def match(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
-        found, people = await self.store.matchable(guild_id, exchange)
-        # The solver runs on a thread: the event loop keeps answering everyone else meanwhile. Its hundreds of
-        # thousands of short-lived objects would set off full collector passes that stall the loop: paused.
-        with collector_paused():
-            result = await asyncio.to_thread(best_match, people, found.settings.match_rule, matching_rng())
+        # The solver runs in a process of its own (db/match_worker.py): numpy and scipy never load into the bot.
+        # Started first, so it loads them while the sign-ups are read.
+        async with MatchWorker() as solver:
+            found, people = await self.store.matchable(guild_id, exchange)
+            result = await solver.best_match(people, found.settings.match_rule, matching_rng())
         await self.store.save_match(found.id, result.pairs, interaction.user.id)
         await MatchReport(interaction.user.id, self, found, result, len(people)).show(interaction)
         await log_line(

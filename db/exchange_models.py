@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from db.matching import MatchRule
+from db.match_types import MatchRule
 from db.models import Rating, Viewer
 
 Phase = Literal["signups", "closed", "assigned", "works revealed", "complete"]

@@ -50,7 +50,7 @@ from db.exchange_models import (
     Phase,
     Signup,
 )
-from db.matching import Participant, Wish
+from db.match_types import Participant, Wish
 from db.models import Rating
 from db.rows import placeholders, record_audit
 

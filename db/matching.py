@@ -12,23 +12,28 @@ question of swapping one pair (a better assignment may change many edges at once
 lexicographic optimum is solved as a small integer program (scipy's `milp`, HiGHS) with the matched
 count fixed at the optimum of (1), up to EXACT_MUTUAL_MAX participants; above, where the program may not
 finish in time, one direction of a mutual pair is banned at a time and the assignment solved again.
-Pure functions: the caller runs them off the event loop.
+Pure functions. The bot never imports this module: `db.match_worker` runs it as `python -m db.matching`
+(main() below) in a short-lived process of its own, so numpy and scipy never load into the bot; the records
+it reads and returns are in `db.match_types`.
 """
 
 from __future__ import annotations
 
+import gc
+import os
+import pickle
 import random
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-MatchRule = Literal["fandom", "fandom_and_tag", "any"]
+from db.match_types import Match, MatchRule, Participant
+
 REQUEST_WEIGHT = 256  # one more request filled outweighs any number of tags in common (capped below)
 TAGS_COUNTED_MAX = REQUEST_WEIGHT - 1
 DENSE_ANY_MAX = 400  # with `any`, up to this many participants every pair is an edge (see _any_edges)
@@ -38,33 +43,6 @@ MILP_SECONDS = 10.0
 # above, by banning one direction of a pair at a time (README: "Matching").
 EXACT_MUTUAL_MAX = 300
 MUTUAL_BAN_ROUNDS = 20
-
-
-@dataclass(frozen=True)
-class Wish:
-    """A request (what a recipient would like) or an offer (what a giver will write), as matching sees it."""
-
-    fandom_key: str
-    tag_keys: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Participant:
-    member_id: int
-    requests: tuple[Wish, ...]
-    offers: tuple[Wish, ...]
-
-
-@dataclass(frozen=True)
-class Match:
-    pairs: tuple[tuple[int, int], ...]  # (giver, recipient) member ids
-    unmatched: tuple[int, ...]  # participants without a recipient or without a giver
-    mutual_pairs: int
-    without_compatible_giver: int  # recipients no participant could write for at all
-
-    @property
-    def matched(self) -> int:
-        return len(self.pairs)
 
 
 class _Profile:
@@ -284,3 +262,24 @@ def best_match(participants: Sequence[Participant], rule: MatchRule, rng: random
         mutual_pairs=_mutual(pairs),
         without_compatible_giver=sum(1 for i in range(n) if i not in reachable),
     )
+
+
+def main() -> int:
+    """The worker (`python -m db.matching`, started by db.match_worker): the participants (pickled in slices),
+    the rule and the generator on stdin; the Match pickled on stdout; a traceback on stderr and a non-zero exit
+    on failure."""
+    # The process lives for one match and its memory goes with it: the collector's full passes over the
+    # solver's hundreds of thousands of objects would only slow the match down.
+    gc.disable()
+    answer = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything the solver prints goes to stderr, not into the answer
+    # Pickled by db.match_worker in the bot that started this process: not input from anyone else.
+    slices, rule, rng = pickle.load(sys.stdin.buffer)  # noqa: S301
+    participants = [person for piece in slices for person in pickle.loads(piece)]  # noqa: S301
+    pickle.dump(best_match(participants, rule, rng), answer)
+    answer.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from db.matching import MatchRule, Participant, Wish, best_match, score
+from db.match_types import MatchRule, Participant, Wish
+from db.matching import best_match, score
 from tests.conftest import snapshot
 from tests.driver import (
     ALICE,

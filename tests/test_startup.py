@@ -45,6 +45,7 @@ class LoopbackDiscord:
     identified: list[dict[str, Any]] = field(default_factory=list)
     recommended_shards: int = 2
     guilds: tuple[Guild, ...] = (GUILD, OTHER_GUILD)
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)  # open gateways (bench.startup feeds them)
 
     def app(self) -> web.Application:
         async def me(request: web.Request) -> web.Response:
@@ -74,6 +75,7 @@ class LoopbackDiscord:
         async def gateway(request: web.Request) -> web.WebSocketResponse:
             ws = web.WebSocketResponse()
             await ws.prepare(request)
+            self.sockets.append(ws)
             await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}}))
             async for message in ws:
                 if message.type != WSMsgType.TEXT:

@@ -14,7 +14,7 @@ import discord
 
 from cogs.ui.embeds import excerpt, fitted, lines_within, link
 from db.exchange_models import Assignment, Exchange, ExchangeRequest, ExchangeStatus, Gift, Secrecy, Signup
-from db.matching import Match
+from db.match_types import Match
 from db.models import Page
 from interactions.refusals import phase_sentence
 
