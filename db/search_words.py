@@ -43,7 +43,10 @@ def indexed_words(guild_id: int, *parts: str | None) -> str:
     return " ".join(key + token for part in parts if part for token in tokens(part))
 
 
-def match_query(guild_id: int, typed: str, *, limit: int = 20) -> str | None:
+MATCH_WORDS = 20  # words of a query beyond these are ignored
+
+
+def match_query(guild_id: int, typed: str, *, limit: int = MATCH_WORDS) -> str | None:
     """The typed words as an FTS5 query in this server: each a quoted prefix, all required; None when no word."""
     words = tokens(typed)[:limit]
     if not words:

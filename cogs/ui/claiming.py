@@ -24,13 +24,20 @@ async def claim_and_reply(interaction: Interaction, number: int) -> None:
     )
 
 
+# Parsed once: discord.py parses an emoji given as text on every button it builds.
+CLAIM_EMOJI = discord.PartialEmoji(name="✍️")
+
+
 class ClaimButton(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfill:claim:(?P<number>\d+)"):
     """Claim button on posted and drawn prompts. Persistent: the prompt number lives in the custom_id."""
 
     def __init__(self, number: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Claim", style=discord.ButtonStyle.primary, custom_id=f"promptfill:claim:{number}", emoji="✍️"
+                label="Claim",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"promptfill:claim:{number}",
+                emoji=CLAIM_EMOJI,
             )
         )
         self.number = number
