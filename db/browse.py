@@ -13,7 +13,7 @@ from db.database import Database
 from db.errors import ExplicitNeedsAgeRestrictedChannel, InvalidField, NothingToDraw, PromptNotFound
 from db.models import CLAIMABLE_STATUSES, MEMBER_VISIBLE_STATUSES, Claim, Fill, Page, Prompt, PromptStatus, Viewer
 from db.rows import COUNT_CAP, PROMPT_COLUMNS, placeholders, prompt_from_row
-from db.search_words import MATCH_WORDS, match_query, server_key, tokens
+from db.search_words import match_query
 
 
 @dataclass(frozen=True)
@@ -154,61 +154,17 @@ def _autocomplete(
             if len(rows) >= limit:
                 break
     elif (words := match_query(guild_id, typed)) is not None:
-        rows = _by_words_through_short_prefixes(conn, guild_id, typed, where, params, limit)
-        if rows is None:
-            rows = conn.execute(
-                f"SELECT {CHOICE_COLUMNS} FROM {SEARCH_SOURCE}"
-                f" WHERE prompt_search MATCH ? AND {where} ORDER BY prompt_search.rowid DESC LIMIT ?",
-                [words, *params, limit],
-            ).fetchall()
+        rows = conn.execute(
+            f"SELECT {CHOICE_COLUMNS} FROM {SEARCH_SOURCE}"
+            f" WHERE prompt_search MATCH ? AND {where} ORDER BY prompt_search.rowid DESC LIMIT ?",
+            [words, *params, limit],
+        ).fetchall()
     else:
         rows = conn.execute(
             f"SELECT {CHOICE_COLUMNS} FROM prompts p WHERE {where} ORDER BY p.number DESC LIMIT ?",
             [*params, limit],
         ).fetchall()
     return [PromptChoice(r[0], r[1]) for r in rows]
-
-
-# The prefix indexes serve words of up to this many letters (the server's key and 1 to 3 letters).
-INDEXED_PREFIX = 3
-# Candidates read through the short prefixes before giving up and asking the full-text index for the words.
-SCAN_LIMIT = 400
-
-
-def _by_words_through_short_prefixes(
-    conn: sqlite3.Connection, guild_id: int, typed: str, where: str, params: list[Any], limit: int
-) -> list[tuple[int, str]] | None:
-    """Autocomplete by words longer than the prefix indexes, the same choices in the same order, faster.
-
-    SQLite's FTS5 answers a prefix longer than its prefix indexes ("lighthouse"*) by merging every matching
-    word's whole list of prompts first: half a millisecond to milliseconds for a common word in a large server
-    (profiled, 2026-12-04), where the first three letters, from their prefix index, are read newest first and
-    stop at the limit. So: read prompts matching the first three letters of each word, newest first, and keep
-    those where each typed word starts one of their words. The check is exact where FTS5 folds as str.lower()
-    does, which is ASCII: typed words in other scripts, a candidate it cannot decide, or more than SCAN_LIMIT
-    candidates return None, and the caller asks FTS5 itself."""
-    typed_words = tokens(typed)[:MATCH_WORDS]
-    if not all(w.isascii() for w in typed_words) or all(len(w) <= INDEXED_PREFIX for w in typed_words):
-        return None
-    key = server_key(guild_id)
-    wanted = [key + w.lower() for w in typed_words]
-    coarse = " ".join(f'"{key}{w[:INDEXED_PREFIX]}"*' for w in typed_words)
-    candidates = conn.execute(
-        f"SELECT {CHOICE_COLUMNS}, prompt_search.words FROM {SEARCH_SOURCE}"
-        f" WHERE prompt_search MATCH ? AND {where} ORDER BY prompt_search.rowid DESC LIMIT ?",
-        [coarse, *params, SCAN_LIMIT],
-    ).fetchall()
-    found: list[tuple[int, str]] = []
-    for number, label, words in candidates:
-        terms = words.lower().split(" ")
-        if all(any(term.startswith(word) for term in terms) for word in wanted):
-            # A sure match even beside other scripts: an ASCII start folds the same in FTS5.
-            found.append((number, label))
-            if len(found) == limit:
-                return found
-        elif not words.isascii():
-            return None  # FTS5 folds "Café" to "cafe", str.lower() does not: only FTS5 can say
-    return found if len(candidates) < SCAN_LIMIT else None
 
 
 # The first batch is small: when most prompts are eligible (a draw without filters), 8 numbers nearly always

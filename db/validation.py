@@ -139,8 +139,15 @@ def rating(value: str | None) -> Rating:
     raise InvalidField("Rating", f"must be one of {', '.join(RATINGS)}")
 
 
+# Every ASCII character that is not a letter or a digit: what dedupe_key drops from ASCII text.
+_DROP_ASCII_NON_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+
+
 def dedupe_key(text: str) -> str:
     """Text with case, whitespace, punctuation and invisible characters ignored."""
+    if text.isascii():
+        # The same key for ASCII (NFKC changes none of it, casefold is lower), without a step per character.
+        return text.lower().translate(_DROP_ASCII_NON_ALNUM)
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in folded if ch.isalnum())
 

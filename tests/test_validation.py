@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db import validation
+from db import search_words, validation
 from db.errors import InvalidField
 from db.models import PromptEdit
 
@@ -180,3 +180,11 @@ def test_ascii_text_is_cleaned_and_measured_as_the_expressions_would(text: str) 
     by_expression = validation._EDGES.sub("", text)
     expected = by_expression if len(validation._INVISIBLE.sub("", by_expression)) else None
     assert validation.clean(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_text_has_the_duplicate_key_and_words_of_the_general_rule(text: str) -> None:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    assert validation.dedupe_key(text) == "".join(ch for ch in folded if ch.isalnum())
+    assert search_words.tokens(text) == search_words._TOKEN.findall(unicodedata.normalize("NFC", text))
