@@ -546,6 +546,8 @@ def table(rows: list[list[str]]) -> str:
 
 def main() -> int:
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    if "--import-chunk" in sys.argv:  # entries per import transaction, to compare sizes on the whole import
+        db.transfer.IMPORT_CHUNK = int(sys.argv[sys.argv.index("--import-chunk") + 1])
     results = asyncio.run(run(only))
     if only is None:
         Path(__file__).with_name("scale-results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
