@@ -246,12 +246,14 @@ async def steady(driver: Driver, rate: float, count: int = SAMPLES) -> dict[str,
     return {**summary(list(waits)), "rate_per_s": rate, "past_3s": sum(1 for w in waits if w > 3000)}
 
 
-async def others_meanwhile(driver: Driver, done: asyncio.Event) -> list[float]:
-    """Another server's members viewing prompts while the bulk work runs."""
+async def others_meanwhile(driver: Driver, done: asyncio.Event, starts: list[float] | None = None) -> list[float]:
+    """Another server's members viewing prompts while the bulk work runs (`starts`: when each view began)."""
     waits = []
     i = 0
     while not done.is_set():
         i += 1
+        if starts is not None:
+            starts.append(time.perf_counter())
         out = await driver.command(
             "prompt view", user=member(SMALL, i % 10), prompt=1 + i % 150, guild=SMALL, channel=SMALL.channels[0]
         )
@@ -289,8 +291,21 @@ async def bulk(driver: Driver) -> dict[str, Any]:
             exported = files
     results["import transaction sizes"] = await transaction_sizes(driver, exported)
     done = asyncio.Event()
-    watcher = asyncio.ensure_future(others_meanwhile(driver, done))
+    starts: list[float] = []
+    watcher = asyncio.ensure_future(others_meanwhile(driver, done, starts))
     added, answered = 0, []
+    # Each import transaction, timed on the store's thread: (start, end), to tell what long waits waited on.
+    spans: list[tuple[float, float]] = []
+    original_import = db.transfer._import
+
+    def timed(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original_import(*args)
+        finally:
+            spans.append((started, time.perf_counter()))
+
+    db.transfer._import = timed
     with StallMonitor() as monitor:
         before = rss_mib()
         started = time.perf_counter()
@@ -305,9 +320,25 @@ async def bulk(driver: Driver) -> dict[str, Any]:
             answered.append(callback_latency_ms(driver, out))
             added += int(out.content.split("Added ")[1].split(" ")[0]) if "Added " in out.content else 0
         seconds = time.perf_counter() - started
+    db.transfer._import = original_import
     done.set()
     waits = await watcher
+    held = sorted((end - begin) * 1000 for begin, end in spans)
+    long_waits = [(start, wait) for start, wait in zip(starts, waits, strict=False) if wait > 100]
+    behind_long = sum(
+        1
+        for start, wait in long_waits
+        if any(end - begin > 0.1 and begin < start + wait / 1000 and end > start for begin, end in spans)
+    )
     results["import 100,000"] = {
+        "transactions": len(held),
+        "transaction_p50_ms": percentile(held, 0.5) if held else 0.0,
+        "transaction_p99_ms": percentile(held, 0.99) if held else 0.0,
+        "transaction_max_ms": held[-1] if held else 0.0,
+        "others_waits": len(waits),
+        "others_over_100_ms": len(long_waits),
+        "others_over_100_ms_beside_a_transaction_over_100_ms": behind_long,
+        "others_max_ms": max(waits, default=0.0),
         "seconds": seconds,
         "added": f"added {added:,} from {len(exported)} file(s)",
         "answered_ms": max(answered, default=0.0),
@@ -519,6 +550,14 @@ def print_bulk(results: dict[str, Any]) -> None:
             if "files" in f
             else f" {f['added']}"
         )
+        if "transactions" in f:
+            extra += (
+                f"; {f['transactions']:,} transactions, p50 {f['transaction_p50_ms']:.1f} ms, p99"
+                f" {f['transaction_p99_ms']:.1f} ms, max {f['transaction_max_ms']:.0f} ms; others waited past 100 ms"
+                f" {f['others_over_100_ms']} times of {f['others_waits']:,}"
+                f" ({f['others_over_100_ms_beside_a_transaction_over_100_ms']} beside a transaction over 100 ms),"
+                f" longest {f['others_max_ms']:.0f} ms"
+            )
         print(
             f"{name}: {f['seconds']:.1f} s,{extra}, answered in {f['answered_ms']:.0f} ms,"
             f" longest loop stall {f['longest_stall_ms']:.0f} ms (< 100: {verdict(f['longest_stall_ms'], 100)}),"

@@ -54,6 +54,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 # 1,000,000-prompt file: the full-text index's entries and its merges), and other servers wait behind it.
 # 50 had the lowest wait for others of 25 to 400 (`python -m bench.scale`, bench/README.md).
 IMPORT_CHUNK = 50
+IMPORT_PAUSE_S = 0.001  # between chunks; see import_entries
 CSV_COLUMNS = (
     "record",
     "number",
@@ -686,6 +687,10 @@ class TransferRepo(Repository):
         now = self._now()
         checked = await asyncio.to_thread(_check_entries, entries, actor_id, now)
         for start in range(0, len(checked), IMPORT_CHUNK):
+            if start:
+                # Let the requests that queued during the last chunk run as a batch of their own: written at
+                # once, the next chunk joined their batch, and they waited for it too (bench/README.md).
+                await asyncio.sleep(IMPORT_PAUSE_S)
             report = await self._db.write(_import, guild_id, checked[start : start + IMPORT_CHUNK], now)
             added += report.added
             refused += report.refused
