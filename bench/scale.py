@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import db.transfer
 from bench.measure import callback_latency_ms, percentile, rss_mib
 from bench.seed import BIG_GUILD, NOW, SMALL_GUILD, cached_database
 from tests.driver import Attachment, Channel, Driver, Guild, Outcome, User
@@ -30,6 +31,7 @@ REPEATS = 2
 BIG = Guild(BIG_GUILD, "Big prompt meme", (Channel(BIG_GUILD + 1, "prompts"),), ())
 SMALL = Guild(SMALL_GUILD, "Small server", (Channel(SMALL_GUILD + 1, "prompts"),), ())
 FRESH = Guild(900_000_000_000_009_999, "Fresh server", (Channel(900_000_000_000_010_000, "general"),), ())
+SIZE_PROBE_GUILD = 900_000_000_000_020_000  # servers of their own for measuring transaction sizes
 UPLOAD_LIMIT = 10 * 1024 * 1024
 MOD_PERMISSIONS = 0x20 | 0x400 | 0x800 | 0x10000 | 0x80000000
 
@@ -140,6 +142,14 @@ async def latencies(driver: Driver, path: Path) -> dict[str, dict]:
             "prompt view", "prompt", p[i % len(p)], user=writer[i % 500], guild=BIG, channel=BIG.channels[0]
         )
     search_words = [w.split()[0] for w in words]
+    cases["autocomplete, whole words"] = lambda i: driver.autocomplete(
+        "prompt view",
+        "prompt",
+        search_words[i % len(search_words)],
+        user=writer[i % 500],
+        guild=BIG,
+        channel=BIG.channels[0],
+    )
     cases["search, big server"] = lambda i: driver.command(
         "prompt search",
         user=writer[i % 500],
@@ -236,12 +246,14 @@ async def steady(driver: Driver, rate: float, count: int = SAMPLES) -> dict[str,
     return {**summary(list(waits)), "rate_per_s": rate, "past_3s": sum(1 for w in waits if w > 3000)}
 
 
-async def others_meanwhile(driver: Driver, done: asyncio.Event) -> list[float]:
-    """Another server's members viewing prompts while the bulk work runs."""
+async def others_meanwhile(driver: Driver, done: asyncio.Event, starts: list[float] | None = None) -> list[float]:
+    """Another server's members viewing prompts while the bulk work runs (`starts`: when each view began)."""
     waits = []
     i = 0
     while not done.is_set():
         i += 1
+        if starts is not None:
+            starts.append(time.perf_counter())
         out = await driver.command(
             "prompt view", user=member(SMALL, i % 10), prompt=1 + i % 150, guild=SMALL, channel=SMALL.channels[0]
         )
@@ -277,9 +289,23 @@ async def bulk(driver: Driver) -> dict[str, Any]:
         }
         if fmt == "json":
             exported = files
+    results["import transaction sizes"] = await transaction_sizes(driver, exported)
     done = asyncio.Event()
-    watcher = asyncio.ensure_future(others_meanwhile(driver, done))
+    starts: list[float] = []
+    watcher = asyncio.ensure_future(others_meanwhile(driver, done, starts))
     added, answered = 0, []
+    # Each import transaction, timed on the store's thread: (start, end), to tell what long waits waited on.
+    spans: list[tuple[float, float]] = []
+    original_import = db.transfer._import
+
+    def timed(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original_import(*args)
+        finally:
+            spans.append((started, time.perf_counter()))
+
+    db.transfer._import = timed
     with StallMonitor() as monitor:
         before = rss_mib()
         started = time.perf_counter()
@@ -295,9 +321,25 @@ async def bulk(driver: Driver) -> dict[str, Any]:
             if "Added " in out.content:
                 added += int(out.content.split("Added ")[1].split(" ")[0].replace(",", ""))
         seconds = time.perf_counter() - started
+    db.transfer._import = original_import
     done.set()
     waits = await watcher
+    held = sorted((end - begin) * 1000 for begin, end in spans)
+    long_waits = [(start, wait) for start, wait in zip(starts, waits, strict=False) if wait > 100]
+    behind_long = sum(
+        1
+        for start, wait in long_waits
+        if any(end - begin > 0.1 and begin < start + wait / 1000 and end > start for begin, end in spans)
+    )
     results["import 100,000"] = {
+        "transactions": len(held),
+        "transaction_p50_ms": percentile(held, 0.5) if held else 0.0,
+        "transaction_p99_ms": percentile(held, 0.99) if held else 0.0,
+        "transaction_max_ms": held[-1] if held else 0.0,
+        "others_waits": len(waits),
+        "others_over_100_ms": len(long_waits),
+        "others_over_100_ms_beside_a_transaction_over_100_ms": behind_long,
+        "others_max_ms": max(waits, default=0.0),
         "seconds": seconds,
         "added": f"added {added:,} from {len(exported)} file(s)",
         "answered_ms": max(answered, default=0.0),
@@ -305,6 +347,51 @@ async def bulk(driver: Driver) -> dict[str, Any]:
         "peak_rss_growth_mib": monitor.peak_rss - before,
         "others_p99_ms": percentile(waits, 0.99) if waits else 0.0,
     }
+    return results
+
+
+CHUNK_SIZES = (25, 50, 100, 200, 400)
+SIZE_SAMPLE = 4_000
+
+
+async def transaction_sizes(driver: Driver, exported: list[tuple[str, bytes]]) -> dict[str, Any]:
+    """How long one import transaction holds the store, by entries per transaction: SIZE_SAMPLE entries of the
+    export into a server of their own for each size, timed on the store's thread, while another server's
+    members view prompts."""
+    entries = db.transfer.parse_import(*exported[0])[:SIZE_SAMPLE]
+    original_chunk, original_import = db.transfer.IMPORT_CHUNK, db.transfer._import
+    results: dict[str, Any] = {}
+    try:
+        for serial, size in enumerate(CHUNK_SIZES):
+            held: list[float] = []
+
+            def timed(*args: Any, held: list[float] = held) -> Any:
+                started = time.perf_counter()
+                try:
+                    return original_import(*args)
+                finally:
+                    held.append((time.perf_counter() - started) * 1000)
+
+            db.transfer.IMPORT_CHUNK, db.transfer._import = size, timed
+            done = asyncio.Event()
+            watcher = asyncio.ensure_future(others_meanwhile(driver, done))
+            with StallMonitor() as monitor, db.transfer.collector_paused():
+                started = time.perf_counter()
+                await driver.bot.store.transfer.import_entries(SIZE_PROBE_GUILD + serial, 1, entries)
+                seconds = time.perf_counter() - started
+            done.set()
+            waits = await watcher
+            results[str(size)] = {
+                "entries": len(entries),
+                "seconds": seconds,
+                "transaction_p50_ms": percentile(held, 0.5),
+                "transaction_max_ms": max(held),
+                "longest_stall_ms": monitor.longest * 1000,
+                "others_p99_ms": percentile(waits, 0.99) if waits else 0.0,
+            }
+            print(f"  import, {size} per transaction: {results[str(size)]}", file=sys.stderr)
+    finally:
+        db.transfer.IMPORT_CHUNK, db.transfer._import = original_chunk, original_import
     return results
 
 
@@ -326,6 +413,7 @@ async def sweep(driver: Driver, path: Path) -> dict[str, Any]:
     return {"claims_due": 10_000, "seconds": seconds, "longest_stall_ms": monitor.longest * 1000}
 
 
+OTHERS_DURING_IMPORT_MS = 100.0  # another server's p99 while a 100,000-prompt import runs (issue 25)
 TARGETS: list[tuple[str, str, float]] = [
     # (figure, key path, ceiling)
     ("random, no filter", "p99_ms", 5.0),
@@ -333,6 +421,9 @@ TARGETS: list[tuple[str, str, float]] = [
     ("random, tag with no match here", "p99_ms", 5.0),
     ("random, long-tail fandom + tag", "p99_ms", 5.0),
     ("autocomplete, 1 letter", "p99_ms", 10.0),
+    ("autocomplete, 2 letters", "p99_ms", 5.0),
+    ("autocomplete, 3 letters", "p99_ms", 5.0),
+    ("autocomplete, whole words", "p99_ms", 5.0),
     ("search, big server", "p99_ms", 20.0),
     ("search, small server beside it", "p99_ms", 3.0),
     ("/mod log, first page", "p99_ms", 10.0),
@@ -340,7 +431,8 @@ TARGETS: list[tuple[str, str, float]] = [
 ]
 
 
-async def run() -> dict[str, Any]:
+async def run(only: str | None = None) -> dict[str, Any]:
+    """Every part, or `only` "latency" or "bulk" (`--only latency`, while working on one of them)."""
     path, seeded = cached_database()
     results: dict[str, Any] = {"seed_s": seeded}
     with tempfile.TemporaryDirectory() as folder:
@@ -351,16 +443,22 @@ async def run() -> dict[str, Any]:
         driver.fake.check_requests = False  # the tests check every request; here it would time the checker
         driver.settle_timeout = 900.0
         try:
-            print("scale: latency cases", file=sys.stderr)
-            results["latency"] = await latencies(driver, copy)
-            print("scale: burst and steady load", file=sys.stderr)
-            results["burst"] = await burst(driver)
-            measured = await capacity(driver)
-            results["capacity_per_s"] = measured
-            results["steady"] = {f"{share:.0%}": await steady(driver, measured * share) for share in (0.5, 0.8, 1.0)}
-            print("scale: bulk", file=sys.stderr)
-            results["bulk"] = await bulk(driver)
-            results["sweep"] = await sweep(driver, copy)
+            if only in (None, "latency"):
+                print("scale: latency cases", file=sys.stderr)
+                results["latency"] = await latencies(driver, copy)
+            if only is None:
+                print("scale: burst and steady load", file=sys.stderr)
+                results["burst"] = await burst(driver)
+                measured = await capacity(driver)
+                results["capacity_per_s"] = measured
+                results["steady"] = {
+                    f"{share:.0%}": await steady(driver, measured * share) for share in (0.5, 0.8, 1.0)
+                }
+            if only in (None, "bulk"):
+                print("scale: bulk", file=sys.stderr)
+                results["bulk"] = await bulk(driver)
+            if only is None:
+                results["sweep"] = await sweep(driver, copy)
             wal = Path(f"{copy}-wal")
             results["wal_mib"] = wal.stat().st_size / 1_048_576 if wal.exists() else 0.0
             results["rss_after_mib"] = rss_mib()
@@ -380,6 +478,21 @@ def report(results: dict[str, Any]) -> None:
         f"\n== Scale: 50 servers, 1,000,000 prompts in one file ({results['database_mib']:.0f} MiB;"
         f" {'seeded in ' + format(seeded, '.0f') + ' s' if seeded else 'seed cached'})"
     )
+    if "latency" in results:
+        print(table(latency_rows(results)))
+    if "burst" in results:
+        print_load(results)
+    if "bulk" in results:
+        print_bulk(results)
+    if "sweep" in results:
+        print_sweep(results)
+    print(
+        f"WAL after the run: {results['wal_mib']:.1f} MiB; RSS of the benchmark process: "
+        f"{results['rss_after_mib']:.0f} MiB; errors logged: {results['errors_logged']}"
+    )
+
+
+def latency_rows(results: dict[str, Any]) -> list[list[str]]:
     rows = [["case", "samples", "p50 ms", "p99 ms (each repeat)", "refused", "target", ""]]
     targets = {name: ceiling for name, _, ceiling in TARGETS}
     for name, figures in results["latency"].items():
@@ -395,7 +508,10 @@ def report(results: dict[str, Any]) -> None:
                 verdict(figures["p99_ms"], ceiling) if ceiling else "",
             ]
         )
-    print(table(rows))
+    return rows
+
+
+def print_load(results: dict[str, Any]) -> None:
     b = results["burst"]
     print(
         f"\nburst of 1,000 from its start: p50 {b['p50_ms']:.0f} ms, p99 {b['p99_ms']:.0f} ms, max {b['max_ms']:.0f}"
@@ -408,7 +524,25 @@ def report(results: dict[str, Any]) -> None:
             f"steady {share} ({s['rate_per_s']:.0f}/s, from arrival): p50 {s['p50_ms']:.1f} ms,"
             f" p99 {s['p99_ms']:.1f} ms, past 3 s: {s['past_3s']}"
         )
+
+
+def print_bulk(results: dict[str, Any]) -> None:
     print()
+    sizes = results["bulk"].pop("import transaction sizes", {})
+    if sizes:
+        print("import, by entries per transaction (a sample of the export, its own server each):")
+        rows = [["entries per transaction", "transaction p50 ms", "max ms", "others' p99 ms", "longest stall ms"]]
+        for size, f in sizes.items():
+            rows.append(
+                [
+                    size + (" (the one used)" if int(size) == db.transfer.IMPORT_CHUNK else ""),
+                    f"{f['transaction_p50_ms']:.1f}",
+                    f"{f['transaction_max_ms']:.1f}",
+                    f"{f['others_p99_ms']:.1f}",
+                    f"{f['longest_stall_ms']:.0f}",
+                ]
+            )
+        print(table(rows))
     for name, f in results["bulk"].items():
         extra = (
             f" {f['files']} file(s), {f['bytes'] / 1_048_576:.1f} MiB in all, largest"
@@ -417,19 +551,31 @@ def report(results: dict[str, Any]) -> None:
             if "files" in f
             else f" {f['added']}"
         )
+        if "transactions" in f:
+            extra += (
+                f"; {f['transactions']:,} transactions, p50 {f['transaction_p50_ms']:.1f} ms, p99"
+                f" {f['transaction_p99_ms']:.1f} ms, max {f['transaction_max_ms']:.0f} ms; others waited past 100 ms"
+                f" {f['others_over_100_ms']} times of {f['others_waits']:,}"
+                f" ({f['others_over_100_ms_beside_a_transaction_over_100_ms']} beside a transaction over 100 ms),"
+                f" longest {f['others_max_ms']:.0f} ms"
+            )
         print(
             f"{name}: {f['seconds']:.1f} s,{extra}, answered in {f['answered_ms']:.0f} ms,"
             f" longest loop stall {f['longest_stall_ms']:.0f} ms (< 100: {verdict(f['longest_stall_ms'], 100)}),"
             f" peak RSS +{f['peak_rss_growth_mib']:.0f} MiB, others' p99 {f['others_p99_ms']:.1f} ms"
+            + (
+                f" (< {OTHERS_DURING_IMPORT_MS:g} ms: {verdict(f['others_p99_ms'], OTHERS_DURING_IMPORT_MS)})"
+                if name.startswith("import")
+                else ""
+            )
         )
+
+
+def print_sweep(results: dict[str, Any]) -> None:
     s = results["sweep"]
     print(
         f"sweep with {s['claims_due']:,} reminders due: {s['seconds']:.1f} s, longest loop stall"
         f" {s['longest_stall_ms']:.0f} ms"
-    )
-    print(
-        f"WAL after the run: {results['wal_mib']:.1f} MiB; RSS of the benchmark process: "
-        f"{results['rss_after_mib']:.0f} MiB; errors logged: {results['errors_logged']}"
     )
 
 
@@ -439,8 +585,12 @@ def table(rows: list[list[str]]) -> str:
 
 
 def main() -> int:
-    results = asyncio.run(run())
-    Path(__file__).with_name("scale-results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    if "--import-chunk" in sys.argv:  # entries per import transaction, to compare sizes on the whole import
+        db.transfer.IMPORT_CHUNK = int(sys.argv[sys.argv.index("--import-chunk") + 1])
+    results = asyncio.run(run(only))
+    if only is None:
+        Path(__file__).with_name("scale-results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     report(results)
     return 0
 

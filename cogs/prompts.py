@@ -93,6 +93,9 @@ class SubmitModal(discord.ui.Modal, title="Submit a prompt"):
         await report(interaction, error)
 
 
+DRAW_EMOJI = discord.PartialEmoji(name="🎲")  # parsed once, not on every draw
+
+
 class DrawView(OwnedView):
     """Claim and Draw again under a drawn prompt; only the member who drew may press them."""
 
@@ -103,7 +106,7 @@ class DrawView(OwnedView):
         self.filters = filters
         self.add_item(ClaimButton(number))
         again = discord.ui.Button(
-            label="Draw again", style=discord.ButtonStyle.secondary, emoji="🎲", custom_id="promptfill:draw:again"
+            label="Draw again", style=discord.ButtonStyle.secondary, emoji=DRAW_EMOJI, custom_id="promptfill:draw:again"
         )
         again.callback = self.draw_again
         self.add_item(again)

@@ -50,7 +50,11 @@ EXPORT_VERSION = 1
 MAX_IMPORT_BYTES = 200_000_000
 MAX_IMPORT_ENTRIES = 200_000
 GZIP_MAGIC = b"\x1f\x8b"
-IMPORT_CHUNK = 200
+# Entries per import transaction: each holds the store while it runs (about a millisecond an entry in the
+# 1,000,000-prompt file: the full-text index's entries and its merges), and other servers wait behind it.
+# 50 had the lowest wait for others of 25 to 400 (`python -m bench.scale`, bench/README.md).
+IMPORT_CHUNK = 50
+IMPORT_PAUSE_S = 0.001  # between chunks; see import_entries
 CSV_COLUMNS = (
     "record",
     "number",
@@ -586,35 +590,54 @@ def _read_entry(
     return draft, status, author, checked
 
 
+_Checked = tuple[
+    PromptDraft, PromptStatus, int | None, list[dict[str, Any]]
+]  # the prompter, None when the file names none
+
+
+def _check_entries(entries: list[tuple[str, Any]], actor_id: int, now: int) -> list[tuple[str, _Checked | Refusal]]:
+    """Every entry read and validated before anything is written, off the store's thread: each entry's
+    checks (the regular expressions of visible text, URLs, dates) are most of an import's Python, and inside
+    the write they held the store while other servers waited."""
+    with collector_paused():
+        checked: list[tuple[str, _Checked | Refusal]] = []
+        for name, entry in entries:
+            try:
+                checked.append((name, _read_entry(entry, actor_id, now)))
+            except Refusal as refusal:
+                checked.append((name, refusal))
+        return checked
+
+
 def _import(
-    conn: sqlite3.Connection, guild_id: int, actor_id: int, entries: list[tuple[str, Any]], now: int
+    conn: sqlite3.Connection, guild_id: int, entries: list[tuple[str, _Checked | Refusal]], now: int
 ) -> ImportReport:
-    """One chunk of a file: its accepted entries in this one transaction; each refused entry is skipped and
-    reported."""
+    """One chunk of a file, already validated: its accepted entries in this one transaction; each refused
+    entry is skipped and reported, in the file's order."""
     added: list[int] = []
     refused: list[tuple[str, Refusal]] = []
-    for name, entry in entries:
-        try:
-            draft, status, author, fills = _read_entry(entry, actor_id, now)
-        except Refusal as refusal:
-            refused.append((name, refusal))
+    for name, checked in entries:
+        if isinstance(checked, Refusal):
+            refused.append((name, checked))
             continue
+        draft, status, author, fills = checked
         # Each entry inside a savepoint: one that SQLite itself refuses undoes only itself.
         conn.execute("SAVEPOINT entry")
         try:
             prompt = insert(conn, guild_id, author, draft, status, now)
-            conn.executemany(
-                "INSERT OR IGNORE INTO fills (guild_id, prompt_id, member_id, url, title, notes, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (guild_id, prompt.id, f["member_id"], f["url"], f["title"], f["notes"], f["created_at"])
-                    for f in fills
-                ],
-            )
-            conn.execute(
-                "UPDATE prompts SET fill_count = (SELECT COUNT(*) FROM fills WHERE prompt_id = ?) WHERE id = ?",
-                (prompt.id, prompt.id),
-            )
+            if fills:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO fills (guild_id, prompt_id, member_id, url, title, notes, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (guild_id, prompt.id, f["member_id"], f["url"], f["title"], f["notes"], f["created_at"])
+                        for f in fills
+                    ],
+                )
+                conn.execute(
+                    "UPDATE prompts SET fill_count = (SELECT COUNT(*) FROM fills WHERE prompt_id = ?) WHERE id = ?",
+                    (prompt.id, prompt.id),
+                )
         except (Refusal, sqlite3.IntegrityError, OverflowError, UnicodeEncodeError) as error:
             conn.execute("ROLLBACK TO entry")
             conn.execute("RELEASE entry")
@@ -669,9 +692,13 @@ class TransferRepo(Repository):
         added: list[int] = []
         refused: list[tuple[str, Refusal]] = []
         now = self._now()
-        for start in range(0, len(entries), IMPORT_CHUNK):
-            chunk = entries[start : start + IMPORT_CHUNK]
-            report = await self._db.write(_import, guild_id, actor_id, chunk, now)
+        checked = await asyncio.to_thread(_check_entries, entries, actor_id, now)
+        for start in range(0, len(checked), IMPORT_CHUNK):
+            if start:
+                # Let the requests that queued during the last chunk run as a batch of their own: written at
+                # once, the next chunk joined their batch, and they waited for it too (bench/README.md).
+                await asyncio.sleep(IMPORT_PAUSE_S)
+            report = await self._db.write(_import, guild_id, checked[start : start + IMPORT_CHUNK], now)
             added += report.added
             refused += report.refused
         await self._db.write(_record_import, guild_id, actor_id, len(added), len(refused), now)

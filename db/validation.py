@@ -35,7 +35,16 @@ _EDGES = regex.compile(
 _DISCORD_INVITE_HOSTS = {"discord.gg", "discord.com", "discordapp.com", "www.discord.gg"}
 
 
+# In ASCII, the characters above are exactly the controls, the space and DEL (tests/test_validation.py checks
+# this against the expression): most text is ASCII, and str.translate and str.strip with them are about ten
+# times faster than the expressions (the regular expressions were a tenth of a submission's time, profiled).
+_ASCII_INVISIBLE = "".join(map(chr, [*range(0x21), 0x7F]))
+_DROP_ASCII_INVISIBLE = str.maketrans("", "", _ASCII_INVISIBLE)
+
+
 def visible_length(text: str) -> int:
+    if text.isascii():
+        return len(text.translate(_DROP_ASCII_INVISIBLE))
     return len(_INVISIBLE.sub("", text))
 
 
@@ -43,7 +52,7 @@ def clean(value: str | None) -> str | None:
     """Trim blank and invisible characters from both ends; None when nothing visible remains."""
     if value is None:
         return None
-    trimmed = _EDGES.sub("", value)
+    trimmed = value.strip(_ASCII_INVISIBLE) if value.isascii() else _EDGES.sub("", value)
     return trimmed if visible_length(trimmed) else None
 
 
@@ -130,8 +139,15 @@ def rating(value: str | None) -> Rating:
     raise InvalidField("Rating", f"must be one of {', '.join(RATINGS)}")
 
 
+# Every ASCII character that is not a letter or a digit: what dedupe_key drops from ASCII text.
+_DROP_ASCII_NON_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+
+
 def dedupe_key(text: str) -> str:
     """Text with case, whitespace, punctuation and invisible characters ignored."""
+    if text.isascii():
+        # The same key for ASCII (NFKC changes none of it, casefold is lower), without a step per character.
+        return text.lower().translate(_DROP_ASCII_NON_ALNUM)
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in folded if ch.isalnum())
 

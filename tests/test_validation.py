@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db import validation
+from db import search_words, validation
 from db.errors import InvalidField
 from db.models import PromptEdit
 
@@ -163,3 +163,28 @@ def test_a_hidden_tag_among_real_ones_is_refused(hidden: str, real: list[str]) -
 def test_prompt_text_needs_ten_characters_that_show(text: str) -> None:
     with pytest.raises(InvalidField):
         validation.prompt_text(text)
+
+
+# -- the ASCII shortcut: the same answers as the Unicode expressions ------------------------------------------
+
+
+def test_the_ascii_invisible_characters_are_exactly_those_the_expression_finds() -> None:
+    found = "".join(chr(c) for c in range(128) if validation._INVISIBLE.fullmatch(chr(c)))
+    assert found == validation._ASCII_INVISIBLE
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_text_is_cleaned_and_measured_as_the_expressions_would(text: str) -> None:
+    assert validation.visible_length(text) == len(validation._INVISIBLE.sub("", text))
+    by_expression = validation._EDGES.sub("", text)
+    expected = by_expression if len(validation._INVISIBLE.sub("", by_expression)) else None
+    assert validation.clean(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_text_has_the_duplicate_key_and_words_of_the_general_rule(text: str) -> None:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    assert validation.dedupe_key(text) == "".join(ch for ch in folded if ch.isalnum())
+    assert search_words.tokens(text) == search_words._TOKEN.findall(unicodedata.normalize("NFC", text))

