@@ -25,6 +25,7 @@ from discord.ext import commands
 
 from cogs.ui import exchange_embeds as render
 from cogs.ui.embeds import excerpt
+from cogs.ui.fandom_autocomplete import fandom_autocomplete
 from cogs.ui.owned import OwnedView
 from db import validation
 from db.errors import InvalidField
@@ -191,7 +192,7 @@ class Exchanges(commands.Cog):
         rating="The most explicit rating you would like",
         exchange="Which exchange (optional when the server runs one)",
     )
-    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.autocomplete(exchange=exchange_autocomplete, fandom=fandom_autocomplete)
     async def request(
         self,
         interaction: Interaction,
@@ -211,7 +212,7 @@ class Exchanges(commands.Cog):
         tags="What you are happy to write (comma separated); none means anything in the fandom",
         exchange="Which exchange (optional when the server runs one)",
     )
-    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.autocomplete(exchange=exchange_autocomplete, fandom=fandom_autocomplete)
     async def offer(
         self,
         interaction: Interaction,

@@ -12,6 +12,7 @@ from cogs.ui.announce import post_open_prompt, refresh_posted_prompt
 from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import ClaimButton
 from cogs.ui.embeds import list_title, prompt_embed, prompt_list_embed
+from cogs.ui.fandom_autocomplete import fandom_autocomplete, tag_autocomplete
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
 from db import validation
@@ -147,6 +148,7 @@ class Prompts(commands.Cog):
         rating="G, T, M, E (Explicit) or NR (Not Rated); default NR",
         anonymous="Hide your name from other members (moderators can still see it)",
     )
+    @app_commands.autocomplete(fandom=fandom_autocomplete)
     async def submit(
         self,
         interaction: Interaction,
@@ -195,6 +197,7 @@ class Prompts(commands.Cog):
         include_filled="Also draw prompts that already have a fill",
         include_claimed="Also draw prompts whose claim slots are taken",
     )
+    @app_commands.autocomplete(fandom=fandom_autocomplete, tag=tag_autocomplete)
     async def random(
         self,
         interaction: Interaction,
@@ -220,6 +223,7 @@ class Prompts(commands.Cog):
         tag="Only prompts with this tag",
         member="Only prompts posted by this member",
     )
+    @app_commands.autocomplete(fandom=fandom_autocomplete, tag=tag_autocomplete)
     async def list_(
         self,
         interaction: Interaction,
@@ -273,6 +277,7 @@ class Prompts(commands.Cog):
         rating="New rating",
     )
     @app_commands.autocomplete(prompt=prompt_autocomplete)
+    @app_commands.autocomplete(fandom=fandom_autocomplete)
     async def edit(
         self,
         interaction: Interaction,

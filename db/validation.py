@@ -4,12 +4,12 @@ they reach a repository (prompts, edits, fills, settings alike)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
 import regex
 
 from db.errors import InvalidField
+from db.folding import name_key, text_key
 from db.models import RATINGS, PromptDraft, PromptEdit, Rating, SettingName, SettingValue
 
 TEXT_MIN, TEXT_MAX = 10, 4000
@@ -113,11 +113,11 @@ def tags(value: str | None) -> tuple[str, ...]:
 
 
 def tag_key(tag: str) -> str:
-    return " ".join(tag.casefold().split())
+    return name_key(tag)
 
 
 def fandom_key(value: str | None) -> str | None:
-    return None if value is None else " ".join(value.casefold().split())
+    return None if value is None else name_key(value)
 
 
 def rating(value: str | None) -> Rating:
@@ -131,9 +131,8 @@ def rating(value: str | None) -> Rating:
 
 
 def dedupe_key(text: str) -> str:
-    """Text with case, whitespace, punctuation and invisible characters ignored."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    """Text with case, accents, whitespace, punctuation and invisible characters ignored (db/folding.py)."""
+    return text_key(text)
 
 
 def draft(

@@ -1,0 +1,173 @@
+"""Fandom and tag names: autocomplete from the server's own names, folding (accents, case, punctuation),
+the near-miss guard, search suggestions, through the real dispatch."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from db import folding, validation
+from db.database import migrate
+from db.models import MEMBER_VISIBLE_STATUSES
+from tests.conftest import snapshot, submit
+from tests.driver import BOB, GUILD, MOD, OTHER_GUILD, Driver
+from tests.test_operations import load_fixture
+
+
+async def seed(driver: Driver, fandoms: dict[str, int], *, tags: str | None = None, guild_id: int = GUILD.id) -> None:
+    """Prompts through the importer (the same insert as /prompt submit): `count` prompts per fandom."""
+    entries = [
+        (
+            f"line {name} {i}",
+            {
+                "text": f"Seeded idea {i} for {name}, with a lighthouse",
+                "fandom": name,
+                "author_id": BOB.id,
+                **({"tags": tags.split(", ")} if tags else {}),
+            },
+        )
+        for name, count in fandoms.items()
+        for i in range(count)
+    ]
+    await driver.bot.store.transfer.import_entries(guild_id, MOD.id, entries)
+
+
+def names(out) -> list[str]:
+    return [c["name"] for c in out.choices]
+
+
+# -- folding ---------------------------------------------------------------------------------------
+
+
+def test_one_fold_ignores_case_accents_punctuation_and_invisible_characters() -> None:
+    assert folding.name_key("  Café  AU ") == folding.name_key("cafe au") == "cafe au"
+    assert folding.name_key("Good Omens - Neil Gaiman") == "good omens neil gaiman"
+    assert folding.name_key("Poke\u0301mon") == folding.name_key("POKÉMON") == "pokemon"
+    assert folding.name_key("Sher\u200block") == "sherlock"
+    assert folding.name_key("Ｇｏｏｄ Ｏｍｅｎｓ") == "good omens"
+    assert folding.name_key("Ocean\u2019s Eleven") == folding.name_key("Oceans Eleven")
+    # Marks that change a letter outside Latin, Greek and Cyrillic stay: か and が are different words.
+    assert folding.name_key("が") != folding.name_key("か")
+    assert validation.dedupe_key("A café, at dawn!") == validation.dedupe_key("a cafe at DAWN")
+    assert validation.fandom_key("Café") == validation.tag_key("CAFE") == "cafe"
+
+
+# -- autocomplete ----------------------------------------------------------------------------------
+
+
+async def test_fandom_autocomplete_offers_the_servers_names_most_used_first(driver: Driver) -> None:
+    await seed(driver, {"Good Omens": 3, "Sherlock (TV)": 5, "Pokémon": 1, "The Good Place": 2})
+    await seed(driver, {"Only Elsewhere": 9}, guild_id=OTHER_GUILD.id)
+    everything = await driver.autocomplete("prompt submit", "fandom", "")
+    assert names(everything) == ["Sherlock (TV)", "Good Omens", "The Good Place", "Pokémon"]
+    assert everything.choices[0]["value"] == "Sherlock (TV)"
+    # By the start of the name and by the start of any word; case, accents and punctuation ignored.
+    assert names(await driver.autocomplete("prompt submit", "fandom", "good")) == ["Good Omens", "The Good Place"]
+    assert names(await driver.autocomplete("prompt submit", "fandom", "OME")) == ["Good Omens"]
+    assert names(await driver.autocomplete("prompt submit", "fandom", "pokemon")) == ["Pokémon"]
+    assert names(await driver.autocomplete("prompt submit", "fandom", "(tv")) == ["Sherlock (TV)"]
+    assert names(await driver.autocomplete("prompt submit", "fandom", "good om")) == ["Good Omens"]
+    assert names(await driver.autocomplete("prompt submit", "fandom", "ood")) == []
+    assert names(await driver.autocomplete("prompt submit", "fandom", "elsewhere")) == []
+
+
+async def test_every_fandom_and_tag_option_autocompletes(driver: Driver) -> None:
+    await seed(driver, {"Good Omens": 2}, tags="Café AU, Fluff")
+    await submit(driver, "A prompt to edit, about a garden wall", fandom="Good Omens")
+    for command in ("prompt submit", "prompt random", "prompt list", "exchange request", "exchange offer"):
+        assert names(await driver.autocomplete(command, "fandom", "go")) == ["Good Omens"], command
+    edit = await driver.autocomplete("prompt edit", "fandom", "go", prompt=3)
+    assert names(edit) == ["Good Omens"]
+    for command in ("prompt random", "prompt list"):
+        assert names(await driver.autocomplete(command, "tag", "cafe")) == ["Café AU"], command
+        assert names(await driver.autocomplete(command, "tag", "")) == ["Café AU", "Fluff"], command
+
+
+async def test_autocomplete_gives_the_25_most_used_of_many(driver: Driver) -> None:
+    await seed(driver, {f"Fandom {n:02d}": 1 + n % 7 for n in range(40)})
+    out = await driver.autocomplete("prompt list", "fandom", "fandom")
+    uses = [1 + int(name.split()[1]) % 7 for name in names(out)]
+    assert len(out.choices) == 25
+    assert uses == sorted(uses, reverse=True) and uses[0] == 7 and uses[-1] >= 3
+
+
+async def test_pending_and_rejected_fandoms_are_not_offered_and_counts_follow_edits(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, require_approval=True)
+    await submit(driver, "A secret pending idea about a lantern", fandom="Hidden Fandom", tags="Secret Tag")
+    assert names(await driver.autocomplete("prompt list", "fandom", "hid", user=BOB)) == []
+    assert names(await driver.autocomplete("prompt list", "tag", "sec", user=BOB)) == []
+    await driver.command("queue approve", user=MOD, prompt=1)
+    assert names(await driver.autocomplete("prompt list", "fandom", "hid", user=BOB)) == ["Hidden Fandom"]
+    assert names(await driver.autocomplete("prompt list", "tag", "sec", user=BOB)) == ["Secret Tag"]
+    await driver.command("prompt edit", user=MOD, prompt=1, fandom="Shown Fandom", tags="Other Tag")
+    assert names(await driver.autocomplete("prompt list", "fandom", "", user=BOB)) == ["Shown Fandom"]
+    assert names(await driver.autocomplete("prompt list", "tag", "", user=BOB)) == ["Other Tag"]
+    await submit(driver, "Another pending idea, later rejected", fandom="Spam Fandom")
+    await driver.command("queue reject", user=MOD, prompt=2, reason="not a prompt")
+    assert names(await driver.autocomplete("prompt list", "fandom", "", user=BOB)) == ["Shown Fandom"]
+
+
+def test_the_name_counts_use_the_statuses_members_see(db_path: Path) -> None:
+    """The triggers of migration 0004 spell out MEMBER_VISIBLE_STATUSES; the two must agree."""
+    sql = (Path(__file__).parents[1] / "db/migrations/0004_fandom_names.sql").read_text(encoding="utf-8")
+    spelled = set(re.findall(r"IN \(('[a-z]+'(?:, '[a-z]+')*)\)", sql)) - {"'fandom', 'tag'"}
+    assert spelled == {", ".join(f"'{s}'" for s in MEMBER_VISIBLE_STATUSES)}
+
+
+async def test_filters_and_duplicates_ignore_accents(driver: Driver, db_path: Path) -> None:
+    await submit(driver, "Two rivals open a café on the same street", fandom="Pokémon", tags="Café AU")
+    listed = await driver.command("prompt list", user=BOB, fandom="POKEMON", tag="cafe au")
+    assert "rivals open a" in listed.text
+    before = snapshot(db_path)
+    again = await driver.command("prompt submit", user=BOB, text="Two rivals open a cafe on the same street!")
+    assert again.ephemeral and "#1" in again.content and "Your prompt is" not in again.content
+    assert snapshot(db_path) == before
+
+
+def test_names_table_answers_from_its_index(db_path: Path) -> None:
+    """The autocomplete reads server_names by (guild, kind, uses): never the prompts table."""
+    conn = sqlite3.connect(db_path)
+    migrate(conn)
+    plan = " ".join(
+        str(r[3])
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT name, uses FROM server_names WHERE guild_id = 1 AND kind = 'fandom'"
+            " AND instr(' ' || name_key, ' ' || 'x') > 0 ORDER BY uses DESC, name_key LIMIT 25"
+        )
+    )
+    conn.close()
+    assert "server_names_by_use" in plan and "prompts" not in plan and "TEMP B-TREE" not in plan
+
+
+async def test_an_older_database_is_refolded_and_its_names_counted(tmp_path: Path) -> None:
+    database = tmp_path / "old.db"
+    load_fixture(Path(__file__).with_name("fixtures") / "schema-3.sql", database)
+    conn = sqlite3.connect(database)
+    try:
+        # Two prompts whose texts differ only in an accent were both allowed before; both must survive.
+        for number, text, key in ((901, "A café at dawn", "acaféatdawn"), (902, "A cafe at dawn", "acafeatdawn")):
+            conn.execute(
+                "INSERT INTO prompts (guild_id, number, author_id, status, text, fandom, fandom_key, dedupe_key,"
+                " created_at, updated_at) VALUES (?, ?, 1, 'open', ?, 'Café Fandom', 'café fandom', ?, 0, 0)",
+                (GUILD.id, number, text, key),
+            )
+        conn.commit()
+        migrate(conn)
+        twins = conn.execute("SELECT dedupe_key FROM prompts WHERE number IN (901, 902) ORDER BY number").fetchall()
+        counted = conn.execute(
+            "SELECT guild_id, name_key, uses FROM server_names WHERE kind = 'fandom' ORDER BY guild_id, name_key"
+        ).fetchall()
+        statuses = ", ".join(f"'{s}'" for s in MEMBER_VISIBLE_STATUSES)
+        expected = conn.execute(
+            f"SELECT guild_id, fandom_key, COUNT(*) FROM prompts WHERE status IN ({statuses})"
+            " AND fandom IS NOT NULL GROUP BY guild_id, fandom_key ORDER BY guild_id, fandom_key"
+        ).fetchall()
+        keys = conn.execute("SELECT fandom, fandom_key FROM prompts WHERE fandom IS NOT NULL").fetchall()
+    finally:
+        conn.close()
+    assert counted and counted == expected
+    # The plain one already held the folded key, so the accented one keeps its old key: both stay.
+    assert twins == [("acaféatdawn",), ("acafeatdawn",)]
+    assert ("cafe fandom", 2) in [(key, uses) for guild, key, uses in counted if guild == GUILD.id]
+    assert all(key == folding.name_key(fandom) for fandom, key in keys)
