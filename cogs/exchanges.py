@@ -16,6 +16,7 @@ import logging
 import os
 import random
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -26,6 +27,7 @@ from discord.ext import commands
 from cogs.ui import exchange_embeds as render
 from cogs.ui.embeds import excerpt
 from cogs.ui.fandom_autocomplete import fandom_autocomplete
+from cogs.ui.near_miss import guard_name
 from cogs.ui.owned import OwnedView
 from db import validation
 from db.errors import InvalidField
@@ -203,8 +205,14 @@ class Exchanges(commands.Cog):
         exchange: app_commands.Range[str, 1, 50] | None = None,
     ) -> None:
         draft = request_draft(fandom, tags, details, rating)
-        found, signup = await self.store.add_request(guild_id_of(interaction), exchange, interaction.user.id, draft)
-        await answer_privately(interaction, "Request added.", embed=render.signup_embed(found, signup))
+
+        async def add(chosen: Interaction, name: str | None) -> None:
+            found, signup = await self.store.add_request(
+                guild_id_of(chosen), exchange, chosen.user.id, replace(draft, fandom=name or draft.fandom)
+            )
+            await answer_privately(chosen, "Request added.", embed=render.signup_embed(found, signup))
+
+        await guard_name(interaction, draft.fandom, add, what="add your request")
 
     @exchange.command(name="offer", description="Add a fandom you are willing to write for")
     @app_commands.describe(
@@ -221,8 +229,14 @@ class Exchanges(commands.Cog):
         exchange: app_commands.Range[str, 1, 50] | None = None,
     ) -> None:
         draft = offer_draft(fandom, tags)
-        found, signup = await self.store.add_offer(guild_id_of(interaction), exchange, interaction.user.id, draft)
-        await answer_privately(interaction, "Offer added.", embed=render.signup_embed(found, signup))
+
+        async def add(chosen: Interaction, name: str | None) -> None:
+            found, signup = await self.store.add_offer(
+                guild_id_of(chosen), exchange, chosen.user.id, replace(draft, fandom=name or draft.fandom)
+            )
+            await answer_privately(chosen, "Offer added.", embed=render.signup_embed(found, signup))
+
+        await guard_name(interaction, draft.fandom, add, what="add your offer")
 
     @exchange.command(name="signup", description="See your sign-up: requests and offers, complete or not")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")

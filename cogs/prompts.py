@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -13,11 +14,12 @@ from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import ClaimButton
 from cogs.ui.embeds import list_title, prompt_embed, prompt_list_embed
 from cogs.ui.fandom_autocomplete import fandom_autocomplete, tag_autocomplete
+from cogs.ui.near_miss import guard_name
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
 from db import validation
 from db.browse import DrawFilters
-from db.models import Page, Prompt, PromptDraft, PromptStatus
+from db.models import Page, Prompt, PromptDraft, PromptEdit, PromptStatus
 from interactions.checks import Interaction, guild_id_of, viewer_of
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS, log_line, send_dm
@@ -27,6 +29,15 @@ if TYPE_CHECKING:
 
 RatingChoice = Literal["G", "T", "M", "E", "NR"]
 PER_PAGE = 8
+
+
+async def guarded_submission(interaction: Interaction, draft: PromptDraft) -> None:
+    """Store the prompt, unless its fandom is a near miss of a known one: then after the member chooses."""
+
+    async def store_with(chosen: Interaction, fandom: str | None) -> None:
+        await store_submission(chosen, replace(draft, fandom=fandom))
+
+    await guard_name(interaction, draft.fandom, store_with, what="post your prompt", text=draft.text)
 
 
 async def store_submission(interaction: Interaction, draft: PromptDraft) -> None:
@@ -86,7 +97,7 @@ class SubmitModal(discord.ui.Modal, title="Submit a prompt"):
             rating_=self.rating,
             anonymous=self.anonymous,
         )
-        await store_submission(interaction, draft)
+        await guarded_submission(interaction, draft)
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report(interaction, error)
@@ -177,7 +188,7 @@ class Prompts(commands.Cog):
         draft = validation.draft(
             text=text, title_=title, fandom_=fandom, tags_=tags, rating_=rating, anonymous=anonymous
         )
-        await store_submission(interaction, draft)
+        await guarded_submission(interaction, draft)
 
     @prompt.command(name="view", description="Show a prompt with its claims and fills")
     @app_commands.describe(prompt="The prompt's number")
@@ -288,8 +299,15 @@ class Prompts(commands.Cog):
         tags: str | None = None,
         rating: RatingChoice | None = None,
     ) -> None:
-        guild_id = guild_id_of(interaction)
         edit = validation.prompt_edit(text=text, title_=title, fandom_=fandom, tags_=tags, rating_=rating)
+
+        async def edit_with(chosen: Interaction, fandom: str | None) -> None:
+            await self._edit(chosen, prompt, replace(edit, fandom=fandom))
+
+        await guard_name(interaction, edit.fandom, edit_with, what="make the change")
+
+    async def _edit(self, interaction: Interaction, prompt: int, edit: PromptEdit) -> None:
+        guild_id = guild_id_of(interaction)
         actor = await viewer_of(interaction)
         before, after = await self.bot.store.prompts.edit(guild_id, prompt, actor, edit)
         await interaction.response.send_message(

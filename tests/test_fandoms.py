@@ -3,6 +3,7 @@ the near-miss guard, search suggestions, through the real dispatch."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from pathlib import Path
@@ -171,3 +172,119 @@ async def test_an_older_database_is_refolded_and_its_names_counted(tmp_path: Pat
     assert twins == [("acaféatdawn",), ("acafeatdawn",)]
     assert ("cafe fandom", 2) in [(key, uses) for guild, key, uses in counted if guild == GUILD.id]
     assert all(key == folding.name_key(fandom) for fandom, key in keys)
+
+
+# -- the near-miss guard ---------------------------------------------------------------------------
+
+OMENS_TEXT = "Crowley and Aziraphale swap bodies for a whole week of chores"
+
+
+def labels(out) -> list[str]:
+    return [c["label"] for row in out.last.get("components") or [] for c in row["components"]]
+
+
+async def question(driver: Driver, **options) -> tuple[int, object]:
+    out = await driver.command("prompt submit", text=OMENS_TEXT, fandom="Good Omans", **options)
+    assert out.ephemeral and "**Good Omans** is new in this server" in out.content
+    assert "**Good Omens**" in out.content and "Nothing is stored until you choose" in out.content
+    assert labels(out) == ["Use Good Omens", "Keep Good Omans"]
+    return out.message_id, out
+
+
+async def test_a_near_miss_is_stored_only_after_the_member_chooses_use(driver: Driver, db_path: Path) -> None:
+    await seed(driver, {"Good Omens": 3})
+    before = snapshot(db_path)
+    message_id, _ = await question(driver)
+    assert snapshot(db_path) == before
+    chosen = await driver.click(message_id, "promptfill:nearmiss:use")
+    assert "Your prompt is **#4**" in chosen.content and chosen.ephemeral
+    assert (await driver.bot.store.prompts.get(GUILD.id, 4)).fandom == "Good Omens"
+    question_now = driver.fake.messages[message_id]
+    assert question_now["content"] == "Fandom chosen: **Good Omens**." and not question_now.get("components")
+    listed = await driver.command("prompt list", fandom="Good Omens")
+    assert "4 prompts" in listed.text
+
+
+async def test_keep_stores_the_new_name_as_typed(driver: Driver) -> None:
+    await seed(driver, {"Good Omens": 3})
+    message_id, _ = await question(driver)
+    chosen = await driver.click(message_id, "promptfill:nearmiss:keep")
+    assert "Your prompt is **#4**" in chosen.content
+    assert (await driver.bot.store.prompts.get(GUILD.id, 4)).fandom == "Good Omans"
+    assert names(await driver.autocomplete("prompt list", "fandom", "good")) == ["Good Omens", "Good Omans"]
+
+
+async def test_a_second_click_and_someone_elses_click_change_nothing(driver: Driver, db_path: Path) -> None:
+    await seed(driver, {"Good Omens": 3})
+    message_id, _ = await question(driver)
+    before = snapshot(db_path)
+    stranger = await driver.click(message_id, "promptfill:nearmiss:use", user=BOB)
+    assert "belongs to whoever ran the command" in stranger.content and stranger.ephemeral
+    assert snapshot(db_path) == before
+    clicked = dict(driver.fake.messages[message_id])
+    first, second = await asyncio.gather(
+        driver.click(message_id, "promptfill:nearmiss:use"), driver.click(message_id, "promptfill:nearmiss:keep")
+    )
+    assert "Your prompt is **#4**" in first.content
+    assert second.kind == 6 and not second.messages  # acknowledged, nothing said, nothing stored
+    assert await driver.bot.store.browse.highest_number(GUILD.id) == 4
+    assert (await driver.bot.store.prompts.get(GUILD.id, 4)).fandom == "Good Omens"
+    assert clicked.get("components") and not driver.fake.messages[message_id].get("components")
+
+
+async def test_the_form_keeps_its_draft_until_the_choice(driver: Driver, db_path: Path) -> None:
+    await seed(driver, {"Good Omens": 3})
+    modal = (await driver.command("prompt submit", rating="T")).modal
+    before = snapshot(db_path)
+    asked = await driver.submit_modal(modal, {"text": OMENS_TEXT, "fandom": "good omans", "title": "Chores"})
+    assert "**good omans** is new" in asked.content and labels(asked) == ["Use Good Omens", "Keep good omans"]
+    assert snapshot(db_path) == before
+    await driver.click(asked.message_id, "promptfill:nearmiss:use")
+    stored = await driver.bot.store.prompts.get(GUILD.id, 4)
+    assert (stored.text, stored.title, stored.fandom, stored.rating) == (OMENS_TEXT, "Chores", "Good Omens", "T")
+
+
+async def test_on_timeout_nothing_is_stored_and_the_text_is_given_back(driver: Driver, db_path: Path) -> None:
+    await seed(driver, {"Good Omens": 3})
+    message_id, _ = await question(driver)
+    before = snapshot(db_path)
+    view = driver.bot._connection._view_store._synced_message_views[message_id]
+    await view.on_timeout()
+    edited = driver.fake.messages[message_id]
+    assert edited["content"].startswith("Nothing was stored: no fandom was chosen within 10 minutes.")
+    assert "Run the command again to post your prompt" in edited["content"]
+    assert edited["embeds"][0]["description"] == OMENS_TEXT and not edited.get("components")
+    assert snapshot(db_path) == before
+
+
+async def test_known_names_in_any_spelling_and_far_names_are_stored_at_once(driver: Driver) -> None:
+    await seed(driver, {"Good Omens": 3})
+    for take, fandom in enumerate(("GOOD OMENS", "Good Ómens", "Sherlock", "Goo")):
+        number = await submit(driver, f"{OMENS_TEXT}, take {take}", fandom=fandom)
+        assert (await driver.bot.store.prompts.get(GUILD.id, number)).fandom == fandom
+
+
+async def test_editing_to_a_near_miss_asks_first(driver: Driver) -> None:
+    await seed(driver, {"Good Omens": 3})
+    number = await submit(driver, OMENS_TEXT, fandom="Sherlock")
+    asked = await driver.command("prompt edit", prompt=number, fandom="Good Omenz")
+    assert labels(asked) == ["Use Good Omens", "Keep Good Omenz"]
+    assert (await driver.bot.store.prompts.get(GUILD.id, number)).fandom == "Sherlock"
+    done = await driver.click(asked.message_id, "promptfill:nearmiss:use")
+    assert f"Prompt #{number} updated." in done.content
+    assert (await driver.bot.store.prompts.get(GUILD.id, number)).fandom == "Good Omens"
+
+
+async def test_an_exchange_request_for_a_near_miss_asks_first(driver: Driver, db_path: Path) -> None:
+    await seed(driver, {"Good Omens": 3})
+    await driver.command("exchange create", user=MOD, name="Yulefic")
+    before = snapshot(db_path)
+    asked = await driver.command("exchange request", fandom="Good Omans")
+    assert labels(asked) == ["Use Good Omens", "Keep Good Omans"]
+    assert snapshot(db_path) == before
+    added = await driver.click(asked.message_id, "promptfill:nearmiss:use")
+    assert "Request added." in added.text and "Good Omens" in added.text
+    offered = await driver.command("exchange offer", fandom="Good Omans")
+    await driver.click(offered.message_id, "promptfill:nearmiss:keep")
+    signup = await driver.command("exchange signup")
+    assert "Good Omans" in signup.text and "Good Omens" in signup.text

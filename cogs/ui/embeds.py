@@ -378,3 +378,8 @@ def ao3_embed(recorded: FillRecorded, info: Work | Series, reader: Viewer) -> di
     description = intro if not summary else f"{intro}\n\n>>> {summary}"
     embed.description = _clip(description, max(room, len(intro)))
     return fitted(embed)
+
+
+def unsent_text_embed(text: str) -> discord.Embed:
+    """A text that was not stored, shown back so the member can copy it (the near-miss guard's timeout)."""
+    return fitted(discord.Embed(title="Your text (not stored)", description=text))
