@@ -212,7 +212,7 @@ class Exchanges(commands.Cog):
             )
             await answer_privately(chosen, "Request added.", embed=render.signup_embed(found, signup))
 
-        await guard_name(interaction, draft.fandom, add, what="add your request")
+        await guard_name(interaction, draft.fandom, add, what="add your request", offers_in=exchange, request=True)
 
     @exchange.command(name="offer", description="Add a fandom you are willing to write for")
     @app_commands.describe(

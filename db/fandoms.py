@@ -14,6 +14,8 @@ from typing import Literal
 from rapidfuzz import fuzz, process, utils
 
 from db.database import Database
+from db.errors import Refusal
+from db.exchanges import _by_name, fandom_match_key  # pyright: ignore[reportPrivateUsage]
 from db.folding import name_key
 
 NameKind = Literal["fandom", "tag"]
@@ -91,6 +93,28 @@ def _near_miss(conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: st
     return found[0] if found else None
 
 
+def _near_offer(conn: sqlite3.Connection, guild_id: int, exchange: str | None, fandom: str) -> str | None:
+    """For a request: an offered fandom close to this one when nobody in the exchange offers this one.
+
+    None when the exchange cannot be told (adding the request then gives that refusal) or it is offered."""
+    try:
+        # Which exchange a request goes to is db/exchanges.py's rule; it is read, not repeated, here.
+        found = _by_name(conn, guild_id, exchange)
+    except Refusal:
+        return None
+    offered = conn.execute(
+        "SELECT DISTINCT o.fandom_key, o.fandom FROM exchange_offers o"
+        " JOIN exchange_signups s ON s.id = o.signup_id WHERE s.exchange_id = ?",
+        (found.id,),
+    ).fetchall()
+    wanted = fandom_match_key(fandom)
+    if any(key == wanted for key, _ in offered):
+        return None
+    candidates = {name_key(name): name for _, name in offered}
+    near = closest(fandom, list(candidates.items()))
+    return near[0] if near else None
+
+
 class NameRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -102,3 +126,6 @@ class NameRepo:
 
     async def near_miss(self, guild_id: int, kind: NameKind, name: str) -> str | None:
         return await self._db.read(_near_miss, guild_id, kind, name)
+
+    async def near_offer(self, guild_id: int, exchange: str | None, fandom: str) -> str | None:
+        return await self._db.read(_near_offer, guild_id, exchange, fandom)

@@ -288,3 +288,18 @@ async def test_an_exchange_request_for_a_near_miss_asks_first(driver: Driver, db
     await driver.click(offered.message_id, "promptfill:nearmiss:keep")
     signup = await driver.command("exchange signup")
     assert "Good Omans" in signup.text and "Good Omens" in signup.text
+
+
+async def test_a_request_nobody_offers_but_close_to_an_offer_asks_first(driver: Driver, db_path: Path) -> None:
+    await driver.command("exchange create", user=MOD, name="Yulefic")
+    await driver.command("exchange offer", user=BOB, fandom="Good Omens")
+    before = snapshot(db_path)
+    asked = await driver.command("exchange request", fandom="Good Omans")
+    assert "is offered by nobody in this exchange yet, and close to **Good Omens**" in asked.content
+    assert labels(asked) == ["Use Good Omens", "Keep Good Omans"]
+    assert snapshot(db_path) == before
+    await driver.click(asked.message_id, "promptfill:nearmiss:use")
+    exact = await driver.command("exchange request", fandom="good omens!")
+    assert "Request added." in exact.text
+    signup = await driver.command("exchange signup")
+    assert "Good Omans" not in signup.text and signup.text.count("Good Omens") + signup.text.count("good omens") == 2

@@ -100,18 +100,28 @@ async def guard_name(
     what: str,
     text: str | None = None,
     kind: NameKind = "fandom",
+    offers_in: str | None = None,
+    request: bool = False,
 ) -> None:
-    """Store through `proceed` at once, unless `fandom` is new here and close to a known one: then ask first."""
-    known = None
+    """Store through `proceed` at once, unless `fandom` is new here and close to a known one: then ask first.
+
+    For an exchange request (`request`, in the exchange `offers_in` or the server's only one), also when
+    nobody offers that fandom but someone offers a close one."""
+    names = interaction.client.store.names
+    guild_id = guild_id_of(interaction)
+    known = why = None
     if fandom is not None:
-        known = await interaction.client.store.names.near_miss(guild_id_of(interaction), kind, fandom)
-    if fandom is None or known is None:
+        known = await names.near_miss(guild_id, kind, fandom)
+        why = "is new in this server, and close to **{}**, which members already use."
+        if known is None and request:
+            known = await names.near_offer(guild_id, offers_in, fandom)
+            why = "is offered by nobody in this exchange yet, and close to **{}**, which is offered."
+    if fandom is None or known is None or why is None:
         await proceed(interaction, fandom)
         return
     typed_md, known_md = discord.utils.escape_markdown(fandom), discord.utils.escape_markdown(known)
     await interaction.response.send_message(
-        f"**{typed_md}** is new in this server, and close to **{known_md}**, which members already use. "
-        f"Which one did you mean? Nothing is stored until you choose.",
+        f"**{typed_md}** {why.format(known_md)} Which one did you mean? Nothing is stored until you choose.",
         view=NearMissView(interaction, fandom, known, proceed, what=what, text=text),
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
