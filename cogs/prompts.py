@@ -17,6 +17,7 @@ from cogs.ui.fandom_autocomplete import fandom_autocomplete, tag_autocomplete
 from cogs.ui.near_miss import guard_name
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
+from cogs.ui.search_suggestion import offer_suggestion
 from db import validation
 from db.browse import DrawFilters
 from db.models import Page, Prompt, PromptDraft, PromptEdit, PromptStatus
@@ -136,6 +137,22 @@ async def draw_message(interaction: Interaction, filters: DrawFilters) -> dict[s
         "view": DrawView(interaction.user.id, filters, prompt.number),
         "allowed_mentions": NO_MENTIONS,
     }
+
+
+async def run_search(interaction: Interaction, query: str) -> None:
+    """The search's first page; when it finds nothing, the closest search that does (cogs/ui/search_suggestion)."""
+    guild_id = guild_id_of(interaction)
+    viewer = await viewer_of(interaction)
+    title = f"Search: {query[:80]}"
+    browse = interaction.client.store.browse
+
+    async def fetch(page: int) -> Page[Prompt]:
+        return await browse.search(guild_id, viewer, query, page=page, per_page=PER_PAGE)
+
+    first = await fetch(0)
+    if first.total == 0 and await offer_suggestion(interaction, query, viewer, run_search):
+        return
+    await Paginator.send(interaction, fetch, lambda p: prompt_list_embed(title, p), first=first)
 
 
 class Prompts(commands.Cog):
@@ -268,15 +285,7 @@ class Prompts(commands.Cog):
     @prompt.command(name="search", description="Search prompts by words in their text, title, fandom and tags")
     @app_commands.describe(query="Words to look for")
     async def search(self, interaction: Interaction, query: app_commands.Range[str, 1, 200]) -> None:
-        guild_id = guild_id_of(interaction)
-        viewer = await viewer_of(interaction)
-        title = f"Search: {query[:80]}"
-        browse = self.bot.store.browse
-
-        async def fetch(page: int) -> Page[Prompt]:
-            return await browse.search(guild_id, viewer, query, page=page, per_page=PER_PAGE)
-
-        await Paginator.send(interaction, fetch, lambda p: prompt_list_embed(title, p))
+        await run_search(interaction, query)
 
     @prompt.command(name="edit", description="Change a prompt (yours while unclaimed; moderators always)")
     @app_commands.describe(

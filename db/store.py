@@ -18,6 +18,7 @@ from db.lock import DatabaseLock
 from db.profiles import ProfileRepo
 from db.prompts import PromptRepo
 from db.settings import SettingsRepo
+from db.suggestions import SuggestionRepo
 from db.transfer import TransferRepo
 
 
@@ -55,6 +56,7 @@ class Store:
         self.prompts = PromptRepo(self.db, clock)
         self.browse = BrowseRepo(self.db, rng)
         self.names = NameRepo(self.db)
+        self.suggestions = SuggestionRepo(self.db)
         self.claims = ClaimRepo(self.db, clock)
         self.fills = FillRepo(self.db, clock)
         self.profiles = ProfileRepo(self.db, clock)

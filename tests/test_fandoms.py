@@ -12,7 +12,7 @@ from db import folding, validation
 from db.database import migrate
 from db.models import MEMBER_VISIBLE_STATUSES
 from tests.conftest import snapshot, submit
-from tests.driver import BOB, GUILD, MOD, OTHER_GUILD, Driver
+from tests.driver import ALICE, BOB, GUILD, MOD, OTHER_GUILD, Driver
 from tests.test_operations import load_fixture
 
 
@@ -303,3 +303,36 @@ async def test_a_request_nobody_offers_but_close_to_an_offer_asks_first(driver: 
     assert "Request added." in exact.text
     signup = await driver.command("exchange signup")
     assert "Good Omans" not in signup.text and signup.text.count("Good Omens") + signup.text.count("good omens") == 2
+
+
+# -- search suggestions ----------------------------------------------------------------------------
+
+
+async def test_an_empty_search_suggests_the_closest_words_with_a_button(driver: Driver, db_path: Path) -> None:
+    await submit(driver, "Sherlock Holmes keeps bees on the South Downs", user=BOB, fandom="Sherlock (TV)")
+    await submit(driver, "Watson writes up a case about a missing lighthouse", user=BOB)
+    before = snapshot(db_path)
+    out = await driver.command("prompt search", query="sherlok")
+    assert out.ephemeral and out.content == "No prompts match “sherlok”. Did you mean **sherlock**?"
+    assert labels(out) == ["Search for sherlock"] and out.last["allowed_mentions"] == {"parse": []}
+    stranger = await driver.click(out.message_id, "promptfill:search:suggested", user=BOB)
+    assert "belongs to whoever searched" in stranger.content
+    found = await driver.click(out.message_id, "promptfill:search:suggested")
+    assert found.ephemeral and "Search: sherlock" in found.text and "Sherlock Holmes keeps bees" in found.text
+    two_words = await driver.command("prompt search", query="Sherlok HOLMSE")
+    assert "Did you mean **sherlock holmes**?" in two_words.content
+    assert snapshot(db_path) == before
+
+
+async def test_no_suggestion_when_nothing_is_close_or_only_hidden_prompts_use_it(driver: Driver) -> None:
+    await submit(driver, "Watson writes up a case about a missing lighthouse", user=BOB)
+    far = await driver.command("prompt search", query="zyxwvut")
+    assert not far.content and far.embeds[0]["description"] == "No prompts match." and not labels(far)
+    await driver.command("settings set", user=MOD, require_approval=True)
+    await submit(driver, "A pending idea about a secret submarine", user=BOB)
+    hidden = await driver.command("prompt search", query="submarin", user=ALICE)
+    assert not hidden.content and hidden.embeds[0]["description"] == "No prompts match."
+    hidden = await driver.command("prompt search", query="submarime", user=ALICE)
+    assert not hidden.content and hidden.embeds[0]["description"] == "No prompts match."
+    seen_by_prompter = await driver.command("prompt search", query="submarime", user=BOB)
+    assert "Did you mean **submarine**?" in seen_by_prompter.content

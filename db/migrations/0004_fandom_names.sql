@@ -70,3 +70,7 @@ BEGIN
     DELETE FROM server_names WHERE guild_id = OLD.guild_id AND kind = 'tag' AND name_key = OLD.tag_key AND uses = 1;
     UPDATE server_names SET uses = uses - 1 WHERE guild_id = OLD.guild_id AND kind = 'tag' AND name_key = OLD.tag_key;
 END;
+
+-- The words of the full-text index, for "Did you mean" when a search finds nothing (db/suggestions.py):
+-- read by a range of terms (one server's key and a first letter), never the whole vocabulary.
+CREATE VIRTUAL TABLE prompt_search_vocab USING fts5vocab (prompt_search, row);
