@@ -10,6 +10,7 @@ from pathlib import Path
 
 from db import folding, validation
 from db.database import migrate
+from db.exchanges import fandom_match_key
 from db.models import MEMBER_VISIBLE_STATUSES
 from tests.conftest import snapshot, submit
 from tests.driver import ALICE, BOB, GUILD, MOD, OTHER_GUILD, Driver
@@ -336,3 +337,30 @@ async def test_no_suggestion_when_nothing_is_close_or_only_hidden_prompts_use_it
     assert not hidden.content and hidden.embeds[0]["description"] == "No prompts match."
     seen_by_prompter = await driver.command("prompt search", query="submarime", user=BOB)
     assert "Did you mean **submarine**?" in seen_by_prompter.content
+
+
+# -- duplicates ignore accents ---------------------------------------------------------------------
+
+
+async def test_accent_duplicates_are_refused_on_edit_and_import_and_merged_in_tags(
+    driver: Driver, db_path: Path
+) -> None:
+    first = await submit(driver, "Rivals open a café across the street from each other")
+    second = await submit(driver, "Rivals open a bakery across the street", tags="Café AU, cafe au, CAFÉ-AU, Fluff")
+    assert (await driver.bot.store.prompts.get(GUILD.id, second)).tags == ("Café AU", "Fluff")
+    before = snapshot(db_path)
+    edited = await driver.command(
+        "prompt edit", prompt=second, text="RIVALS open a cafe across the street from each other!"
+    )
+    assert edited.ephemeral and f"#{first}" in edited.content and "updated" not in edited.content
+    assert snapshot(db_path) == before
+    report = await driver.bot.store.transfer.import_entries(
+        GUILD.id,
+        MOD.id,
+        [("line 1", {"text": "Rivals open a CAFE across the street from each other", "author_id": BOB.id})],
+    )
+    assert not report.added and len(report.refused) == 1
+
+
+def test_exchange_fandoms_match_ignoring_accents() -> None:
+    assert fandom_match_key("Pokémon") == fandom_match_key("POKEMON!") == fandom_match_key("Poke\u0301mon")
