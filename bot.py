@@ -48,6 +48,7 @@ EXTENSIONS = (
     "cogs.profiles",
     "cogs.data",
     "cogs.exchanges",
+    "cogs.fandoms",
 )
 SYNC_HASH_KEY = "command_sync_hash"
 # Exactly the permissions the README lists: post and edit its own messages, with embeds.

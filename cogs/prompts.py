@@ -32,6 +32,13 @@ RatingChoice = Literal["G", "T", "M", "E", "NR"]
 PER_PAGE = 8
 
 
+async def merged_name(interaction: Interaction, fandom: str | None) -> str | None:
+    """The fandom a filter names, or the one moderators merged it into."""
+    if fandom is None:
+        return None
+    return await interaction.client.store.names.canonical(guild_id_of(interaction), "fandom", fandom)
+
+
 async def guarded_submission(interaction: Interaction, draft: PromptDraft) -> None:
     """Store the prompt, unless its fandom is a near miss of a known one: then after the member chooses."""
 
@@ -236,7 +243,7 @@ class Prompts(commands.Cog):
         include_claimed: bool = False,
     ) -> None:
         filters = DrawFilters(
-            fandom=validation.clean(fandom),
+            fandom=await merged_name(interaction, validation.clean(fandom)),
             tag=validation.clean(tag),
             rating=rating,
             include_filled=include_filled,
@@ -262,7 +269,7 @@ class Prompts(commands.Cog):
     ) -> None:
         guild_id = guild_id_of(interaction)
         viewer = await viewer_of(interaction)
-        fandom, tag = validation.clean(fandom), validation.clean(tag)
+        fandom, tag = await merged_name(interaction, validation.clean(fandom)), validation.clean(tag)
         shown = {"status": status, "fandom": fandom, "tag": tag, "member": member.display_name if member else None}
         title = list_title("Prompts", shown)
         browse = self.bot.store.browse

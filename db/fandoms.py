@@ -13,10 +13,12 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
-from db.database import Database
-from db.errors import Refusal
+from db import rows
+from db.database import Repository
+from db.errors import InvalidField, NameNotUsed, Refusal, SameName
 from db.exchanges import _by_name, fandom_match_key  # pyright: ignore[reportPrivateUsage]
 from db.folding import name_key
+from db.search_words import indexed_words
 
 NameKind = Literal["fandom", "tag"]
 CHOICES_MAX = 25
@@ -115,10 +117,105 @@ def _near_offer(conn: sqlite3.Connection, guild_id: int, exchange: str | None, f
     return near[0] if near else None
 
 
-class NameRepo:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+@dataclass(frozen=True)
+class Merged:
+    from_name: str
+    into_name: str
+    prompts: int
+    requests: int
+    offers: int
 
+
+@dataclass(frozen=True)
+class NameList:
+    names: tuple[KnownName, ...]
+    synonyms: tuple[tuple[str, str], ...]  # (old name, the name it now lands on)
+
+
+def _canonical(conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: str) -> str:
+    """The name a merge sent this one to, or the name itself."""
+    row = conn.execute(
+        "SELECT into_name FROM name_synonyms WHERE guild_id = ? AND kind = ? AND from_key = ?",
+        (guild_id, kind, name_key(name)),
+    ).fetchone()
+    return row[0] if row else name
+
+
+def _exchange_rows(table: str) -> str:
+    return (
+        f"UPDATE {table} SET fandom = ?, fandom_key = ? WHERE fandom_key = ? AND signup_id IN"
+        " (SELECT s.id FROM exchange_signups s JOIN exchanges e ON e.id = s.exchange_id WHERE e.guild_id = ?)"
+    )
+
+
+def _merge(conn: sqlite3.Connection, guild_id: int, actor_id: int, old: str, new: str, now: int) -> Merged:
+    """Every prompt, request and offer of the old fandom renamed to the new one, in this one transaction;
+    the old name kept as a synonym (and earlier synonyms of it moved along)."""
+    old_key, new_key = name_key(old), name_key(new)
+    if not old_key or not new_key:
+        raise InvalidField("Fandom", "needs at least one letter or digit")
+    if old_key == new_key:
+        raise SameName(old, new)
+    known = _known(conn, guild_id, "fandom", new)
+    into = known.name if known else new
+    prompt_ids = [
+        r[0] for r in conn.execute("SELECT id FROM prompts WHERE guild_id = ? AND fandom_key = ?", (guild_id, old_key))
+    ]
+    shown = conn.execute(
+        "SELECT fandom FROM prompts WHERE guild_id = ? AND fandom_key = ? LIMIT 1", (guild_id, old_key)
+    ).fetchone()
+    conn.executemany(
+        "UPDATE prompts SET fandom = ?, fandom_key = ?, updated_at = ? WHERE id = ?",
+        [(into, new_key, now, pid) for pid in prompt_ids],
+    )
+    for pid in prompt_ids:
+        prompt = rows.prompt_by_id(conn, pid)
+        words = indexed_words(guild_id, prompt.text, prompt.title, prompt.fandom, " ".join(prompt.tags))
+        conn.execute("DELETE FROM prompt_search WHERE rowid = ?", (pid,))
+        conn.execute("INSERT INTO prompt_search (rowid, words) VALUES (?, ?)", (pid, words))
+    match_old, match_new = fandom_match_key(old), fandom_match_key(into)
+    requests = conn.execute(_exchange_rows("exchange_requests"), (into, match_new, match_old, guild_id)).rowcount
+    offers = conn.execute(_exchange_rows("exchange_offers"), (into, match_new, match_old, guild_id)).rowcount
+    synonym = conn.execute(
+        "SELECT from_name FROM name_synonyms WHERE guild_id = ? AND kind = 'fandom' AND from_key = ?",
+        (guild_id, old_key),
+    ).fetchone()
+    if not prompt_ids and not requests and not offers and synonym is None:
+        raise NameNotUsed(old)
+    from_name = shown[0] if shown else (synonym[0] if synonym else old)
+    conn.execute(
+        "DELETE FROM name_synonyms WHERE guild_id = ? AND kind = 'fandom' AND from_key = ?", (guild_id, new_key)
+    )
+    conn.execute(
+        "UPDATE name_synonyms SET into_key = ?, into_name = ? WHERE guild_id = ? AND kind = 'fandom' AND into_key = ?",
+        (new_key, into, guild_id, old_key),
+    )
+    conn.execute(
+        "INSERT INTO name_synonyms (guild_id, kind, from_key, from_name, into_key, into_name, created_at)"
+        " VALUES (?, 'fandom', ?, ?, ?, ?, ?) ON CONFLICT (guild_id, kind, from_key)"
+        " DO UPDATE SET into_key = excluded.into_key, into_name = excluded.into_name",
+        (guild_id, old_key, from_name, new_key, into, now),
+    )
+    detail = f"fandom {from_name} → {into}: {len(prompt_ids)} prompts, {requests} requests, {offers} offers"
+    rows.record_audit(
+        conn, guild_id=guild_id, actor_id=actor_id, action="merge", detail=detail, by_moderator=True, now=now
+    )
+    return Merged(from_name, into, len(prompt_ids), requests, offers)
+
+
+def _list(conn: sqlite3.Connection, guild_id: int, kind: NameKind) -> NameList:
+    names = conn.execute(
+        "SELECT name, uses FROM server_names WHERE guild_id = ? AND kind = ? ORDER BY uses DESC, name_key",
+        (guild_id, kind),
+    ).fetchall()
+    synonyms = conn.execute(
+        "SELECT from_name, into_name FROM name_synonyms WHERE guild_id = ? AND kind = ? ORDER BY from_key",
+        (guild_id, kind),
+    ).fetchall()
+    return NameList(tuple(KnownName(n, u) for n, u in names), tuple((f, i) for f, i in synonyms))
+
+
+class NameRepo(Repository):
     async def autocomplete(
         self, guild_id: int, kind: NameKind, typed: str, *, limit: int = CHOICES_MAX
     ) -> list[KnownName]:
@@ -126,6 +223,15 @@ class NameRepo:
 
     async def near_miss(self, guild_id: int, kind: NameKind, name: str) -> str | None:
         return await self._db.read(_near_miss, guild_id, kind, name)
+
+    async def canonical(self, guild_id: int, kind: NameKind, name: str) -> str:
+        return await self._db.read(_canonical, guild_id, kind, name)
+
+    async def merge(self, guild_id: int, actor_id: int, old: str, new: str) -> Merged:
+        return await self._db.write(_merge, guild_id, actor_id, old, new, self._now())
+
+    async def list(self, guild_id: int, kind: NameKind = "fandom") -> NameList:
+        return await self._db.read(_list, guild_id, kind)
 
     async def near_offer(self, guild_id: int, exchange: str | None, fandom: str) -> str | None:
         return await self._db.read(_near_offer, guild_id, exchange, fandom)

@@ -55,7 +55,7 @@ class Store:
         self.accounts = AccountRepo(self.db, clock)
         self.prompts = PromptRepo(self.db, clock)
         self.browse = BrowseRepo(self.db, rng)
-        self.names = NameRepo(self.db)
+        self.names = NameRepo(self.db, clock)
         self.suggestions = SuggestionRepo(self.db)
         self.claims = ClaimRepo(self.db, clock)
         self.fills = FillRepo(self.db, clock)

@@ -13,7 +13,7 @@ from db.database import migrate
 from db.exchanges import fandom_match_key
 from db.models import MEMBER_VISIBLE_STATUSES
 from tests.conftest import snapshot, submit
-from tests.driver import ALICE, BOB, GUILD, MOD, OTHER_GUILD, Driver
+from tests.driver import ALICE, BOB, GUILD, LOG, MOD, OTHER_GUILD, Driver
 from tests.test_operations import load_fixture
 
 
@@ -364,3 +364,50 @@ async def test_accent_duplicates_are_refused_on_edit_and_import_and_merged_in_ta
 
 def test_exchange_fandoms_match_ignoring_accents() -> None:
     assert fandom_match_key("Pokémon") == fandom_match_key("POKEMON!") == fandom_match_key("Poke\u0301mon")
+
+
+# -- moderators merge names ------------------------------------------------------------------------
+
+
+async def test_merge_renames_prompts_and_requests_keeps_a_synonym_and_is_audited(driver: Driver, db_path: Path) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    await seed(driver, {"Good Omens": 3, "Good Omans": 2})
+    await driver.command("exchange create", user=MOD, name="Yulefic")
+    await driver.command("exchange offer", user=BOB, fandom="Good Omens")
+    asked = await driver.command("exchange request", fandom="Good Omans")
+    await driver.click(asked.message_id, "promptfill:nearmiss:keep")
+    out = await driver.command("fandoms merge", user=MOD, from_="good omans", into="good omens")
+    assert out.ephemeral and out.content.startswith(
+        "Merged **Good Omans** into **Good Omens**: 2 prompts, 1 request, 0 offers changed."
+    )
+    assert [p["content"] for p in driver.posts(LOG)][-1] == (
+        f"🏷️ <@{MOD.id}> merged the fandom Good Omans into Good Omens (2 prompts, 1 request, 0 offers)."
+    )
+    assert names(await driver.autocomplete("prompt list", "fandom", "good")) == ["Good Omens"]
+    listed = await driver.command("prompt list", fandom="Good Omans")
+    assert "5 prompts" in listed.text
+    # The index now holds the new name: the fandom's words find all five (their texts aside).
+    searched = await driver.command("prompt search", query="good omens")
+    assert "5 prompts" in searched.text
+    drawn = await driver.command("prompt random", fandom="good omans")
+    assert "Good Omens" in drawn.text
+    number = await submit(driver, "A brand new prompt that names the old fandom", fandom="GOOD OMANS")
+    assert (await driver.bot.store.prompts.get(GUILD.id, number)).fandom == "Good Omens"
+    signup = await driver.command("exchange signup")
+    assert "Good Omans" not in signup.text and "Good Omens" in signup.text
+    log = await driver.command("mod log", user=MOD)
+    assert "Good Omans → Good Omens: 2 prompts, 1 requests, 0 offers" in log.text
+    fandom_list = await driver.command("fandoms list", user=MOD)
+    assert "Good Omens · 6 prompts" in fandom_list.text and "Good Omans → Good Omens" in fandom_list.text
+
+
+async def test_merge_refusals_change_nothing(driver: Driver, db_path: Path) -> None:
+    await seed(driver, {"Good Omens": 3})
+    before = snapshot(db_path)
+    same = await driver.command("fandoms merge", user=MOD, from_="GOOD ÓMENS", into="Good Omens")
+    assert same.ephemeral and "are already one fandom here" in same.content
+    unused = await driver.command("fandoms merge", user=MOD, from_="Sherlock", into="Good Omens")
+    assert unused.ephemeral and "No prompt, request or offer here uses the fandom “Sherlock”" in unused.content
+    member = await driver.command_unchecked("fandoms merge", user=BOB, from_="Good Omens", into="Omens")
+    assert member.ephemeral and "moderator" in member.content.lower()
+    assert snapshot(db_path) == before

@@ -111,6 +111,8 @@ async def guard_name(
     guild_id = guild_id_of(interaction)
     known = why = None
     if fandom is not None:
+        # A name moderators merged into another lands on that one, without asking.
+        fandom = await names.canonical(guild_id, kind, fandom)
         known = await names.near_miss(guild_id, kind, fandom)
         why = "is new in this server, and close to **{}**, which members already use."
         if known is None and request:

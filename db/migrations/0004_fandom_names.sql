@@ -74,3 +74,16 @@ END;
 -- The words of the full-text index, for "Did you mean" when a search finds nothing (db/suggestions.py):
 -- read by a range of terms (one server's key and a first letter), never the whole vocabulary.
 CREATE VIRTUAL TABLE prompt_search_vocab USING fts5vocab (prompt_search, row);
+
+-- Names moderators merged into another (/fandoms merge): a later submission, request, offer or filter that
+-- uses the old name lands on the new one. One row per old name key; merging again moves the old rows too.
+CREATE TABLE name_synonyms (
+    guild_id    INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('fandom', 'tag')),
+    from_key    TEXT NOT NULL,
+    from_name   TEXT NOT NULL,
+    into_key    TEXT NOT NULL,
+    into_name   TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, kind, from_key)
+) WITHOUT ROWID;
