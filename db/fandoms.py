@@ -132,7 +132,7 @@ class NameList:
     synonyms: tuple[tuple[str, str], ...]  # (old name, the name it now lands on)
 
 
-def _canonical(conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: str) -> str:
+def canonical_name(conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: str) -> str:
     """The name a merge sent this one to, or the name itself."""
     row = conn.execute(
         "SELECT into_name FROM name_synonyms WHERE guild_id = ? AND kind = ? AND from_key = ?",
@@ -225,7 +225,7 @@ class NameRepo(Repository):
         return await self._db.read(_near_miss, guild_id, kind, name)
 
     async def canonical(self, guild_id: int, kind: NameKind, name: str) -> str:
-        return await self._db.read(_canonical, guild_id, kind, name)
+        return await self._db.read(canonical_name, guild_id, kind, name)
 
     async def merge(self, guild_id: int, actor_id: int, old: str, new: str) -> Merged:
         return await self._db.write(_merge, guild_id, actor_id, old, new, self._now())

@@ -395,10 +395,14 @@ async def test_merge_renames_prompts_and_requests_keeps_a_synonym_and_is_audited
     assert (await driver.bot.store.prompts.get(GUILD.id, number)).fandom == "Good Omens"
     signup = await driver.command("exchange signup")
     assert "Good Omans" not in signup.text and "Good Omens" in signup.text
+    imported = await driver.bot.store.transfer.import_entries(
+        GUILD.id, MOD.id, [("line 1", {"text": "An imported idea with the old name", "fandom": "Good Omans"})]
+    )
+    assert (await driver.bot.store.prompts.get(GUILD.id, imported.added[0])).fandom == "Good Omens"
     log = await driver.command("mod log", user=MOD)
     assert "Good Omans → Good Omens: 2 prompts, 1 requests, 0 offers" in log.text
     fandom_list = await driver.command("fandoms list", user=MOD)
-    assert "Good Omens · 6 prompts" in fandom_list.text and "Good Omans → Good Omens" in fandom_list.text
+    assert "Good Omens · 7 prompts" in fandom_list.text and "Good Omans → Good Omens" in fandom_list.text
 
 
 async def test_merge_refusals_change_nothing(driver: Driver, db_path: Path) -> None:
