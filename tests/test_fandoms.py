@@ -4,6 +4,8 @@ the near-miss guard, search suggestions, through the real dispatch."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import re
 import sqlite3
 from pathlib import Path
@@ -399,6 +401,10 @@ async def test_merge_renames_prompts_and_requests_keeps_a_synonym_and_is_audited
         GUILD.id, MOD.id, [("line 1", {"text": "An imported idea with the old name", "fandom": "Good Omans"})]
     )
     assert (await driver.bot.store.prompts.get(GUILD.id, imported.added[0])).fandom == "Good Omens"
+    export = await driver.command("export", user=MOD, format="csv")
+    exported_rows = list(csv.DictReader(io.StringIO(next(f for c in export.calls for f in c.files)[1].decode())))
+    fandoms = {r["fandom"] for r in exported_rows if r["record"] == "prompt"}
+    assert fandoms == {"Good Omens"}
     log = await driver.command("mod log", user=MOD)
     assert "Good Omans → Good Omens: 2 prompts, 1 requests, 0 offers" in log.text
     fandom_list = await driver.command("fandoms list", user=MOD)
