@@ -151,6 +151,7 @@ def _exchange_rows(table: str) -> str:
 def _merge(conn: sqlite3.Connection, guild_id: int, actor_id: int, old: str, new: str, now: int) -> Merged:
     """Every prompt, request and offer of the old fandom renamed to the new one, in this one transaction;
     the old name kept as a synonym (and earlier synonyms of it moved along)."""
+    new = canonical_name(conn, guild_id, "fandom", new)  # into a merged name: into the name it landed on
     old_key, new_key = name_key(old), name_key(new)
     if not old_key or not new_key:
         raise InvalidField("Fandom", "needs at least one letter or digit")

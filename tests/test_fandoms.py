@@ -421,3 +421,15 @@ async def test_merge_refusals_change_nothing(driver: Driver, db_path: Path) -> N
     member = await driver.command_unchecked("fandoms merge", user=BOB, from_="Good Omens", into="Omens")
     assert member.ephemeral and "moderator" in member.content.lower()
     assert snapshot(db_path) == before
+
+
+async def test_merges_chain_and_reverse_without_loops(driver: Driver) -> None:
+    await seed(driver, {"Good Omens": 3, "Good Omans": 2, "GO": 1})
+    await driver.command("fandoms merge", user=MOD, from_="Good Omans", into="Good Omens")
+    chained = await driver.command("fandoms merge", user=MOD, from_="GO", into="Good Omans")
+    assert chained.content.startswith("Merged **GO** into **Good Omens**: 1 prompt, 0 requests, 0 offers changed.")
+    back = await driver.command("fandoms merge", user=MOD, from_="Good Omens", into="GO")
+    assert back.ephemeral and "are already one fandom here" in back.content
+    listed = await driver.command("fandoms list", user=MOD)
+    assert "Good Omens · 6 prompts" in listed.text
+    assert "Good Omans → Good Omens" in listed.text and "GO → Good Omens" in listed.text
