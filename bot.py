@@ -52,6 +52,7 @@ EXTENSIONS = (
     "cogs.help",
     "cogs.setup",
     "cogs.welcome",
+    "cogs.fandoms",
 )
 SYNC_HASH_KEY = "command_sync_hash"
 COMMAND_IDS_KEY = "command_ids"  # Discord's id of each top-level command, for clickable command mentions

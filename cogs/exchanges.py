@@ -16,6 +16,7 @@ import logging
 import os
 import random
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -24,6 +25,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.ui import exchange_embeds as render
+from cogs.ui.fandom_autocomplete import fandom_autocomplete
+from cogs.ui.near_miss import guard_name
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
 from db import validation
@@ -311,7 +314,7 @@ class Exchanges(commands.Cog):
         rating="The most explicit rating you would like",
         exchange="Which exchange (optional when the server runs one)",
     )
-    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.autocomplete(exchange=exchange_autocomplete, fandom=fandom_autocomplete)
     async def request(
         self,
         interaction: Interaction,
@@ -322,8 +325,14 @@ class Exchanges(commands.Cog):
         exchange: app_commands.Range[str, 1, 50] | None = None,
     ) -> None:
         draft = request_draft(fandom, tags, details, rating)
-        found, signup = await self.store.add_request(guild_id_of(interaction), exchange, interaction.user.id, draft)
-        await answer_privately(interaction, "Request added.", embed=render.signup_embed(found, signup))
+
+        async def add(chosen: Interaction, name: str | None) -> None:
+            found, signup = await self.store.add_request(
+                guild_id_of(chosen), exchange, chosen.user.id, replace(draft, fandom=name or draft.fandom)
+            )
+            await answer_privately(chosen, "Request added.", embed=render.signup_embed(found, signup))
+
+        await guard_name(interaction, draft.fandom, add, what="add your request", offers_in=exchange, request=True)
 
     @exchange.command(name="offer", description="Add a fandom you are willing to write for")
     @app_commands.describe(
@@ -331,7 +340,7 @@ class Exchanges(commands.Cog):
         tags="What you are happy to write (comma separated); none means anything in the fandom",
         exchange="Which exchange (optional when the server runs one)",
     )
-    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    @app_commands.autocomplete(exchange=exchange_autocomplete, fandom=fandom_autocomplete)
     async def offer(
         self,
         interaction: Interaction,
@@ -340,8 +349,14 @@ class Exchanges(commands.Cog):
         exchange: app_commands.Range[str, 1, 50] | None = None,
     ) -> None:
         draft = offer_draft(fandom, tags)
-        found, signup = await self.store.add_offer(guild_id_of(interaction), exchange, interaction.user.id, draft)
-        await answer_privately(interaction, "Offer added.", embed=render.signup_embed(found, signup))
+
+        async def add(chosen: Interaction, name: str | None) -> None:
+            found, signup = await self.store.add_offer(
+                guild_id_of(chosen), exchange, chosen.user.id, replace(draft, fandom=name or draft.fandom)
+            )
+            await answer_privately(chosen, "Offer added.", embed=render.signup_embed(found, signup))
+
+        await guard_name(interaction, draft.fandom, add, what="add your offer")
 
     @exchange.command(name="signup", description="See your sign-up: requests and offers, complete or not")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")

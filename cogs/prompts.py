@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -12,11 +13,14 @@ from cogs.ui.announce import ClaimButton, not_posted_note, post_open_prompt, ref
 from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import server_name
 from cogs.ui.embeds import in_server, list_title, prompt_embed, prompt_list_embed
+from cogs.ui.fandom_autocomplete import fandom_autocomplete, tag_autocomplete
+from cogs.ui.near_miss import guard_name
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
+from cogs.ui.search_suggestion import offer_suggestion
 from db import validation
 from db.browse import DrawFilters
-from db.models import Page, Prompt, PromptDraft, PromptStatus
+from db.models import Page, Prompt, PromptDraft, PromptEdit, PromptStatus
 from interactions.checks import Interaction, guild_id_of, is_moderator, viewer_of
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS, answer_privately, log_line, note_unlogged, send_dm
@@ -26,6 +30,22 @@ if TYPE_CHECKING:
 
 RatingChoice = Literal["G", "T", "M", "E", "NR"]
 PER_PAGE = 8
+
+
+async def merged_name(interaction: Interaction, fandom: str | None) -> str | None:
+    """The fandom a filter names, or the one moderators merged it into."""
+    if fandom is None:
+        return None
+    return await interaction.client.store.names.canonical(guild_id_of(interaction), "fandom", fandom)
+
+
+async def guarded_submission(interaction: Interaction, draft: PromptDraft) -> None:
+    """Store the prompt, unless its fandom is a near miss of a known one: then after the member chooses."""
+
+    async def store_with(chosen: Interaction, fandom: str | None) -> None:
+        await store_submission(chosen, replace(draft, fandom=fandom))
+
+    await guard_name(interaction, draft.fandom, store_with, what="post your prompt", text=draft.text)
 
 
 async def store_submission(interaction: Interaction, draft: PromptDraft) -> None:
@@ -87,7 +107,7 @@ class SubmitModal(discord.ui.Modal, title="Submit a prompt"):
             rating_=self.rating,
             anonymous=self.anonymous,
         )
-        await store_submission(interaction, draft)
+        await guarded_submission(interaction, draft)
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await report(interaction, error)
@@ -131,6 +151,22 @@ async def draw_message(interaction: Interaction, filters: DrawFilters) -> dict[s
     }
 
 
+async def run_search(interaction: Interaction, query: str) -> None:
+    """The search's first page; when it finds nothing, the closest search that does (cogs/ui/search_suggestion)."""
+    guild_id = guild_id_of(interaction)
+    viewer = await viewer_of(interaction)
+    title = f"Search: {query[:80]}"
+    browse = interaction.client.store.browse
+
+    async def fetch(page: int) -> Page[Prompt]:
+        return await browse.search(guild_id, viewer, query, page=page, per_page=PER_PAGE)
+
+    first = await fetch(0)
+    if first.total == 0 and await offer_suggestion(interaction, query, viewer, run_search):
+        return
+    await Paginator.send(interaction, fetch, lambda p: prompt_list_embed(title, p), first=first)
+
+
 class Prompts(commands.Cog):
     prompt = app_commands.Group(name="prompt", description="Post, find and manage prompts", guild_only=True)
 
@@ -152,6 +188,7 @@ class Prompts(commands.Cog):
         rating="G, T, M, E (Explicit) or NR (Not Rated); default NR",
         anonymous="Hide your name from other members (moderators can still see it)",
     )
+    @app_commands.autocomplete(fandom=fandom_autocomplete)
     async def submit(
         self,
         interaction: Interaction,
@@ -180,7 +217,7 @@ class Prompts(commands.Cog):
         draft = validation.draft(
             text=text, title_=title, fandom_=fandom, tags_=tags, rating_=rating, anonymous=anonymous
         )
-        await store_submission(interaction, draft)
+        await guarded_submission(interaction, draft)
 
     @prompt.command(name="view", description="Show a prompt with its claims and fills")
     @app_commands.describe(prompt="The prompt's number")
@@ -200,6 +237,7 @@ class Prompts(commands.Cog):
         include_filled="Also draw prompts that already have a fill",
         include_claimed="Also draw prompts whose claim slots are taken",
     )
+    @app_commands.autocomplete(fandom=fandom_autocomplete, tag=tag_autocomplete)
     async def random(
         self,
         interaction: Interaction,
@@ -210,7 +248,7 @@ class Prompts(commands.Cog):
         include_claimed: bool = False,
     ) -> None:
         filters = DrawFilters(
-            fandom=validation.clean(fandom),
+            fandom=await merged_name(interaction, validation.clean(fandom)),
             tag=validation.clean(tag),
             rating=rating,
             include_filled=include_filled,
@@ -225,6 +263,7 @@ class Prompts(commands.Cog):
         tag="Only prompts with this tag",
         member="Only prompts posted by this member",
     )
+    @app_commands.autocomplete(fandom=fandom_autocomplete, tag=tag_autocomplete)
     async def list_(
         self,
         interaction: Interaction,
@@ -235,7 +274,7 @@ class Prompts(commands.Cog):
     ) -> None:
         guild_id = guild_id_of(interaction)
         viewer = await viewer_of(interaction)
-        fandom, tag = validation.clean(fandom), validation.clean(tag)
+        fandom, tag = await merged_name(interaction, validation.clean(fandom)), validation.clean(tag)
         shown = {"status": status, "fandom": fandom, "tag": tag, "member": member.display_name if member else None}
         title = list_title("Prompts", shown)
         browse = self.bot.store.browse
@@ -258,15 +297,7 @@ class Prompts(commands.Cog):
     @prompt.command(name="search", description="Search prompts by words in their text, title, fandom and tags")
     @app_commands.describe(query="Words to look for")
     async def search(self, interaction: Interaction, query: app_commands.Range[str, 1, 200]) -> None:
-        guild_id = guild_id_of(interaction)
-        viewer = await viewer_of(interaction)
-        title = f"Search: {query[:80]}"
-        browse = self.bot.store.browse
-
-        async def fetch(page: int) -> Page[Prompt]:
-            return await browse.search(guild_id, viewer, query, page=page, per_page=PER_PAGE)
-
-        await Paginator.send(interaction, fetch, lambda p: prompt_list_embed(title, p))
+        await run_search(interaction, query)
 
     @prompt.command(name="edit", description="Change a prompt (yours while unclaimed; moderators always)")
     @app_commands.describe(
@@ -278,6 +309,7 @@ class Prompts(commands.Cog):
         rating="New rating",
     )
     @app_commands.autocomplete(prompt=prompt_autocomplete)
+    @app_commands.autocomplete(fandom=fandom_autocomplete)
     async def edit(
         self,
         interaction: Interaction,
@@ -288,8 +320,15 @@ class Prompts(commands.Cog):
         tags: str | None = None,
         rating: RatingChoice | None = None,
     ) -> None:
-        guild_id = guild_id_of(interaction)
         edit = validation.prompt_edit(text=text, title_=title, fandom_=fandom, tags_=tags, rating_=rating)
+
+        async def edit_with(chosen: Interaction, fandom: str | None) -> None:
+            await self._edit(chosen, prompt, replace(edit, fandom=fandom))
+
+        await guard_name(interaction, edit.fandom, edit_with, what="make the change")
+
+    async def _edit(self, interaction: Interaction, prompt: int, edit: PromptEdit) -> None:
+        guild_id = guild_id_of(interaction)
         actor = await viewer_of(interaction)
         before, after = await self.bot.store.prompts.edit(guild_id, prompt, actor, edit)
         await interaction.response.send_message(

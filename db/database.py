@@ -28,6 +28,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import aiosqlite
 
 from db.errors import DatabaseTooNew
+from db.folding import name_key, text_key
+from db.models import MEMBER_VISIBLE_STATUSES
 from db.search_words import indexed_words
 
 log = logging.getLogger(__name__)
@@ -84,9 +86,55 @@ def _fill_search_index(conn: sqlite3.Connection) -> None:
         )
 
 
+def _rekey(conn: sqlite3.Connection, update: str, changed: list[tuple[Any, ...]]) -> None:
+    """Apply new keys; one that would collide with another row's keeps its old value (nothing is dropped)."""
+    try:
+        conn.executemany(update, changed)
+    except sqlite3.IntegrityError:
+        for row in changed:
+            with contextlib.suppress(sqlite3.IntegrityError):
+                conn.execute(update, row)
+
+
+def _refold_names(conn: sqlite3.Connection) -> None:
+    """Keys recomputed with the fold that also ignores accents (db/folding.py), then the server's names counted.
+
+    Only keys that change are written (for plain ASCII names and texts the fold gives the old key). Two
+    prompts whose texts differ only in accents both stay; the later keeps its old key.
+    """
+    for table in ("exchange_requests", "exchange_offers"):
+        rows = conn.execute(f"SELECT fandom_key, fandom, id FROM {table}").fetchall()
+        changed = [(new, i) for k, f, i in rows if (new := text_key(f)) != k]
+        conn.executemany(f"UPDATE {table} SET fandom_key = ? WHERE id = ?", changed)
+    rows = conn.execute("SELECT fandom_key, fandom, id FROM prompts WHERE fandom IS NOT NULL").fetchall()
+    changed = [(new, i) for k, f, i in rows if (new := name_key(f)) != k]
+    conn.executemany("UPDATE prompts SET fandom_key = ? WHERE id = ?", changed)
+    rows = conn.execute("SELECT dedupe_key, text, id FROM prompts").fetchall()
+    changed = [(new, i) for k, t, i in rows if (new := text_key(t)) != k]
+    _rekey(conn, "UPDATE prompts SET dedupe_key = ? WHERE id = ?", changed)
+    rows = conn.execute("SELECT tag_key, tag, prompt_id FROM prompt_tags").fetchall()
+    changed = [(new, p, k) for k, t, p in rows if (new := name_key(t)) != k]
+    _rekey(conn, "UPDATE prompt_tags SET tag_key = ? WHERE prompt_id = ? AND tag_key = ?", changed)
+    visible = "status IN (" + ", ".join(f"'{s}'" for s in MEMBER_VISIBLE_STATUSES) + ")"
+    conn.execute("DELETE FROM server_names")
+    conn.execute(
+        "INSERT INTO server_names (guild_id, kind, name_key, name, uses)"
+        " SELECT guild_id, 'fandom', fandom_key, fandom, n FROM"
+        f" (SELECT guild_id, fandom_key, fandom, COUNT(*) AS n, MIN(id) FROM prompts WHERE {visible}"
+        " AND fandom_key IS NOT NULL AND fandom_key != '' GROUP BY guild_id, fandom_key)"
+    )
+    conn.execute(
+        "INSERT INTO server_names (guild_id, kind, name_key, name, uses)"
+        " SELECT guild_id, 'tag', tag_key, tag, n FROM"
+        " (SELECT t.guild_id, t.tag_key, t.tag, COUNT(*) AS n, MIN(t.prompt_id) FROM prompt_tags t"
+        f" JOIN prompts p ON p.id = t.prompt_id WHERE p.{visible} AND t.tag_key != '' GROUP BY t.guild_id, t.tag_key)"
+    )
+
+
 # Work a migration needs Python for, run inside that migration's transaction, after its SQL file.
 AFTER_MIGRATION: dict[str, Callable[[sqlite3.Connection], None]] = {
     "0002_fills_accounts_and_per_server_indexes": _fill_search_index,
+    "0005_fandom_names": _refold_names,
 }
 
 

@@ -58,6 +58,21 @@ class NothingToChange(Refusal):
 
 
 @dataclass(eq=False)
+class NameNotUsed(Refusal):
+    """A merge from a fandom that no prompt, request or offer of this server uses."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class SameName(Refusal):
+    """A merge of a fandom into itself (the two names fold to one key)."""
+
+    old: str
+    new: str
+
+
+@dataclass(eq=False)
 class PromptNotFound(Refusal):
     number: int
 

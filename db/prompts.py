@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 from db import rows, validation
 from db.claims import end_claim
 from db.database import Repository, from_epoch
 from db.errors import AnonymousNotAllowed, DuplicatePrompt, EditLocked, NothingToChange, NotPrompter, WrongStatus
+from db.fandoms import canonical_name
 from db.models import PROMPTER_EDITABLE_STATUSES, Claim, Prompt, PromptDraft, PromptEdit, PromptStatus, Viewer
 from db.rows import PROMPT_COLUMNS, prompt_from_row
 from db.search_words import indexed_words
@@ -46,6 +48,9 @@ def insert(
     The UNIQUE (guild_id, dedupe_key) constraint refuses duplicates; only then is the existing number read.
     """
     key = validation.dedupe_key(draft.text)
+    if draft.fandom is not None:
+        # A fandom moderators merged into another lands on that one, for imports as for submissions.
+        draft = replace(draft, fandom=canonical_name(conn, guild_id, "fandom", draft.fandom))
     try:
         row = conn.execute(
             "INSERT INTO prompts (guild_id, number, author_id, anonymous, status, rating, text, title, fandom,"

@@ -12,11 +12,13 @@ from db.browse import BrowseRepo
 from db.claims import ClaimRepo
 from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
 from db.exchanges import ExchangeRepo
+from db.fandoms import NameRepo
 from db.fills import FillRepo
 from db.lock import DatabaseLock
 from db.profiles import ProfileRepo
 from db.prompts import PromptRepo
 from db.settings import SettingsRepo
+from db.suggestions import SuggestionRepo
 from db.transfer import TransferRepo
 
 
@@ -53,6 +55,8 @@ class Store:
         self.accounts = AccountRepo(self.db, clock)
         self.prompts = PromptRepo(self.db, clock)
         self.browse = BrowseRepo(self.db, rng)
+        self.names = NameRepo(self.db, clock)
+        self.suggestions = SuggestionRepo(self.db)
         self.claims = ClaimRepo(self.db, clock)
         self.fills = FillRepo(self.db, clock)
         self.profiles = ProfileRepo(self.db, clock)

@@ -4,12 +4,12 @@ they reach a repository (prompts, edits, fills, settings alike)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
 import regex
 
 from db.errors import InvalidField
+from db.folding import name_key, text_key
 from db.models import RATINGS, PromptDraft, PromptEdit, Rating, SettingName, SettingValue
 
 TEXT_MIN, TEXT_MAX = 10, 4000
@@ -122,11 +122,11 @@ def tags(value: str | None) -> tuple[str, ...]:
 
 
 def tag_key(tag: str) -> str:
-    return " ".join(tag.casefold().split())
+    return name_key(tag)
 
 
 def fandom_key(value: str | None) -> str | None:
-    return None if value is None else " ".join(value.casefold().split())
+    return None if value is None else name_key(value)
 
 
 def rating(value: str | None) -> Rating:
@@ -144,12 +144,12 @@ _DROP_ASCII_NON_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128)
 
 
 def dedupe_key(text: str) -> str:
-    """Text with case, whitespace, punctuation and invisible characters ignored."""
+    """Text with case, accents, whitespace, punctuation and invisible characters ignored (db/folding.py)."""
     if text.isascii():
-        # The same key for ASCII (NFKC changes none of it, casefold is lower), without a step per character.
+        # The same key as text_key for ASCII (no accents, no invisible characters; casefold is lower), without
+        # a step per character: the hot path of every submission and import entry.
         return text.lower().translate(_DROP_ASCII_NON_ALNUM)
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    return text_key(text)
 
 
 def draft(

@@ -26,6 +26,7 @@ from db.errors import (
     InvalidCounts,
     InvalidField,
     MatchIncomplete,
+    NameNotUsed,
     NoAssignment,
     NoClaimSlot,
     NotAgeRestricted,
@@ -40,6 +41,7 @@ from db.errors import (
     OwnPrompt,
     PinchHitGone,
     PromptNotFound,
+    SameName,
     SelfAssignment,
     SignupItemNotFound,
     SignupLimitReached,
@@ -69,6 +71,16 @@ def sentence(error: BaseException) -> str | None:
     match error:
         case InvalidField():
             return f"{error.field} {error.problem}. Nothing was changed."
+        case NameNotUsed():
+            return (
+                f"No prompt, request or offer here uses the fandom “{error.name}”, so there is nothing to merge. "
+                "`/fandoms list` shows the names in use."
+            )
+        case SameName():
+            return (
+                f"“{error.old}” and “{error.new}” are already one fandom here (they differ only in case, accents "
+                "or punctuation), so there is nothing to merge."
+            )
         case NothingToChange():
             return f"Nothing to change: give at least one new value for the {error.what}."
         case PromptNotFound():

@@ -15,6 +15,7 @@ import discord
 
 from ao3.parse import Series, Work
 from cogs.ui.audit_lines import audit_line
+from db.fandoms import NameList
 from db.fills import FillRecorded
 from db.models import (
     RATING_NAMES,
@@ -524,4 +525,25 @@ def ao3_embed(recorded: FillRecorded, info: Work | Series, reader: Viewer) -> di
     room = min(4096, EMBED_TOTAL_LIMIT - len(embed) - len(intro) - 10)
     description = intro if not summary else f"{intro}\n\n>>> {summary}"
     embed.description = _clip(description, max(room, len(intro)))
+    return fitted(embed)
+
+
+def unsent_text_embed(text: str) -> discord.Embed:
+    """A text that was not stored, shown back so the member can copy it (the near-miss guard's timeout)."""
+    return fitted(discord.Embed(title="Your text (not stored)", description=text))
+
+
+def names_embed(listed: NameList) -> discord.Embed:
+    """/fandoms list: names with how many prompts members can see use each, then the merged names."""
+    lines = [f"{discord.utils.escape_markdown(n.name)} · {_plural(n.uses, 'prompt')}" for n in listed.names]
+    embed = discord.Embed(
+        title="Fandoms in use",
+        description=lines_within(lines, DESCRIPTION_LIMIT, empty="No prompt names a fandom yet."),
+        colour=discord.Colour.blurple(),
+    )
+    if listed.synonyms:
+        merged = [
+            f"{discord.utils.escape_markdown(a)} → {discord.utils.escape_markdown(b)}" for a, b in listed.synonyms
+        ]
+        embed.add_field(name="Merged names (they land on the name after the arrow)", value=lines_within(merged, 1024))
     return fitted(embed)

@@ -28,9 +28,16 @@ class Paginator(OwnedView):
 
     @classmethod
     async def send(
-        cls, interaction: Interaction, fetch: FetchPage, render: RenderPage, *, ephemeral: bool = True
+        cls,
+        interaction: Interaction,
+        fetch: FetchPage,
+        render: RenderPage,
+        *,
+        ephemeral: bool = True,
+        first: Page[Any] | None = None,
     ) -> None:
-        first = await fetch(0)
+        """`first`: the first page when the caller already fetched it (a search looks before it answers)."""
+        first = first or await fetch(0)
         view = cls(interaction.user.id, fetch, render, first)
         kwargs: dict[str, Any] = {"embed": render(first), "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
         if first.page_count > 1 or first.capped:

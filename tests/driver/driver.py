@@ -489,7 +489,8 @@ class Driver:
                 )
                 continue
             value = options[param.name]
-            option: dict[str, Any] = {"name": param.name, "type": param.type.value}
+            # Discord names an option by its display name (app_commands.rename), tests by the Python name.
+            option: dict[str, Any] = {"name": param.display_name, "type": param.type.value}
             if param.name == focused:
                 option.update(value=str(value), focused=True)
             else:

@@ -1,0 +1,58 @@
+"""How two spellings of one name are found equal: one fold, used by duplicate detection and by matching.
+
+The fold ignores case (casefold), accents (NFKD, then the combining marks dropped: café = cafe, and
+compatibility forms such as full-width letters become plain ones), invisible characters (Unicode's
+Default_Ignorable_Code_Point and format characters: zero-width spaces, direction marks), apostrophes
+(Ocean's = Oceans), and treats every other run of whitespace, punctuation or symbols as one word break.
+Each kind of name has one key function built on it, so a prompt's text, a fandom and a tag are each
+compared the same way wherever they are compared.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+_INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]")
+_APOSTROPHES = regex.compile(r"['\u2019\u02bc\u2018`]")
+_BREAKS = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
+
+
+def _accented_script(ch: str) -> bool:
+    """Latin, Greek and Cyrillic letters, whose marks are accents (é, ё, ά). Elsewhere a mark can change the
+    letter itself (Japanese か and が, Devanagari vowel signs), so it is kept."""
+    code = ord(ch)
+    return code < 0x0530 or 0x1E00 <= code <= 0x1FFF
+
+
+def _without_accents(decomposed: str) -> str:
+    kept: list[str] = []
+    base_accented = False
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            if base_accented:
+                continue
+        else:
+            base_accented = _accented_script(ch)
+        kept.append(ch)
+    return "".join(kept)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text: lower case, no accents, no punctuation, no invisible characters."""
+    bare = _without_accents(unicodedata.normalize("NFKD", text))
+    bare = _APOSTROPHES.sub("", _INVISIBLE.sub("", bare)).casefold()
+    # casefold can produce new compatibility forms (ß -> ss is fine; some map to decomposable letters).
+    bare = unicodedata.normalize("NFKC", bare)
+    return [word for word in _BREAKS.split(bare) if word]
+
+
+def name_key(name: str) -> str:
+    """A fandom's or a tag's key: its folded words, one space apart ("Good Omens (TV)" -> "good omens tv")."""
+    return " ".join(words(name))
+
+
+def text_key(text: str) -> str:
+    """A prompt text's key for duplicates: its folded words run together, so spacing never matters."""
+    return "".join(words(text))
