@@ -34,6 +34,7 @@ from db.backup import restore, timestamped_backup_path
 from db.database import Clock, real_clock
 from db.errors import DatabaseInUse, UnusableBackup
 from db.lock import DatabaseLock
+from interactions.words import plural
 
 log = logging.getLogger("promptfill")
 
@@ -301,8 +302,8 @@ def started_line(bot: Promptfill, servers_in_store: int) -> str:
     invite = invite_url(bot.application_id) if bot.application_id else "(unknown until login)"
     return (
         f"Promptfill {__version__} ready: schema version {bot.store.schema_version}, "
-        f"{len(bot.guilds)} servers connected ({servers_in_store} in the database), "
-        f"{bot.shard_count} shard(s); invite: {invite}"
+        f"{plural(len(bot.guilds), 'server')} connected ({servers_in_store:,} in the database), "
+        f"{plural(bot.shard_count or 1, 'shard')}; invite: {invite}"
     )
 
 

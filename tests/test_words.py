@@ -10,7 +10,7 @@ from pathlib import Path
 from cogs.ui.audit_lines import audit_sentence, setting_change_of
 from db.models import AuditEntry
 from tests.conftest import snapshot, submit
-from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, LOG, MOD, MOD_ROLE, PROMPTS, Driver
+from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, LOG, MOD, MOD_ROLE, NSFW, PROMPTS, Driver
 from tests.wording import problems_in, unreadable
 
 HIDDEN = "There is no prompt #{n} in this server."
@@ -255,3 +255,11 @@ def test_a_setting_change_as_it_happens_reads_like_its_log_entry() -> None:
     assert setting_change_of("require_approval", False, True) == "require approval: off → on"
     assert setting_change_of("prompts_channel", PROMPTS.id, None) == f"prompts channel: <#{PROMPTS.id}> → none"
     assert setting_change_of("claims_per_member", 3, 0) == "claims per member: 3 → no limit"
+
+
+async def test_the_log_reads_a_change_of_every_setting(driver: Driver) -> None:
+    # The Explicit channel came after the log's words were written: /mod log failed once it was set.
+    await driver.command("settings set", user=MOD, explicit_channel=NSFW)
+    out = await driver.command("mod log", user=MOD)
+    assert out.embeds[0]["description"].endswith(f"<@{MOD.id}> changed Explicit channel: none → <#{NSFW.id}>.")
+    assert setting_change_of("allow_anonymous", True, False) == "anonymous prompts: on → off"

@@ -19,6 +19,7 @@ SETTING_WORDS: dict[str, str] = {
     "prompts_channel": "prompts channel",
     "fills_channel": "fills channel",
     "log_channel": "log channel",
+    "explicit_channel": "Explicit channel",
     "moderator_role": "moderator role",
     "require_approval": "require approval",
     "claims_per_member": "claims per member",
