@@ -62,7 +62,10 @@ class Data(commands.Cog):
             if number == 1:
                 note = f"Here is this server's export as {format.upper()}."
                 if files.compressed:
-                    note += " It is gzip-compressed to fit Discord's upload limit; `/import` reads it as it is."
+                    note += (
+                        " It is gzip-compressed to fit Discord's upload limit;"
+                        f" {self.bot.mention('import')} reads it as it is."
+                    )
                 if count > 1:
                     note += f" It comes in {count} parts (one file each); import them one after another."
             else:

@@ -132,7 +132,7 @@ class SetupFlow(discord.ui.View):
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         if interaction.user.id != self.owner_id:
             await interaction.response.send_message(
-                "This setup belongs to the moderator who started it: use /setup for your own.",
+                f"This setup belongs to the moderator who started it: use {self.bot.mention('setup')} for your own.",
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )

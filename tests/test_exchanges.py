@@ -605,7 +605,8 @@ async def test_a_round_is_posted_in_the_exchanges_channel_from_sign_ups_to_the_r
         "🎁 The assignments for **Yulefic** have g",
     ]
     assert "/exchange request" in posts[0]["content"] and "<t:" in posts[0]["content"]  # how, and the due date
-    assert "check your direct messages; `/exchange assignment` shows yours again" in posts[2]["content"]
+    mine = f"</exchange assignment:{driver.bot.command_ids['exchange']}>"
+    assert f"check your direct messages; {mine} shows yours again" in posts[2]["content"]
     assert "3 givers" in posts[2]["content"]
     assignment_dm = driver.dms(ALICE)[0]["content"]  # direct messages name the server
     assert "**Yulefic** (Writers' Den)" in assignment_dm and "`/exchange assignment`" in assignment_dm
@@ -614,7 +615,8 @@ async def test_a_round_is_posted_in_the_exchanges_channel_from_sign_ups_to_the_r
     assert f"A gift for <@{ALICE.id}>, by <@{CAROL.id}>." in gift.text  # the giver sees their own name
     await driver.command("exchange default", user=ALICE, channel=GENERAL)  # Alice wrote for Bob
     wanted = driver.posts(FILLS)[-1]["content"]
-    assert f"<@{BOB.id}> is waiting for a gift" in wanted and "`/exchange pinchhits`" in wanted
+    hits = f"</exchange pinchhits:{driver.bot.command_ids['exchange']}>"
+    assert f"<@{BOB.id}> is waiting for a gift" in wanted and hits in wanted
     assert str(ALICE.id) not in wanted  # never who defaulted
     assert driver.posts(GENERAL) == []
     await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=GENERAL)

@@ -78,9 +78,9 @@ def channel_problems(guild: discord.Guild | None, settings: GuildSettings) -> li
 
 
 def moderator_commands(bot: Promptfill) -> list[str]:
-    """The top-level commands Discord hides from members (they carry default permissions), as typed."""
+    """The top-level commands Discord hides from members (they carry default permissions), as members click them."""
     return [
-        f"`/{command.name}`"
+        bot.mention(command.name)
         for command in bot.tree.get_commands(type=discord.AppCommandType.chat_input)
         if command.default_permissions is not None and command.default_permissions.value
     ]
