@@ -239,7 +239,7 @@ class Moderation(commands.Cog):
     )
     mod = app_commands.Group(
         name="mod",
-        description="Claims and the moderation log (moderators)",
+        description="Claims, exchanges and the moderation log (moderators)",
         default_permissions=MODERATOR_PERMISSIONS,
         guild_only=True,
     )
