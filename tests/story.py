@@ -34,6 +34,7 @@ from tests.driver import (
     MOD,
     MOD_ROLE,
     NSFW,
+    OTHER_GUILD,
     PROMPTS,
     ROLE_MOD,
     Call,
@@ -258,7 +259,10 @@ async def run_story(workdir: Path) -> Story:
     await server.start_server()
     clock = MovableClock(START)
     config = AO3Config(base_url=str(server.make_url("")).rstrip("/"), spacing=0.0, timeout=2.0)
-    driver = await Driver.start(workdir / "story.db", clock=clock, ao3=config, rng=random.Random(21))
+    # The story's server is not there at the start: the bot joins it in the first step, and welcomes it.
+    driver = await Driver.start(
+        workdir / "story.db", clock=clock, ao3=config, rng=random.Random(21), guilds=(OTHER_GUILD,)
+    )
     try:
         recorder = Recorder(driver, clock)
         await _play(driver, recorder, clock)
@@ -296,8 +300,9 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
 
     # -- setting up the server -------------------------------------------------------------------------
     story.chapter = "Setting up the server"
-    # Whatever the bot sent while it started and met the server (a welcome, once there is one).
-    await story.step("Promptfill starts and meets the server", None, "the bot is invited and starts", _nothing)
+    await story.step(
+        "Promptfill is invited to the server", None, "a server admin adds the bot", lambda: driver.join(GUILD)
+    )
     await story.step("A new member asks for help", DANA, slash("help"), command("help", DANA))
     opened = await story.step("A moderator starts the setup", MOD, slash("setup"), command("setup", MOD))
     assert opened is not None
@@ -575,10 +580,6 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     await story.step(
         "Bob checks the exchange after the reveal", BOB, slash("exchange status"), command("exchange status", BOB)
     )
-
-
-async def _nothing() -> None:
-    return None
 
 
 def _first_post_of(driver: Driver, number: int) -> int:
