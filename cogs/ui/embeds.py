@@ -182,8 +182,8 @@ def status_line(prompt: Prompt, per_prompt: int | None = None) -> str:
     if per_prompt == 0:
         return f"{state}: any number of writers may claim it"
     left = max(0, per_prompt - prompt.active_claims)
-    if left == 0:
-        return f"{state}: no claim slot left until a claim ends"
+    if left == 0:  # not "Open for claims: no slot left", which contradicts itself
+        return f"{'Filled' if prompt.status == 'filled' else 'Claimed'}: no claim slot left until a claim ends"
     return f"{state}: {_plural(left, 'claim slot')} left"
 
 
