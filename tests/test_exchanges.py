@@ -802,3 +802,10 @@ async def test_a_pinch_hit_post_taken_elsewhere_catches_up_when_clicked(driver: 
 def _assignment_id(db_path: Path, recipient_id: int) -> int:
     with sqlite3.connect(db_path) as conn:
         return conn.execute("SELECT id FROM exchange_assignments WHERE recipient_id = ?", (recipient_id,)).fetchone()[0]
+
+
+async def test_an_assignment_numbers_each_request_once(driver: Driver) -> None:
+    await whole_round_in(driver, FILLS)
+    embed = driver.dms(ALICE)[0]["embeds"][0]
+    requests = [f for f in embed["fields"] if f["name"].startswith("Request")]
+    assert requests and all(not f["value"].startswith("**") for f in requests), requests  # not "Request 1: 1. …"

@@ -45,8 +45,9 @@ def date(epoch: int | None) -> str:
     return discord.utils.format_dt(datetime.fromtimestamp(epoch, UTC), "D")
 
 
-def request_line(number: int, request: ExchangeRequest, *, full: bool = False) -> str:
-    parts = [f"**{number}.** {request.fandom}"]
+def request_line(number: int | None, request: ExchangeRequest, *, full: bool = False) -> str:
+    """One request; numbered in a list, not where a field's name already says "Request N"."""
+    parts = [f"**{number}.** {request.fandom}" if number is not None else request.fandom]
     if request.tags:
         parts.append(f"tags: {', '.join(request.tags)}")
     if request.rating:
@@ -119,7 +120,7 @@ def assignment_embed(
     )
     requests = recipient.requests if recipient else ()
     for i, request in enumerate(requests, start=1):
-        embed.add_field(name=f"Request {i}", value=request_line(i, request, full=True), inline=False)
+        embed.add_field(name=f"Request {i}", value=request_line(None, request, full=True), inline=False)
     if not requests:
         embed.add_field(name="Requests", value="Their sign-up was removed; ask a moderator.", inline=False)
     return fitted(embed)
