@@ -902,11 +902,12 @@ class Exchanges(commands.Cog):
             if outcome is not Delivery.FAILED:
                 await self.store.mark_reminded(assignment.id)
         for exchange, late in await self.store.overdue():
-            await log_line(
-                self.bot,
-                exchange.guild_id,
-                render.content_within(f"⏰ {exchange.name} is due: givers without a gift: {mention_list(late)}"),
+            text = (
+                f"⏰ {exchange.name} is due. Givers without a gift: {mention_list(late)}."
+                if late
+                else f"⏰ {exchange.name} is due, and every giver has posted a gift."
             )
+            await log_line(self.bot, exchange.guild_id, render.content_within(text))
 
 
 def export_bytes(data: dict[str, Any], format: str) -> bytes:

@@ -376,7 +376,7 @@ async def test_reminders_three_days_before_once_across_restarts_and_the_overdue_
         clock.advance(days=3)  # past the end of the 20th
         await second.bot.sweep()
         await second.bot.sweep()
-        overdue = [p for p in second.posts(LOG) if "is due: givers without a gift" in p.get("content", "")]
+        overdue = [p for p in second.posts(LOG) if "is due. Givers without a gift: " in p.get("content", "")]
         assert (
             len(overdue) == 1
             and f"<@{ALICE.id}>" in overdue[0]["content"]
@@ -809,3 +809,15 @@ async def test_an_assignment_numbers_each_request_once(driver: Driver) -> None:
     embed = driver.dms(ALICE)[0]["embeds"][0]
     requests = [f for f in embed["fields"] if f["name"].startswith("Request")]
     assert requests and all(not f["value"].startswith("**") for f in requests), requests  # not "Request 1: 1. …"
+
+
+async def test_a_round_due_with_every_gift_posted_says_so_in_the_log(driver: Driver, clock) -> None:
+    await whole_round_in(driver, FILLS)
+    for number, member in enumerate((ALICE, BOB, CAROL), start=1):
+        await driver.command("exchange gift", user=member, url=f"https://archiveofourown.org/works/{number}")
+    clock.advance(days=25)  # past the end of the 20th
+    await driver.bot.sweep()
+    lines = [p["content"] for p in driver.posts(LOG) if "is due" in p.get("content", "")]
+    assert lines == ["⏰ Yulefic is due, and every giver has posted a gift."]  # not "givers without a gift: nobody"
+    status = await driver.command("exchange status", user=ALICE)
+    assert "reveal: not set" not in status.embeds[0]["description"]  # no reveal date: none named

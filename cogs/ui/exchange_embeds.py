@@ -148,7 +148,7 @@ def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
         f"Gifts received: {status.gifts}",
         f"Defaults: {status.defaults}",
         f"Open pinch hits: {status.open_pinch_hits}",
-        f"Due: {date(settings.due_at)} · reveal: {date(settings.reveal_at)}",
+        f"Due: {date(settings.due_at)}" + (f" · reveal: {date(settings.reveal_at)}" if settings.reveal_at else ""),
         f"Matching: {MATCH_RULE_WORDS.get(settings.match_rule, settings.match_rule)};"
         f" requests {settings.requests_min}–{settings.requests_max},"
         f" offers {settings.offers_min}–{settings.offers_max}",
