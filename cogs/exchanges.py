@@ -455,9 +455,14 @@ class Exchanges(commands.Cog):
         for assignment, _ in shown:
             view.add_item(TakePinchHit(assignment.id))
         more = f" Showing the first {len(shown)}." if len(open_ones) > len(shown) else ""
+        how = (
+            "Press **Take** to write it."
+            if len(shown) == 1
+            else "Each **Take** button, from the left, takes the pinch hit at the same place in the list."
+        )
         await answer_privately(
             interaction,
-            f"Open pinch hits in **{found.name}**: {len(open_ones)}.{more} Buttons are in the same order.",
+            f"{render.counted(len(open_ones), 'open pinch hit')} in **{found.name}**.{more} {how}",
             embeds=[render.pinch_hit_embed(found, a, s) for a, s in shown],
             view=view,
         )

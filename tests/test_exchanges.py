@@ -821,3 +821,10 @@ async def test_a_round_due_with_every_gift_posted_says_so_in_the_log(driver: Dri
     assert lines == ["⏰ Yulefic is due, and every giver has posted a gift."]  # not "givers without a gift: nobody"
     status = await driver.command("exchange status", user=ALICE)
     assert "reveal: not set" not in status.embeds[0]["description"]  # no reveal date: none named
+
+
+async def test_one_open_pinch_hit_is_counted_in_words(driver: Driver) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)
+    listing = await driver.command("exchange pinchhits", user=CAROL)
+    assert listing.content == "1 open pinch hit in **Yulefic**. Press **Take** to write it."
