@@ -24,6 +24,7 @@ from typing import Any
 
 import aiohttp
 import discord
+from discord import app_commands
 from discord.ext import commands, tasks
 from dotenv import load_dotenv
 
@@ -34,6 +35,7 @@ from db.backup import restore, timestamped_backup_path
 from db.database import Clock, real_clock
 from db.errors import DatabaseInUse, UnusableBackup
 from db.lock import DatabaseLock
+from interactions.words import plural
 
 log = logging.getLogger("promptfill")
 
@@ -228,10 +230,22 @@ class Promptfill(commands.AutoShardedBot):
         except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
             log.warning("could not read the commands' ids; commands are named without links: %r", error)
 
-    def mention(self, qualified_name: str) -> str:
-        """A command as members click it (`</prompt submit:id>`), or its plain name before the ids are known."""
-        command_id = self.command_ids.get(qualified_name.split()[0])
+    def mention(self, qualified_name: str, *, dm: bool = False) -> str:
+        """A command as members click it (`</prompt submit:id>`), or its plain name before the ids are known. Its
+        plain name too for a group (`/queue`: only a command that runs can be clicked), and in a direct message:
+        a command mention clicked there runs the command in the DM, where Promptfill's server commands do not
+        work (discord/discord-api-docs#5201)."""
+        command_id = None if dm else self.command_ids.get(qualified_name.split()[0])
+        if command_id and isinstance(self._command_named(qualified_name), app_commands.Group):
+            command_id = None
         return f"</{qualified_name}:{command_id}>" if command_id else f"`/{qualified_name}`"
+
+    def _command_named(self, qualified_name: str) -> app_commands.Command[Any, ..., Any] | app_commands.Group | None:
+        first, *rest = qualified_name.split()
+        found = self.tree.get_command(first)
+        for part in rest:
+            found = found.get_command(part) if isinstance(found, app_commands.Group) else None
+        return found if isinstance(found, app_commands.Command | app_commands.Group) else None
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run follow-up work (e.g. enriching an announcement) after the reply; cancelled by close()."""
@@ -302,8 +316,8 @@ def started_line(bot: Promptfill, servers_in_store: int) -> str:
     invite = invite_url(bot.application_id) if bot.application_id else "(unknown until login)"
     return (
         f"Promptfill {__version__} ready: schema version {bot.store.schema_version}, "
-        f"{len(bot.guilds)} servers connected ({servers_in_store} in the database), "
-        f"{bot.shard_count} shard(s); invite: {invite}"
+        f"{plural(len(bot.guilds), 'server')} connected ({servers_in_store:,} in the database), "
+        f"{plural(bot.shard_count or 1, 'shard')}; invite: {invite}"
     )
 
 

@@ -12,6 +12,8 @@ import regex
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.ui.configuring import imported_offer
+from cogs.ui.embeds import CONTENT_LIMIT, fitted_content
 from db.transfer import collector_paused, parse_import
 from interactions.checks import Interaction, guild_id_of, moderators_only
 from interactions.refusals import sentence
@@ -62,7 +64,10 @@ class Data(commands.Cog):
             if number == 1:
                 note = f"Here is this server's export as {format.upper()}."
                 if files.compressed:
-                    note += " It is gzip-compressed to fit Discord's upload limit; `/import` reads it as it is."
+                    note += (
+                        " It is gzip-compressed to fit Discord's upload limit;"
+                        f" {self.bot.mention('import')} reads it as it is."
+                    )
                 if count > 1:
                     note += f" It comes in {count} parts (one file each); import them one after another."
             else:
@@ -101,7 +106,16 @@ class Data(commands.Cog):
             ]
             if len(report.refused) > REPORT_LINES:
                 lines.append(f"… and {len(report.refused) - REPORT_LINES} more.")
-        await interaction.followup.send("\n".join(lines)[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
+        offer, view = await imported_offer(self.bot, guild_id)
+        text = "\n".join(lines)
+        if offer:  # the offer and its button are never the part cut to fit
+            text = fitted_content(text, CONTENT_LIMIT - len(offer) - 2) + "\n\n" + offer
+        await interaction.followup.send(
+            fitted_content(text),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+            view=view or discord.utils.MISSING,
+        )
         added = plural(len(report.added), "prompt")
         refused = f" ({len(report.refused):,} refused)" if report.refused else ""
         await log_line(

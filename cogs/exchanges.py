@@ -129,7 +129,7 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
             await answer_privately(
                 interaction,
                 "Thank you for pinch-hitting! This assignment is yours now.",
-                embed=render.assignment_embed(exchange, assignment, recipient),
+                embed=render.assignment_embed(interaction.client, exchange, assignment, recipient),
             )
             await log_line(
                 interaction.client,
@@ -203,7 +203,7 @@ class MatchReport(Paginator):
             return page_of(number)
 
         def shown(page: Page[Any]) -> discord.Embed:
-            return render.match_page_embed(exchange, result, participants, page)
+            return render.match_page_embed(cog.bot, exchange, result, participants, page)
 
         super().__init__(owner_id, fetch, shown, page_of(0))
         self.cog = cog
@@ -283,7 +283,7 @@ class Exchanges(commands.Cog):
         view = discord.ui.View(timeout=None)
         view.add_item(TakePinchHit(assignment.id))
         return await self._announce(
-            exchange, render.pinch_hit_wanted_post(exchange, assignment.recipient_id), here, view=view
+            exchange, render.pinch_hit_wanted_post(self.bot, exchange, assignment.recipient_id), here, view=view
         )
 
     async def _announce(self, exchange: Exchange, text: str, here: int | None, **extra: Any) -> str:
@@ -393,7 +393,7 @@ class Exchanges(commands.Cog):
         found, assignment, recipient = await self.store.assignment_of(
             guild_id_of(interaction), exchange, interaction.user.id
         )
-        await answer_privately(interaction, "", embed=render.assignment_embed(found, assignment, recipient))
+        await answer_privately(interaction, "", embed=render.assignment_embed(self.bot, found, assignment, recipient))
 
     @exchange.command(name="gift", description="Record the work you wrote for your assignment")
     @app_commands.describe(
@@ -451,7 +451,7 @@ class Exchanges(commands.Cog):
             self.bot,
             guild_id,
             f"🆘 {found.name}: <@{assignment.recipient_id}> needs a pinch hit"
-            f" ({render.command('exchange pinchhits')}).",
+            f" ({self.bot.mention('exchange pinchhits')}).",
         )
         # Only in the exchange's own channel: posted where the giver typed the command, it would point at them.
         await self._announce_pinch_hit(found, assignment, None)
@@ -471,9 +471,14 @@ class Exchanges(commands.Cog):
         for assignment, _ in shown:
             view.add_item(TakePinchHit(assignment.id))
         more = f" Showing the first {len(shown)}." if len(open_ones) > len(shown) else ""
+        how = (
+            "Press **Take** to write it."
+            if len(shown) == 1
+            else "Each **Take** button, from the left, takes the pinch hit at the same place in the list."
+        )
         await answer_privately(
             interaction,
-            f"Open pinch hits in **{found.name}**: {len(open_ones)}.{more} Buttons are in the same order.",
+            f"{render.counted(len(open_ones), 'open pinch hit')} in **{found.name}**.{more} {how}",
             embeds=[render.pinch_hit_embed(found, a, s) for a, s in shown],
             view=view,
         )
@@ -525,11 +530,11 @@ class Exchanges(commands.Cog):
         )
         created = await self.store.create(guild_id, exchange_name(name), settings, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posted = await self._announce(created, render.signups_opened_post(created), interaction.channel_id)
+        posted = await self._announce(created, render.signups_opened_post(self.bot, created), interaction.channel_id)
         await answer_privately(
             interaction,
-            f"**{created.name}** is open for sign-ups: members use {render.command('exchange request')} and"
-            f" {render.command('exchange offer')}.{posted}",
+            f"**{created.name}** is open for sign-ups: members use {self.bot.mention('exchange request')} and"
+            f" {self.bot.mention('exchange offer')}.{posted}",
         )
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> created the exchange {created.name}.")
 
@@ -587,12 +592,12 @@ class Exchanges(commands.Cog):
         guild_id = guild_id_of(interaction)
         if action == "close":
             moved = await self.store.close(guild_id, name, interaction.user.id)
-            text = f"Sign-ups for **{moved.name}** are closed. Next: {render.command('mod exchange match')}."
+            text = f"Sign-ups for **{moved.name}** are closed. Next: {self.bot.mention('mod exchange match')}."
             announcement = render.signups_closed_post(moved)
         else:
             moved = await self.store.reopen(guild_id, name, interaction.user.id)
             text = f"Sign-ups for **{moved.name}** are open again; any unsent match was discarded."
-            announcement = render.signups_opened_post(moved, again=True)
+            announcement = render.signups_opened_post(self.bot, moved, again=True)
         await interaction.response.defer(ephemeral=True, thinking=True)
         posted = await self._announce(moved, announcement, interaction.channel_id)
         await answer_privately(interaction, text + posted)
@@ -698,9 +703,11 @@ class Exchanges(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         delivered, refused, unknown = await self.deliver(found)
         posted = await self._announce(
-            found, render.assignments_sent_post(found, delivered + len(refused) + len(unknown)), interaction.channel_id
+            found,
+            render.assignments_sent_post(self.bot, found, delivered + len(refused) + len(unknown)),
+            interaction.channel_id,
         )
-        mine = render.command("exchange assignment")
+        mine = self.bot.mention("exchange assignment")
         text = (
             f"Sent {render.counted(delivered, 'assignment')} for **{found.name}**: its gifts are being written now."
             + posted
@@ -743,7 +750,7 @@ class Exchanges(commands.Cog):
                     if giver is None or not await self.store.mark_sending(assignment.id):
                         continue
                     message = render.assignment_message(
-                        exchange, assignment, recipients.get(assignment.recipient_id), self._where(exchange)
+                        self.bot, exchange, assignment, recipients.get(assignment.recipient_id), self._where(exchange)
                     )
                     outcome = await dm_delivery(self.bot, giver, **message)
                     if outcome is Delivery.SENT:
@@ -893,7 +900,7 @@ class Exchanges(commands.Cog):
                 self.bot,
                 exchange.guild_id,
                 f"⚠️ {exchange.name}: the bot stopped while sending <@{assignment.giver_id}> their assignment; it is"
-                f" not sent again. Ask them to run {render.command('exchange assignment')}.",
+                f" not sent again. Ask them to run {self.bot.mention('exchange assignment')}.",
             )
         for exchange in await self.store.with_unsent():
             if exchange.id in self._sending:
@@ -910,17 +917,18 @@ class Exchanges(commands.Cog):
                 self.bot,
                 assignment.giver_id,
                 content=f"⏰ Your gift for {self._where(exchange)} is due {render.date(exchange.settings.due_at)}."
-                f" Record it with {render.command('exchange gift')} when it is posted, or"
-                f" {render.command('exchange default')} if you cannot finish.",
+                f" Record it with {self.bot.mention('exchange gift', dm=True)} when it is posted, or"
+                f" {self.bot.mention('exchange default', dm=True)} if you cannot finish.",
             )
             if outcome is not Delivery.FAILED:
                 await self.store.mark_reminded(assignment.id)
         for exchange, late in await self.store.overdue():
-            await log_line(
-                self.bot,
-                exchange.guild_id,
-                render.content_within(f"⏰ {exchange.name} is due: givers without a gift: {mention_list(late)}"),
+            text = (
+                f"⏰ {exchange.name} is due. Givers without a gift: {mention_list(late)}."
+                if late
+                else f"⏰ {exchange.name} is due, and every giver has posted a gift."
             )
+            await log_line(self.bot, exchange.guild_id, render.content_within(text))
 
 
 def export_bytes(data: dict[str, Any], format: str) -> bytes:

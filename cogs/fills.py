@@ -137,7 +137,8 @@ class Fills(commands.Cog):
             else:
                 text += f": {failure.reason()}."
         else:
-            text += f" in <#{channel_id}> just now: the channel may be gone. `/prompt view` shows it all the same."
+            view = self.bot.mention("prompt view")
+            text += f" in <#{channel_id}> just now: the channel may be gone. {view} shows it all the same."
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     def _enrich_later(self, recorded: FillRecorded, reader: Viewer, edit: EditAnnouncement) -> None:

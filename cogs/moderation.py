@@ -92,17 +92,17 @@ async def announce_approval(interaction: Interaction, prompt: Prompt) -> tuple[s
         bot, prompt.guild_id, f"✅ <@{interaction.user.id}> approved {prompt_for_log(prompt)}."
     )
     return (
-        approval_reply(posted, published, logged_line),
+        approval_reply(bot, posted, published, logged_line),
         published.blocked is not None or isinstance(logged_line, Blocked),
     )
 
 
-def approval_reply(prompt: Prompt, published: Published, logged: object) -> str:
+def approval_reply(bot: Promptfill, prompt: Prompt, published: Published, logged: object) -> str:
     """Approved, and where it is now: posted (with a link), or why not, and what is missing where."""
     opened = "approved and open for claims"
     if published.message is not None:
         text = f"Prompt #{prompt.number} {opened}: [see its post]({published.message.jump_url})."
-    elif note := not_posted_note(prompt.number, published, moderator=True, opened=opened):
+    elif note := not_posted_note(bot, prompt.number, published, moderator=True, opened=opened):
         return note
     elif published.channel_id is None:
         text = f"Prompt #{prompt.number} {opened}. No prompts channel is set, so it is not posted anywhere yet."
@@ -131,7 +131,7 @@ async def reject_and_reply(interaction: Interaction, number: int, reason: str | 
         prompt.author_id,
         content=fitted_content(
             f"Your {named} was not accepted by the moderators.{why}\n{quoted(prompt.text)}\n"
-            "You are welcome to submit another with `/prompt submit`."
+            f"You are welcome to submit another with {bot.mention('prompt submit', dm=True)}."
         ),
     )
     try:
@@ -239,7 +239,7 @@ class Moderation(commands.Cog):
     )
     mod = app_commands.Group(
         name="mod",
-        description="Claims and the moderation log (moderators)",
+        description="Claims, exchanges and the moderation log (moderators)",
         default_permissions=MODERATOR_PERMISSIONS,
         guild_only=True,
     )

@@ -44,8 +44,8 @@ class Profiles(commands.Cog):
             reply = f"Your AO3 account `{before}` is no longer linked here."
         else:
             reply = (
-                f"Your AO3 account is `{name}`: it shows on your `/profile`, and moderators hear of a fill of yours "
-                "whose AO3 byline does not include it."
+                f"Your AO3 account is `{name}`: it shows on your {self.bot.mention('profile')}, and moderators hear"
+                " of a fill of yours whose AO3 byline does not include it."
             )
         await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)
 

@@ -63,7 +63,7 @@ async def store_submission(interaction: Interaction, draft: PromptDraft) -> None
         allowed_mentions=NO_MENTIONS,
     )
     published = await post_open_prompt(bot, prompt)
-    if note := not_posted_note(prompt.number, published, moderator=await is_moderator(interaction)):
+    if note := not_posted_note(bot, prompt.number, published, moderator=await is_moderator(interaction)):
         await answer_privately(interaction, note)
 
 
@@ -119,7 +119,8 @@ DRAW_EMOJI = discord.PartialEmoji(name="🎲")  # parsed once, not on every draw
 class DrawView(OwnedView):
     """Claim and Draw again under a drawn prompt; only the member who drew may press them."""
 
-    not_yours = "This draw belongs to someone else: use `/prompt random` for your own."
+    def refusal(self, interaction: Interaction) -> str:
+        return f"This draw belongs to someone else: use {interaction.client.mention('prompt random')} for your own."
 
     def __init__(self, owner_id: int, filters: DrawFilters, number: int) -> None:
         super().__init__(owner_id, timeout=900)

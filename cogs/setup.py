@@ -13,12 +13,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.ui.configuring import channel_problems, log_changes, moderator_role_note, next_step, save, waiting_offer
-from cogs.ui.embeds import SETTING_WORDS, settings_embed
+from cogs.ui.embeds import settings_embed
 from db.errors import NotAgeRestricted
 from db.models import GuildSettings, SettingName, SettingValue, named_settings
 from interactions.checks import Interaction, guild_id_of, moderators_only, require_moderator
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS, TRANSIENT_ERRORS
+from interactions.words import SETTING_WORDS
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -132,7 +133,7 @@ class SetupFlow(discord.ui.View):
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         if interaction.user.id != self.owner_id:
             await interaction.response.send_message(
-                "This setup belongs to the moderator who started it: use /setup for your own.",
+                f"This setup belongs to the moderator who started it: use {self.bot.mention('setup')} for your own.",
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )

@@ -34,6 +34,7 @@ from tests.driver import (
     MOD,
     MOD_ROLE,
     NSFW,
+    OTHER_GUILD,
     PROMPTS,
     ROLE_MOD,
     Call,
@@ -43,9 +44,9 @@ from tests.driver import (
 )
 from tests.driver.outcome import walk_components
 
-# Every command the story runs, by what it does. Moderators' exchange commands are about to move under another
-# top-level command: only the right-hand sides change then.
+# Every command the story runs, by what it does (the moderators' exchange commands live under /mod exchange).
 COMMANDS: dict[str, str] = {
+    "setup": "setup",
     "settings set": "settings set",
     "settings view": "settings view",
     "submit": "prompt submit",
@@ -57,20 +58,20 @@ COMMANDS: dict[str, str] = {
     "claim": "claim",
     "claims": "claims",
     "fill": "fill",
-    "exchange create": "exchange create",
+    "exchange create": "mod exchange create",
     "exchange request": "exchange request",
     "exchange offer": "exchange offer",
     "exchange signup": "exchange signup",
-    "exchange close": "exchange close",
-    "exchange match": "exchange match",
-    "exchange send": "exchange send",
+    "exchange close": "mod exchange close",
+    "exchange match": "mod exchange match",
+    "exchange send": "mod exchange send",
     "exchange assignment": "exchange assignment",
     "exchange gift": "exchange gift",
     "exchange default": "exchange default",
     "exchange pinchhits": "exchange pinchhits",
     "exchange status": "exchange status",
-    "exchange reveal": "exchange reveal",
-    "exchange signups": "exchange signups",
+    "exchange reveal": "mod exchange reveal",
+    "exchange signups": "mod exchange signups",
     "mod log": "mod log",
     "profile": "profile",
     "help": "help",
@@ -236,6 +237,14 @@ def _button(outcome_or_message: dict[str, Any], prefix: str) -> str:
     return found[0]
 
 
+def _component(driver: Driver, message_id: int, starts: str) -> str:
+    """The custom_id of the menu or button on a message whose placeholder or label starts with these words."""
+    for found in walk_components(driver.fake.messages[message_id].get("components") or []):
+        if (found.get("placeholder") or found.get("label") or "").startswith(starts):
+            return found["custom_id"]
+    raise AssertionError(f"nothing starting with {starts!r} on that message")
+
+
 def _number(outcome: Outcome | None) -> int:
     assert outcome is not None
     match = re.search(r"#(\d+)", outcome.text)
@@ -250,7 +259,10 @@ async def run_story(workdir: Path) -> Story:
     await server.start_server()
     clock = MovableClock(START)
     config = AO3Config(base_url=str(server.make_url("")).rstrip("/"), spacing=0.0, timeout=2.0)
-    driver = await Driver.start(workdir / "story.db", clock=clock, ao3=config, rng=random.Random(21))
+    # The story's server is not there at the start: the bot joins it in the first step, and welcomes it.
+    driver = await Driver.start(
+        workdir / "story.db", clock=clock, ao3=config, rng=random.Random(21), guilds=(OTHER_GUILD,)
+    )
     try:
         recorder = Recorder(driver, clock)
         await _play(driver, recorder, clock)
@@ -288,15 +300,45 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
 
     # -- setting up the server -------------------------------------------------------------------------
     story.chapter = "Setting up the server"
-    # Whatever the bot sent while it started and met the server (a welcome, once there is one).
-    await story.step("Promptfill starts and meets the server", None, "the bot is invited and starts", _nothing)
-    if driver.bot.tree.get_command(c["help"].split()[0]) is not None:  # /help arrives with issue 21
-        await story.step("A new member asks for help", DANA, slash("help"), command("help", DANA))
-    setup = dict(
-        prompts_channel=PROMPTS, fills_channel=FILLS, log_channel=LOG, moderator_role=MOD_ROLE, require_approval=True
-    )
     await story.step(
-        "A moderator sets the server up", MOD, slash("settings set", **setup), command("settings set", MOD, **setup)
+        "Promptfill is invited to the server", None, "a server admin adds the bot", lambda: driver.join(GUILD)
+    )
+    await story.step("A new member asks for help", DANA, slash("help"), command("help", DANA))
+    opened = await story.step("A moderator starts the setup", MOD, slash("setup"), command("setup", MOD))
+    assert opened is not None
+    menu = opened.message_id
+
+    def choose(choices: list[tuple[str, list[Any]]], press: str) -> Callable[[], Awaitable[Outcome]]:
+        """Choose in the setup message's menus (found by the start of their placeholder), then press a button."""
+
+        async def run() -> Outcome:
+            for starts, values in choices:
+                await driver.select(menu, _component(driver, menu, starts), values, user=MOD)
+            return await driver.click(menu, _component(driver, menu, press), user=MOD)
+
+        return run
+
+    channels = [("Prompts channel", [PROMPTS]), ("Fills channel", [FILLS]), ("Log channel", [LOG])]
+    await story.step(
+        "The moderator chooses the channels",
+        MOD,
+        "chooses #prompts, #fills and #mod-log, then clicks Next",
+        choose(channels, "Next"),
+    )
+    rest = [("Explicit channel", [NSFW]), ("Moderator role", [MOD_ROLE]), ("Approval", ["on"])]
+    await story.step(
+        "The moderator chooses the Explicit channel, the moderator role and approval",
+        MOD,
+        f"chooses #{NSFW.name}, @{MOD_ROLE.name} and Approval on, then clicks Finish",
+        choose(rest, "Finish"),
+    )
+    await story.step("The moderator asks for help", MOD, slash("help"), command("help", MOD))
+    limit = dict(claims_per_member=2)
+    await story.step(
+        "The moderator lets each member hold two claims at a time",
+        MOD,
+        slash("settings set", **limit),
+        command("settings set", MOD, **limit),
     )
     await story.step("The moderator checks the settings", MOD, slash("settings view"), command("settings view", MOD))
 
@@ -538,10 +580,6 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     await story.step(
         "Bob checks the exchange after the reveal", BOB, slash("exchange status"), command("exchange status", BOB)
     )
-
-
-async def _nothing() -> None:
-    return None
 
 
 def _first_post_of(driver: Driver, number: int) -> int:

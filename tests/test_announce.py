@@ -63,7 +63,7 @@ async def test_the_post_follows_every_claim_change_with_who_until_when_and_slots
 
     await driver.command("claim", user=ALICE, prompt=1)
     full = edits(driver, message_id)[-1]
-    assert fields(full)["Status"] == "Open for claims: no claim slot left until a claim ends"
+    assert fields(full)["Status"] == "Claimed: no claim slot left until a claim ends"
     assert f"<@{ALICE.id}>" in fields(full)["Claimed by"] and f"<@{CAROL.id}>" in fields(full)["Claimed by"]
     assert claim_button(full)["disabled"] is True
 

@@ -9,8 +9,9 @@ import json
 import random
 import string
 
+from cogs.ui import configuring
 from tests.conftest import snapshot, submit
-from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, Attachment, Driver
+from tests.driver import ALICE, BOB, CAROL, GUILD, MOD, PROMPTS, Attachment, Driver
 
 TEXT = "Two rival bakers are stuck in a lift on the night of the big contest."
 WORK = "https://archiveofourown.org/works/123456"
@@ -225,3 +226,38 @@ async def test_the_collector_is_running_again_after_an_export_and_an_import(driv
     await driver.command("import", user=MOD, file=Attachment("broken.json", b'{"prompts": [1, 2'))
     await driver.command("import", user=MOD, file=Attachment("backup.json", data))
     assert gc.isenabled()
+
+
+async def test_an_import_offers_to_post_its_prompts_when_a_prompts_channel_is_set(
+    driver: Driver, db_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(configuring, "POST_PACE", 0.0)
+    await driver.command("settings set", user=MOD, prompts_channel=PROMPTS)
+    lines = "A lighthouse keeper finds a letter in a bottle\nA clockwork heart that keeps the wrong time\n"
+    out = await driver.command("import", user=MOD, file=Attachment("ideas.txt", lines.encode()))
+    assert "Added 2 prompts (#1 to #2)." in out.content
+    assert "2 prompts are open but were never posted (imported" in out.content
+    assert out.custom_ids == ["promptfill:post-waiting"]
+    assert driver.posts(PROMPTS) == []  # nothing goes out before a moderator says so
+
+    # The answer after the deferral is a followup: the button is on that message.
+    followup = next(c for c in out.calls if c.method == "POST" and not c.route.endswith("/callback"))
+    answer = int(followup.response["id"])
+
+    # A member cannot press it, and nothing changes.
+    before = snapshot(db_path)
+    refused = await driver.click(answer, "promptfill:post-waiting", user=ALICE)
+    assert refused.ephemeral and "Only moderators" in refused.content
+    assert snapshot(db_path) == before and driver.posts(PROMPTS) == []
+
+    clicked = await driver.click(answer, "promptfill:post-waiting", user=MOD)
+    assert "📬 Posted 2 prompts." in clicked.content
+    assert [p["embeds"][0]["footer"]["text"] for p in driver.posts(PROMPTS)] == ["Prompt #1", "Prompt #2"]
+    assert await driver.bot.store.settings.unposted_prompts(GUILD.id) == []
+
+
+async def test_an_import_without_a_prompts_channel_offers_nothing(driver: Driver) -> None:
+    # Nowhere to post yet: /setup offers them once a prompts channel is chosen (tests/test_setup.py).
+    out = await driver.command("import", user=MOD, file=Attachment("ideas.txt", b"A clockwork heart, wrong time\n"))
+    assert "Added 1 prompt (#1 to #1)." in out.content and out.custom_ids == []
+    assert "never posted" not in out.content

@@ -377,7 +377,7 @@ async def test_reminders_three_days_before_once_across_restarts_and_the_overdue_
         clock.advance(days=3)  # past the end of the 20th
         await second.bot.sweep()
         await second.bot.sweep()
-        overdue = [p for p in second.posts(LOG) if "is due: givers without a gift" in p.get("content", "")]
+        overdue = [p for p in second.posts(LOG) if "is due. Givers without a gift: " in p.get("content", "")]
         assert (
             len(overdue) == 1
             and f"<@{ALICE.id}>" in overdue[0]["content"]
@@ -606,7 +606,8 @@ async def test_a_round_is_posted_in_the_exchanges_channel_from_sign_ups_to_the_r
         "🎁 The assignments for **Yulefic** have g",
     ]
     assert "/exchange request" in posts[0]["content"] and "<t:" in posts[0]["content"]  # how, and the due date
-    assert "check your direct messages; `/exchange assignment` shows yours again" in posts[2]["content"]
+    mine = f"</exchange assignment:{driver.bot.command_ids['exchange']}>"
+    assert f"check your direct messages; {mine} shows yours again" in posts[2]["content"]
     assert "3 givers" in posts[2]["content"]
     assignment_dm = driver.dms(ALICE)[0]["content"]  # direct messages name the server
     assert "**Yulefic** (Writers' Den)" in assignment_dm and "`/exchange assignment`" in assignment_dm
@@ -615,7 +616,8 @@ async def test_a_round_is_posted_in_the_exchanges_channel_from_sign_ups_to_the_r
     assert f"A gift for <@{ALICE.id}>, by <@{CAROL.id}>." in gift.text  # the giver sees their own name
     await driver.command("exchange default", user=ALICE, channel=GENERAL)  # Alice wrote for Bob
     wanted = driver.posts(FILLS)[-1]["content"]
-    assert f"<@{BOB.id}> is waiting for a gift" in wanted and "`/exchange pinchhits`" in wanted
+    hits = f"</exchange pinchhits:{driver.bot.command_ids['exchange']}>"
+    assert f"<@{BOB.id}> is waiting for a gift" in wanted and hits in wanted
     assert str(ALICE.id) not in wanted  # never who defaulted
     assert driver.posts(GENERAL) == []
     await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=GENERAL)
@@ -801,3 +803,29 @@ async def test_a_pinch_hit_post_taken_elsewhere_catches_up_when_clicked(driver: 
 def _assignment_id(db_path: Path, recipient_id: int) -> int:
     with sqlite3.connect(db_path) as conn:
         return conn.execute("SELECT id FROM exchange_assignments WHERE recipient_id = ?", (recipient_id,)).fetchone()[0]
+
+
+async def test_an_assignment_numbers_each_request_once(driver: Driver) -> None:
+    await whole_round_in(driver, FILLS)
+    embed = driver.dms(ALICE)[0]["embeds"][0]
+    requests = [f for f in embed["fields"] if f["name"].startswith("Request")]
+    assert requests and all(not f["value"].startswith("**") for f in requests), requests  # not "Request 1: 1. …"
+
+
+async def test_a_round_due_with_every_gift_posted_says_so_in_the_log(driver: Driver, clock) -> None:
+    await whole_round_in(driver, FILLS)
+    for number, member in enumerate((ALICE, BOB, CAROL), start=1):
+        await driver.command("exchange gift", user=member, url=f"https://archiveofourown.org/works/{number}")
+    clock.advance(days=25)  # past the end of the 20th
+    await driver.bot.sweep()
+    lines = [p["content"] for p in driver.posts(LOG) if "is due" in p.get("content", "")]
+    assert lines == ["⏰ Yulefic is due, and every giver has posted a gift."]  # not "givers without a gift: nobody"
+    status = await driver.command("exchange status", user=ALICE)
+    assert "reveal: not set" not in status.embeds[0]["description"]  # no reveal date: none named
+
+
+async def test_one_open_pinch_hit_is_counted_in_words(driver: Driver) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)
+    listing = await driver.command("exchange pinchhits", user=CAROL)
+    assert listing.content == "1 open pinch hit in **Yulefic**. Press **Take** to write it."

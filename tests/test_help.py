@@ -8,7 +8,7 @@ import sqlite3
 from discord import app_commands
 
 from bot import COMMAND_IDS_KEY
-from tests.conftest import snapshot
+from tests.conftest import snapshot, submit
 from tests.driver import ALICE, MOD, MOD_ROLE, PROMPTS, ROLE_MOD, Driver
 
 MENTION = re.compile(r"</([a-z0-9_ -]+):(\d+)>")
@@ -134,3 +134,24 @@ async def test_a_database_from_before_ids_were_kept_reads_them_once(driver: Driv
         assert f"</prompt submit:{second.bot.command_ids['prompt']}>" in out.embeds[0]["fields"][0]["value"]
     finally:
         await second.close()
+
+
+async def test_a_mention_is_clickable_only_where_a_click_runs_the_command(driver: Driver) -> None:
+    bot = driver.bot
+    assert bot.mention("prompt submit") == f"</prompt submit:{bot.command_ids['prompt']}>"
+    assert bot.mention("setup") == f"</setup:{bot.command_ids['setup']}>"
+    # A group runs nothing when clicked, and a mention clicked in a direct message runs the command there, where
+    # server commands do not work: both as typed.
+    assert bot.mention("queue") == "`/queue`" and bot.mention("mod exchange") == "`/mod exchange`"
+    assert bot.mention("fill", dm=True) == "`/fill`"
+
+
+async def test_messages_in_the_server_name_commands_as_mentions_and_reminders_as_typed(driver: Driver, clock) -> None:
+    await driver.command("settings set", user=MOD, prompts_channel=PROMPTS, claim_days=2)
+    number = await submit(driver, "A prompt long enough to be one, about lighthouses.")
+    claimed = await driver.command("claim", user=MOD, prompt=number)
+    assert f"share it with </fill:{driver.bot.command_ids['fill']}>." in claimed.content
+    clock.advance(days=1, hours=1)
+    await driver.bot.sweep()
+    reminder = driver.dms(MOD)[-1]["content"]
+    assert "⏰" in reminder and "share it with `/fill` in that server" in reminder

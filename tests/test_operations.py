@@ -96,6 +96,7 @@ async def test_start_up_logs_one_line_with_version_schema_servers_and_invite(db_
     assert len(lines) == 1, lines
     line = lines[0]
     assert f"Promptfill {__version__} ready: schema version {CURRENT_SCHEMA}, 2 servers connected" in line
+    assert ", 2 shards; invite: " in line  # the driver runs two shards: a real plural, never "shard(s)"
     assert f"client_id={APPLICATION_ID}" in line and "scope=bot+applications.commands" in line
     assert f"permissions={INVITE_PERMISSIONS.value}" in line and invite_url(APPLICATION_ID) in line
     # Exactly the README's list: View Channels, Send Messages, Embed Links, Read Message History.

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.story import run_story
+from tests.story import Sent, Step, Story, run_story
 from tools.render_story import Markdown, render, render_components
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -53,9 +53,19 @@ async def test_the_story_page_draws_every_message_and_leaves_no_raw_discord_synt
     assert whole.count('<div class="msg') == len(story.messages())
     private = sum(1 for _, sent in story.messages() if sent.ephemeral and sent.kind != "modal")
     assert whole.count("Only you can see this") == private > 0
-    # The scan's findings quote the raw text on purpose; everything else is drawn.
-    drawn = re.sub(r'<div class="findings">(?:<div[^>]*>[^<]*</div>)*</div>', "", whole)
-    assert drawn.count('<div class="findings">') == 0 < whole.count('<div class="findings">')
+    # The story's scan finds nothing today (tests/test_story.py), so nothing quotes raw text: all of it is drawn.
+    assert '<div class="findings">' not in whole and " flagged" not in whole.split("<body>")[1]
     for raw in ("&lt;@", "&lt;#", "&lt;t:", "&lt;/"):
-        assert raw not in drawn, raw
+        assert raw not in whole, raw
     assert 'class="pane dm"' in whole and '<span class="hash">#</span>mod-log' in whole
+
+
+def test_a_message_the_scan_flags_is_outlined_with_what_it_found() -> None:
+    bad = Sent("reply", "#general", "alice", True, {"content": "Sent 3 assignment(s) to <@1>, 731000000000000011"})
+    story = Story([Step("A chapter", "A step", "alice", "/exchange send", NOW, [bad])], {1: "alice"}, [])
+    whole, _ = render(story)
+    assert '<div class="msg ephemeral flagged with-used">' in whole
+    findings = re.findall(r'<div class="findings">(.*?)</div></div>', whole)
+    assert len(findings) == 1 and "raw id" in findings[0] and "(s)" in findings[0], findings
+    # The finding quotes the raw text; the message itself draws the mention.
+    assert '<span class="mention">@alice</span>' in whole

@@ -148,10 +148,11 @@ async def test_a_moderator_role_comes_with_word_of_where_discord_shows_its_comma
     out = await driver.command("settings set", user=MOD, moderator_role=MOD_ROLE)
     assert f"Members with <@&{MOD_ROLE.id}> count as moderators now" in out.content
     assert "Server Settings → Integrations → Promptfill" in out.content
-    # The commands named are the ones Discord hides, read from the tree: /queue, /mod and /settings among them.
-    for name in ("`/queue`", "`/mod`", "`/settings`", "`/setup`"):
+    # The commands named are the ones Discord hides, read from the tree: /queue, /mod and /settings among them,
+    # as typed (a group cannot be clicked), and /setup, which runs, as a mention to click.
+    for name in ("`/queue`", "`/mod`", "`/settings`", f"</setup:{driver.bot.command_ids['setup']}>"):
         assert name in out.content
-    assert "`/prompt`" not in out.content and "`/help`" not in out.content
+    assert "/prompt" not in out.content and "/help" not in out.content
 
 
 async def test_the_explicit_channel_must_be_age_restricted(driver: Driver, db_path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from cogs.ui.audit_lines import audit_sentence, setting_change_of
 from db.models import AuditEntry
 from tests.conftest import snapshot, submit
-from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, LOG, MOD, MOD_ROLE, PROMPTS, Driver
+from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, LOG, MOD, MOD_ROLE, NSFW, PROMPTS, Driver
 from tests.wording import problems_in, unreadable
 
 HIDDEN = "There is no prompt #{n} in this server."
@@ -160,9 +160,9 @@ async def test_the_moderation_log_reads_as_sentences(driver: Driver, db_path: Pa
         f"{mod} extended {carol}'s claim on prompt #{first} by 3 days.",
         f"{mod} rejected prompt #{second} by {bob}. Reason: Off topic for this meme.",
         f"{mod} approved prompt #{first} by {bob}.",
-        f"{mod} changed require approval: off → on.",
-        f"{mod} changed moderator role: none → <@&{MOD_ROLE.id}>.",
-        f"{mod} changed log channel: none → <#{LOG.id}>.",
+        f"{mod} changed approval: off → on.",
+        f"{mod} changed moderator role: not set → <@&{MOD_ROLE.id}>.",
+        f"{mod} changed log channel: not set → <#{LOG.id}>.",
     ]
     logged = [post["content"] for post in driver.posts(LOG)]
     assert f"✅ {mod} approved prompt #{first} “Lighthouse” by {bob}." in logged
@@ -195,10 +195,10 @@ async def test_log_entries_written_by_earlier_versions_read_as_sentences_too(dri
     mod = f"<@{MOD.id}>"
     assert lines == [
         f"{mod} imported 1,200 prompts (1 refused).",
-        f"{mod} changed prompts channel: <#{PROMPTS.id}> → none.",
+        f"{mod} changed prompts channel: <#{PROMPTS.id}> → not set.",
         f"{mod} changed claims per prompt: 1 → no limit.",
-        f"{mod} changed require approval: off → on.",
-        f"{mod} changed moderator role: none → <@&{MOD_ROLE.id}>.",
+        f"{mod} changed approval: off → on.",
+        f"{mod} changed moderator role: not set → <@&{MOD_ROLE.id}>.",
     ]
     assert unreadable(driver) == []
 
@@ -234,9 +234,7 @@ def test_every_kind_of_log_entry_reads_as_a_sentence() -> None:
         line("exchange reveal creators", detail="Yuletide"): f"<@{mod}> revealed the creators of Yuletide.",
         line("exchange removed", target=bob, detail="Yuletide"): f"<@{mod}> removed <@{bob}> from Yuletide.",
         line("settings", detail="allow_anonymous: True -> False"): f"<@{mod}> changed anonymous prompts: on → off.",
-        line(
-            "settings", detail="claim_days: 14 -> 0"
-        ): f"<@{mod}> changed days to finish a claim: 14 days → no deadline.",
+        line("settings", detail="claim_days: 14 -> 0"): f"<@{mod}> changed claim length: 14 days → no deadline.",
     }
     for written, expected in cases.items():
         assert written == expected
@@ -247,11 +245,19 @@ async def test_a_log_of_one_entry_says_one_entry(driver: Driver) -> None:
     await driver.command("settings set", user=MOD, claim_days=10)
     out = await driver.command("mod log", user=MOD)
     assert out.embeds[0]["footer"]["text"] == "Page 1 of 1 · 1 entry"
-    assert out.embeds[0]["description"].endswith(f"<@{MOD.id}> changed days to finish a claim: 14 days → 10 days.")
+    assert out.embeds[0]["description"].endswith(f"<@{MOD.id}> changed claim length: 14 days → 10 days.")
 
 
 def test_a_setting_change_as_it_happens_reads_like_its_log_entry() -> None:
-    assert setting_change_of("moderator_role", None, MOD_ROLE.id) == f"moderator role: none → <@&{MOD_ROLE.id}>"
-    assert setting_change_of("require_approval", False, True) == "require approval: off → on"
-    assert setting_change_of("prompts_channel", PROMPTS.id, None) == f"prompts channel: <#{PROMPTS.id}> → none"
+    assert setting_change_of("moderator_role", None, MOD_ROLE.id) == f"moderator role: not set → <@&{MOD_ROLE.id}>"
+    assert setting_change_of("require_approval", False, True) == "approval: off → on"
+    assert setting_change_of("prompts_channel", PROMPTS.id, None) == f"prompts channel: <#{PROMPTS.id}> → not set"
     assert setting_change_of("claims_per_member", 3, 0) == "claims per member: 3 → no limit"
+
+
+async def test_the_log_reads_a_change_of_every_setting(driver: Driver) -> None:
+    # The Explicit channel came after the log's words were written: /mod log failed once it was set.
+    await driver.command("settings set", user=MOD, explicit_channel=NSFW)
+    out = await driver.command("mod log", user=MOD)
+    assert out.embeds[0]["description"].endswith(f"<@{MOD.id}> changed Explicit channel: not set → <#{NSFW.id}>.")
+    assert setting_change_of("allow_anonymous", True, False) == "anonymous prompts: on → off"

@@ -322,15 +322,18 @@ def render_components(components: list[dict[str, Any]], md: Markdown) -> str:
             parts.append(f'<span class="button {style}{disabled}"{title}>{emoji}{label}{arrow}</span>')
         elif kind in SELECTS:
             disabled = " disabled" if component.get("disabled") else ""
-            placeholder = html.escape(component.get("placeholder") or SELECTS[kind])
+            # Closed, as Discord shows it: the option chosen by default, else the placeholder; the choices under it.
             options = component.get("options") or []
-            listed = "".join(
-                f'<div class="subtext">option: {html.escape(o.get("label") or "")}'
-                f"{' - ' + html.escape(o['description']) if o.get('description') else ''}</div>"
+            chosen = [o.get("label") or "" for o in options if o.get("default")]
+            shown = html.escape(", ".join(chosen) or component.get("placeholder") or SELECTS[kind])
+            listed = " · ".join(
+                html.escape(o.get("label") or "")
+                + (f" ({html.escape(o['description'])})" if o.get("description") else "")
                 for o in options
             )
+            listed = f'<div class="subtext">choices: {listed}</div>' if listed else ""
             parts.append(
-                f'<div class="row"><div class="select{disabled}">{placeholder}<span>▾</span></div></div>{listed}'
+                f'<div class="select-block"><div class="select{disabled}">{shown}<span>▾</span></div>{listed}</div>'
             )
         elif kind == 4:
             paragraph = " paragraph" if component.get("style") == 2 else ""

@@ -72,7 +72,7 @@ async def claim_and_reply(interaction: Interaction, number: int) -> None:
         else "There is no deadline."
     )
     await interaction.response.send_message(
-        f"✍️ You claimed {prompt_name(prompt)}. {due} When your work is posted, share it with `/fill`.",
+        f"✍️ You claimed {prompt_name(prompt)}. {due} When your work is posted, share it with {bot.mention('fill')}.",
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
     )
@@ -177,7 +177,12 @@ class Published:
 
 
 def not_posted_note(
-    number: int, published: Published, *, moderator: bool, opened: str = "is saved and open for claims"
+    bot: Promptfill,
+    number: int,
+    published: Published,
+    *,
+    moderator: bool,
+    opened: str = "is saved and open for claims",
 ) -> str | None:
     """For whoever opened a prompt whose post a missing permission kept out: it is recorded but not posted, and
     who was told; a moderator gets the details when the log channel could not carry them. None otherwise."""
@@ -189,7 +194,7 @@ def not_posted_note(
         return f"{text}: {blocked.reason()}. The moderators have been told in the log channel."
     if moderator:
         return f"{text}.{unreported(blocked, published.told)}"
-    return f"{text}: {blocked.reason()}. Members can still find it with `/prompt list`."
+    return f"{text}: {blocked.reason()}. Members can still find it with {bot.mention('prompt list')}."
 
 
 async def post_open_prompt(bot: Promptfill, prompt: Prompt) -> Published:

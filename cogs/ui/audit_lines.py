@@ -12,19 +12,12 @@ import re
 import discord
 
 from db.models import SETTING_NAMES, AuditEntry, SettingName, SettingValue
+from interactions.words import SETTING_WORDS as SETTINGS_SHOWN
 from interactions.words import plural
 
-# Each setting as a moderator reads it in the log (the option names stay in /settings set).
+# Each setting as a moderator reads it in the log: the names /settings view and /setup show, mid-sentence.
 SETTING_WORDS: dict[str, str] = {
-    "prompts_channel": "prompts channel",
-    "fills_channel": "fills channel",
-    "log_channel": "log channel",
-    "moderator_role": "moderator role",
-    "require_approval": "require approval",
-    "claims_per_member": "claims per member",
-    "claims_per_prompt": "claims per prompt",
-    "claim_days": "days to finish a claim",
-    "allow_anonymous": "anonymous prompts",
+    name: label if label.startswith("Explicit") else label.lower() for name, (label, _) in SETTINGS_SHOWN.items()
 }
 _SETTING_CHANGE = re.compile(r"^(?P<name>\w+): (?P<old>.*) -> (?P<new>.*)$")
 _REASON_LIMIT = 150
@@ -33,7 +26,7 @@ _REASON_LIMIT = 150
 def setting_value(name: str, stored: str) -> str:
     """One value as the settings write recorded it ("None", "True", "0", an id), in words."""
     if stored in ("None", ""):
-        return "none"
+        return "not set"
     if stored in ("True", "False"):
         return "on" if stored == "True" else "off"
     if not stored.isdigit():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -17,6 +17,9 @@ from db.errors import NotYourReminder
 from interactions.checks import Interaction, viewer_of
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot import Promptfill
 
 # A reminder shows one row of buttons per claim (open the prompt, unclaim it): Discord allows 5 rows.
 ROWS_LIMIT = 5
@@ -84,7 +87,7 @@ def by_member(events: Iterable[ClaimEvent]) -> dict[int, list[ClaimEvent]]:
     return grouped
 
 
-def reminder_message(bot: discord.Client, events: list[ClaimEvent]) -> dict[str, Any]:
+def reminder_message(bot: Promptfill, events: list[ClaimEvent]) -> dict[str, Any]:
     """One member's reminder for every claim of theirs due soon: each prompt by number, title and server, with
     its deadline, a button to open its post and one to unclaim it."""
     if len(events) == 1:
@@ -98,11 +101,12 @@ def reminder_message(bot: discord.Client, events: list[ClaimEvent]) -> dict[str,
             f"• {in_server(e.prompt, server_name(bot, e.prompt.guild_id))}, due {timestamp(e.claim.deadline)}"
             for e in events
         ]
+    fill = bot.mention("fill", dm=True)
     lines.append(
-        "When your work is posted, share it with `/fill` in that server. If you cannot finish, unclaim it here "
+        f"When your work is posted, share it with {fill} in that server. If you cannot finish, unclaim it here "
         "so someone else can write it."
         if len(events) == 1
-        else "When a work is posted, share it with `/fill` in its server. If you cannot finish one, unclaim it "
+        else f"When a work is posted, share it with {fill} in its server. If you cannot finish one, unclaim it "
         "here so someone else can write it."
     )
     view = discord.ui.View(timeout=None)
@@ -115,7 +119,7 @@ def reminder_message(bot: discord.Client, events: list[ClaimEvent]) -> dict[str,
         unclaim.row = row
         view.add_item(unclaim)
     if len(events) > ROWS_LIMIT:
-        lines.append("For the claims without a button here, use `/unclaim` in their server.")
+        lines.append(f"For the claims without a button here, use {bot.mention('unclaim', dm=True)} in their server.")
     return {"content": fitted_content("\n".join(lines)), "view": view, "allowed_mentions": NO_MENTIONS}
 
 

@@ -78,9 +78,9 @@ def channel_problems(guild: discord.Guild | None, settings: GuildSettings) -> li
 
 
 def moderator_commands(bot: Promptfill) -> list[str]:
-    """The top-level commands Discord hides from members (they carry default permissions), as typed."""
+    """The top-level commands Discord hides from members (they carry default permissions), as members click them."""
     return [
-        f"`/{command.name}`"
+        bot.mention(command.name)
         for command in bot.tree.get_commands(type=discord.AppCommandType.chat_input)
         if command.default_permissions is not None and command.default_permissions.value
     ]
@@ -111,18 +111,29 @@ async def waiting_offer(
     """When the prompts channel was just set for the first time and prompts wait without a post: the offer."""
     if before.prompts_channel_id is not None or after.prompts_channel_id is None:
         return "", None
-    waiting = len(await bot.store.settings.unposted_prompts(after.guild_id))
+    return await _offer(bot, after.guild_id, "submitted before the channel was set, or imported")
+
+
+async def imported_offer(bot: Promptfill, guild_id: int) -> tuple[str, discord.ui.View | None]:
+    """After an import into a server whose prompts channel is set, the same offer for the prompts it brought (and
+    any others still without a post); without a channel, /setup's offer comes once one is chosen."""
+    settings = await bot.store.settings.get(guild_id)
+    if settings.prompts_channel_id is None:
+        return "", None
+    return await _offer(bot, guild_id, "imported, or open before the channel was set")
+
+
+async def _offer(bot: Promptfill, guild_id: int, why: str) -> tuple[str, discord.ui.View | None]:
+    waiting = len(await bot.store.settings.unposted_prompts(guild_id))
     if not waiting:
         return "", None
     view = discord.ui.View(timeout=None)
     view.add_item(PostWaitingButton())
     if waiting == 1:
-        offer = (
-            "1 prompt is open but was never posted (submitted before the channel was set, or imported). Post it now?"
-        )
+        offer = f"1 prompt is open but was never posted ({why}). Post it now?"
     else:
         offer = (
-            f"{waiting} prompts are open but were never posted (submitted before the channel was set, or imported). "
+            f"{waiting:,} prompts are open but were never posted ({why}). "
             "Post them now? They go out one a second, within Discord's limits."
         )
     return offer, view

@@ -30,6 +30,7 @@ from db.models import (
     named_settings,
 )
 from db.profiles import Profile, ServerStats
+from interactions.words import SETTING_WORDS
 
 STATUS_COLOURS = {
     "pending": discord.Colour.light_grey(),
@@ -202,8 +203,8 @@ def status_line(prompt: Prompt, per_prompt: int | None = None) -> str:
     if per_prompt == 0:
         return f"{state}: any number of writers may claim it"
     left = max(0, per_prompt - prompt.active_claims)
-    if left == 0:
-        return f"{state}: no claim slot left until a claim ends"
+    if left == 0:  # not "Open for claims: no slot left", which contradicts itself
+        return f"{'Filled' if prompt.status == 'filled' else 'Claimed'}: no claim slot left until a claim ends"
     return f"{state}: {_plural(left, 'claim slot')} left"
 
 
@@ -412,22 +413,6 @@ def audit_embed(page: Page[AuditEntry]) -> discord.Embed:
     entries = "entry" if page.total == 1 else "entries"
     embed.set_footer(text=f"Page {page.page + 1} of {page.page_count}{more} · {page.total:,}{more} {entries}")
     return fitted(embed)
-
-
-# Each setting as moderators read it: a name in words and one line on what it does. Option names appear only
-# where a moderator types them (/settings set).
-SETTING_WORDS: dict[SettingName, tuple[str, str]] = {
-    "prompts_channel": ("Prompts channel", "where open prompts are posted, with a Claim button"),
-    "fills_channel": ("Fills channel", "where finished works are announced (otherwise where /fill is used)"),
-    "log_channel": ("Log channel", "where moderators' actions are recorded"),
-    "explicit_channel": ("Explicit channel", "an age-restricted channel where Explicit prompts are posted in full"),
-    "moderator_role": ("Moderator role", "members with it count as moderators"),
-    "require_approval": ("Approval", "whether new prompts wait for a moderator before they open"),
-    "claims_per_member": ("Claims per member", "how many prompts one member may claim at a time"),
-    "claims_per_prompt": ("Claims per prompt", "how many members may claim one prompt at a time"),
-    "claim_days": ("Claim length", "how long a claim lasts before it expires"),
-    "allow_anonymous": ("Anonymous prompts", "whether members may post a prompt without their name"),
-}
 
 
 def setting_label(name: SettingName) -> str:

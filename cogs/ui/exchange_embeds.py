@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -17,6 +18,9 @@ from db.exchange_models import Assignment, Exchange, ExchangeRequest, ExchangeSt
 from db.match_types import Match
 from db.models import Page
 from interactions.refusals import phase_sentence
+
+if TYPE_CHECKING:
+    from bot import Promptfill
 
 FIELD_ROOM = 1000
 PINCH_HIT_ROOM = 900  # five pinch hits share one message's 6,000 characters
@@ -35,20 +39,15 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
-def command(name: str) -> str:
-    """A command as members type it. One place, so clickable mentions (`</name:id>`) can replace it once the
-    bot keeps the ids Discord gives its commands at sync."""
-    return f"`/{name}`"
-
-
 def date(epoch: int | None) -> str:
     if epoch is None:
         return "not set"
     return discord.utils.format_dt(datetime.fromtimestamp(epoch, UTC), "D")
 
 
-def request_line(number: int, request: ExchangeRequest, *, full: bool = False) -> str:
-    parts = [f"**{number}.** {request.fandom}"]
+def request_line(number: int | None, request: ExchangeRequest, *, full: bool = False) -> str:
+    """One request; numbered in a list, not where a field's name already says "Request N"."""
+    parts = [f"**{number}.** {request.fandom}" if number is not None else request.fandom]
     if request.tags:
         parts.append(f"tags: {', '.join(request.tags)}")
     if request.rating:
@@ -108,29 +107,33 @@ def signups_page_embed(
     return fitted(embed)
 
 
-def assignment_embed(exchange: Exchange, assignment: Assignment, recipient: Signup | None) -> discord.Embed:
+def assignment_embed(
+    bot: Promptfill, exchange: Exchange, assignment: Assignment, recipient: Signup | None, *, dm: bool = False
+) -> discord.Embed:
     """What a giver writes: their recipient and every field of every request. Never the giver's own giver."""
     embed = discord.Embed(
         title=f"Your assignment · {exchange.name}",
         description=f"You are writing a gift for <@{assignment.recipient_id}>."
         + (f" Due {date(exchange.settings.due_at)}." if exchange.settings.due_at else "")
-        + f" When it is posted, record it with {command('exchange gift')}.",
+        + f" When it is posted, record it with {bot.mention('exchange gift', dm=dm)}.",
         colour=COLOUR,
     )
     requests = recipient.requests if recipient else ()
     for i, request in enumerate(requests, start=1):
-        embed.add_field(name=f"Request {i}", value=request_line(i, request, full=True), inline=False)
+        embed.add_field(name=f"Request {i}", value=request_line(None, request, full=True), inline=False)
     if not requests:
         embed.add_field(name="Requests", value="Their sign-up was removed; ask a moderator.", inline=False)
     return fitted(embed)
 
 
-def assignment_message(exchange: Exchange, assignment: Assignment, recipient: Signup | None, where: str) -> dict:
+def assignment_message(
+    bot: Promptfill, exchange: Exchange, assignment: Assignment, recipient: Signup | None, where: str
+) -> dict:
     """The direct message: `where` names the exchange and its server."""
     return {
-        "content": f"🎁 Your assignment for {where} is here. {command('exchange assignment')} in the server"
-        " shows it again.",
-        "embed": assignment_embed(exchange, assignment, recipient),
+        "content": f"🎁 Your assignment for {where} is here. {bot.mention('exchange assignment', dm=True)} in the"
+        " server shows it again.",
+        "embed": assignment_embed(bot, exchange, assignment, recipient, dm=True),
     }
 
 
@@ -145,7 +148,7 @@ def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
         f"Gifts received: {status.gifts}",
         f"Defaults: {status.defaults}",
         f"Open pinch hits: {status.open_pinch_hits}",
-        f"Due: {date(settings.due_at)} · reveal: {date(settings.reveal_at)}",
+        f"Due: {date(settings.due_at)}" + (f" · reveal: {date(settings.reveal_at)}" if settings.reveal_at else ""),
         f"Matching: {MATCH_RULE_WORDS.get(settings.match_rule, settings.match_rule)};"
         f" requests {settings.requests_min}–{settings.requests_max},"
         f" offers {settings.offers_min}–{settings.offers_max}",
@@ -226,7 +229,7 @@ def gift_post(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> dict:
 
 
 def match_page_embed(
-    exchange: Exchange, result: Match, participants: int, page: Page[tuple[int, int]]
+    bot: Promptfill, exchange: Exchange, result: Match, participants: int, page: Page[tuple[int, int]]
 ) -> discord.Embed:
     """The moderators' view of a match before anything is sent: the figures, then who writes for whom."""
     every_pair = set(result.pairs) if result.mutual_pairs else set()
@@ -244,8 +247,8 @@ def match_page_embed(
     ]
     if result.unmatched:
         summary.append(
-            f"Fix the unmatched with {command('mod exchange assign')} (a pinch hitter need not have signed up) or"
-            f" {command('mod exchange remove')}, then send."
+            f"Fix the unmatched with {bot.mention('mod exchange assign')} (a pinch hitter need not have signed up) or"
+            f" {bot.mention('mod exchange remove')}, then send."
         )
     else:
         summary.append(
@@ -261,12 +264,12 @@ def when_due(exchange: Exchange) -> str:
     return f" Gifts are due {date(exchange.settings.due_at)}." if exchange.settings.due_at else ""
 
 
-def signups_opened_post(exchange: Exchange, *, again: bool = False) -> str:
+def signups_opened_post(bot: Promptfill, exchange: Exchange, *, again: bool = False) -> str:
     opened = "are open again" if again else "are open"
     return (
         f"🎁 Sign-ups for **{exchange.name}** {opened}. Tell us what you would love to receive with"
-        f" {command('exchange request')} and what you would write with {command('exchange offer')};"
-        f" {command('exchange signup')} shows your sign-up.{when_due(exchange)}"
+        f" {bot.mention('exchange request')} and what you would write with {bot.mention('exchange offer')};"
+        f" {bot.mention('exchange signup')} shows your sign-up.{when_due(exchange)}"
     )
 
 
@@ -274,19 +277,19 @@ def signups_closed_post(exchange: Exchange) -> str:
     return f"🎁 Sign-ups for **{exchange.name}** are closed. Assignments go out soon: thank you for signing up."
 
 
-def assignments_sent_post(exchange: Exchange, sent: int) -> str:
+def assignments_sent_post(bot: Promptfill, exchange: Exchange, sent: int) -> str:
     return (
         f"🎁 The assignments for **{exchange.name}** have gone out ({counted(sent, 'giver')}): check your direct"
-        f" messages; {command('exchange assignment')} shows yours again.{when_due(exchange)}"
-        f" When your gift is posted, record it with {command('exchange gift')}."
+        f" messages; {bot.mention('exchange assignment')} shows yours again.{when_due(exchange)}"
+        f" When your gift is posted, record it with {bot.mention('exchange gift')}."
     )
 
 
-def pinch_hit_wanted_post(exchange: Exchange, recipient_id: int) -> str:
+def pinch_hit_wanted_post(bot: Promptfill, exchange: Exchange, recipient_id: int) -> str:
     """Names the recipient who needs a gift; never the giver who gave it up."""
     return (
         f"🎁 **{exchange.name}** needs a pinch hitter: <@{recipient_id}> is waiting for a gift."
-        f" Anyone may take it over with {command('exchange pinchhits')}."
+        f" Anyone may take it over with {bot.mention('exchange pinchhits')}."
     )
 
 

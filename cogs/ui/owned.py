@@ -29,9 +29,15 @@ class OwnedView(discord.ui.View):
             live.popleft().stop()
         live.append(self)
 
+    def refusal(self, interaction: Interaction) -> str:
+        """What someone else who presses a button here reads."""
+        return self.not_yours
+
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(self.not_yours, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(
+                self.refusal(interaction), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
             return False
         return True
 
