@@ -45,7 +45,7 @@ async def queue_message(interaction: Interaction) -> dict[str, Any]:
     view = discord.ui.View(timeout=None)
     view.add_item(QueueButton("approve", oldest.number))
     view.add_item(QueueButton("reject", oldest.number))
-    where = "" if viewer.reads_text(oldest) else "\n" + await explicit_where(interaction)
+    where = "" if viewer.reads_text(oldest, private=True) else "\n" + await explicit_where(interaction)
     return {
         "content": f"{plural(waiting, 'prompt')} waiting. Oldest first:{where}",
         "embed": embed,
