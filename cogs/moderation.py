@@ -223,9 +223,9 @@ class QueueButton(
             following = await queue_message(interaction)
             following["content"] = f"Approved #{prompt.number}. " + following["content"]
             await interaction.response.edit_message(**following, allowed_mentions=NO_MENTIONS)
-            outcome, blocked = await announce_approval(interaction, prompt)
-            if blocked:
-                await interaction.followup.send(outcome, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            # Said as /queue approve says it (where it was posted, or why not): the queue message moved on.
+            outcome, _ = await announce_approval(interaction, prompt)
+            await interaction.followup.send(outcome, ephemeral=True, allowed_mentions=NO_MENTIONS)
         except Exception as error:
             await report(interaction, error)
 
