@@ -32,6 +32,15 @@ def values(out) -> dict[str, str]:
     return {f["name"]: f["value"].split("\n")[0] for f in out.embeds[0]["fields"]}
 
 
+async def test_view_says_which_settings_change_where_after_the_next_step(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, prompts_channel=PROMPTS)
+    out = await driver.command("settings view", user=MOD)
+    *_, next_step, change = out.content.split("\n")
+    assert next_step.startswith("Next: members post prompts with")
+    setup, set_ = driver.bot.mention("setup"), driver.bot.mention("settings set")
+    assert change == f"To change these settings, go step by step with {setup}, or use {set_}."
+
+
 async def test_view_lists_every_setting_by_a_readable_name_with_defaults(driver: Driver) -> None:
     out = await driver.command("settings view", user=MOD)
     assert out.ephemeral
