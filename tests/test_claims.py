@@ -30,7 +30,9 @@ async def test_prompt_view_of_a_prompt_with_no_slot_left_says_so_as_its_post_doe
     seen = await driver.command("prompt view", user=CAROL, prompt=1)
     status = {f["name"]: f["value"] for f in seen.embeds[0]["fields"]}["Status"]
     assert status == "Claimed: no claim slot left until a claim ends"
-    post = driver.fake.messages[(await driver.bot.store.prompts.get(GUILD.id, 1)).message_id]
+    message_id = (await driver.bot.store.prompts.get(GUILD.id, 1)).message_id
+    assert message_id is not None
+    post = driver.fake.messages[message_id]
     assert {f["name"]: f["value"] for f in post["embeds"][0]["fields"]}["Status"] == status
 
 
