@@ -45,7 +45,7 @@ async def queue_message(interaction: Interaction) -> dict[str, Any]:
     view = discord.ui.View(timeout=None)
     view.add_item(QueueButton("approve", oldest.number))
     view.add_item(QueueButton("reject", oldest.number))
-    where = "" if viewer.reads_text(oldest) else "\n" + await explicit_where(interaction)
+    where = "" if viewer.reads_text(oldest, private=True) else "\n" + await explicit_where(interaction)
     return {
         "content": f"{plural(waiting, 'prompt')} waiting. Oldest first:{where}",
         "embed": embed,
@@ -223,9 +223,9 @@ class QueueButton(
             following = await queue_message(interaction)
             following["content"] = f"Approved #{prompt.number}. " + following["content"]
             await interaction.response.edit_message(**following, allowed_mentions=NO_MENTIONS)
-            outcome, blocked = await announce_approval(interaction, prompt)
-            if blocked:
-                await interaction.followup.send(outcome, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            # Said as /queue approve says it (where it was posted, or why not): the queue message moved on.
+            outcome, _ = await announce_approval(interaction, prompt)
+            await interaction.followup.send(outcome, ephemeral=True, allowed_mentions=NO_MENTIONS)
         except Exception as error:
             await report(interaction, error)
 

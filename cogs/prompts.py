@@ -227,7 +227,16 @@ class Prompts(commands.Cog):
         viewer = await viewer_of(interaction)
         details = await self.bot.store.browse.details(guild_id_of(interaction), prompt, viewer)
         private = viewer.reply_is_private(details.prompt)
-        embed = prompt_embed(details.prompt, viewer, private=private, claims=details.claims, fills=details.fills)
+        # The slots left, as the prompt's post says them: not "Open for claims" when the next claim is refused.
+        settings = await self.bot.store.settings.get(guild_id_of(interaction))
+        embed = prompt_embed(
+            details.prompt,
+            viewer,
+            private=private,
+            claims=details.claims,
+            fills=details.fills,
+            per_prompt=settings.claims_per_prompt,
+        )
         await interaction.response.send_message(embed=embed, ephemeral=private, allowed_mentions=NO_MENTIONS)
 
     @prompt.command(name="random", description="Draw a random prompt to write")

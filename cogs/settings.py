@@ -53,7 +53,7 @@ class Settings(commands.Cog):
         lines = [*channel_problems(interaction.guild, current), next_step(self.bot, current)]
         if current.prompts_channel_id is not None:  # otherwise the next step already points to /setup
             setup, set_ = self.bot.mention("setup"), self.bot.mention("settings set")
-            lines.append(f"Change them step by step with {setup}, or with {set_}.")
+            lines.append(f"To change these settings, go step by step with {setup}, or use {set_}.")
         await interaction.response.send_message(
             "\n".join(lines), embed=settings_embed(current), ephemeral=True, allowed_mentions=NO_MENTIONS
         )

@@ -117,8 +117,9 @@ class ExchangeStatus:
     gifts: int
     defaults: int
     open_pinch_hits: int
-    unmatched: tuple[int, ...]  # complete sign-ups without a giver or a recipient (moderators only)
+    unmatched: tuple[int, ...]  # complete sign-ups without a giver (before sending, or without a recipient)
     givers_without_gift: tuple[int, ...]  # moderators only
+    needs_pinch_hit: tuple[int, ...] = ()  # recipients whose giver defaulted (moderators only)
 
 
 @dataclass(frozen=True)

@@ -815,7 +815,13 @@ def _status(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Exchan
     ).fetchall()
     givers = {r["giver_id"] for r in rows if r["giver_id"] is not None}
     recipients = {r["recipient_id"] for r in rows}
-    unmatched = tuple(sorted(m for m in complete if m not in givers or m not in recipients)) if rows else ()
+    # Once sent, a member who defaulted still receives a gift: only a member nobody writes for is unmatched,
+    # and a recipient whose giver defaulted needs a pinch hitter (named to moderators only, as the giver is not).
+    unmatched = (
+        tuple(sorted(m for m in complete if m not in recipients or (not exchange.sent and m not in givers)))
+        if rows
+        else ()
+    )
     return ExchangeStatus(
         exchange=exchange,
         signups=signups,
@@ -829,6 +835,9 @@ def _status(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Exchan
         ).fetchone()[0],
         open_pinch_hits=sum(1 for r in rows if r["giver_id"] is None) if exchange.sent else 0,
         unmatched=unmatched,
+        needs_pinch_hit=tuple(sorted(r["recipient_id"] for r in rows if r["giver_id"] is None))
+        if exchange.sent
+        else (),
         givers_without_gift=tuple(sorted(r["giver_id"] for r in rows if r["giver_id"] is not None and not r["gifted"]))
         if exchange.sent
         else (),

@@ -131,10 +131,11 @@ class Viewer:
         """Whether the prompt exists for this viewer at all (its rating aside)."""
         return prompt.status in MEMBER_VISIBLE_STATUSES or self.is_moderator or self.owns(prompt)
 
-    def reads_text(self, prompt: Prompt) -> bool:
-        """Whether the prompt's text is shown here (Explicit ones only in age-restricted channels): a Claim button
-        under a prompt nobody can read there would lead nowhere."""
-        return not prompt.explicit or self.age_restricted_channel
+    def reads_text(self, prompt: Prompt, *, private: bool = False) -> bool:
+        """Whether the prompt's text is shown here (Explicit ones only in age-restricted channels, or in a private
+        answer to the prompter who wrote it): a Claim button under a prompt nobody can read there would lead
+        nowhere."""
+        return not prompt.explicit or self.age_restricted_channel or (private and self.owns(prompt))
 
     def acts_as_moderator_on(self, prompt: Prompt) -> bool:
         """Acting on someone else's prompt: only a moderator may, and it is logged as a moderator action."""

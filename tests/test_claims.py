@@ -23,6 +23,19 @@ from tests.driver import (
 # -- claiming -------------------------------------------------------------------------------------------
 
 
+async def test_prompt_view_of_a_prompt_with_no_slot_left_says_so_as_its_post_does(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, prompts_channel=PROMPTS)
+    await submit(driver, "Two lighthouse keepers signal each other every night.", user=ALICE)
+    await driver.command("claim", user=BOB, prompt=1)
+    seen = await driver.command("prompt view", user=CAROL, prompt=1)
+    status = {f["name"]: f["value"] for f in seen.embeds[0]["fields"]}["Status"]
+    assert status == "Claimed: no claim slot left until a claim ends"
+    message_id = (await driver.bot.store.prompts.get(GUILD.id, 1)).message_id
+    assert message_id is not None
+    post = driver.fake.messages[message_id]
+    assert {f["name"]: f["value"] for f in post["embeds"][0]["fields"]}["Status"] == status
+
+
 async def test_claim_replies_with_the_deadline_and_is_audited(driver: Driver, clock) -> None:
     await submit(driver, "Idea about a haunted lighthouse", user=BOB)
     out = await driver.command("claim", user=CAROL, prompt=1)

@@ -710,6 +710,25 @@ async def test_assigning_a_mutual_pair_by_hand_says_so(driver: Driver, db_path: 
     assert snapshot(db_path) == before
 
 
+async def test_a_member_who_defaulted_is_not_unmatched_and_her_recipient_needs_a_pinch_hitter(driver: Driver) -> None:
+    await three_way(driver)
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange match", user=MOD, exchange="Yulefic")
+    await driver.command("mod exchange send", user=MOD, exchange="Yulefic")
+    await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob; Carol still writes for Alice
+    status = await driver.command("exchange status", user=MOD, exchange="Yulefic")
+    fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+    assert fields["Unmatched (0)"] == "none"
+    assert fields["Needs a pinch hitter (1)"] == f"<@{BOB.id}>"
+    member = await driver.command("exchange status", user=CAROL, exchange="Yulefic")
+    assert "pinch hitter" not in member.text and "Unmatched" not in member.text  # moderators only
+    taken = await driver.command("exchange pinchhits", user=MEMBERS[0], exchange="Yulefic")
+    await driver.click(taken.message_id, taken.custom_ids[0], user=MEMBERS[0])
+    status = await driver.command("exchange status", user=MOD, exchange="Yulefic")
+    fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+    assert "Unmatched (0)" in fields and "Needs a pinch hitter (0)" in fields
+
+
 async def test_status_after_the_reveal_shows_the_finished_exchange(driver: Driver, db_path: Path) -> None:
     await whole_round_in(driver, FILLS)
     running = await driver.command("exchange status", user=ALICE)

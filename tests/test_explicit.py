@@ -29,6 +29,17 @@ async def test_the_queue_says_where_to_read_an_explicit_prompt_with_a_link(drive
     assert "🔞" not in there.content
 
 
+async def test_the_prompter_reads_their_own_explicit_prompt_in_the_private_reply_only(driver: Driver) -> None:
+    await driver.command("settings set", user=MOD, require_approval=True, prompts_channel=PROMPTS)
+    reply = await driver.command("prompt submit", user=ALICE, text=TEXT, rating="E")  # in a general channel
+    assert reply.ephemeral and reply.embeds[0]["description"] == TEXT
+    queue = await driver.command("queue show", user=MOD)  # not the prompter: still where to read it
+    assert queue.embeds[0]["description"] != TEXT and "🔞 This one is rated Explicit" in queue.content
+    await driver.click(queue.message_id, "promptfill:queue:approve:1", user=MOD)
+    post = driver.posts(PROMPTS)[0]
+    assert post["embeds"][0]["description"] != TEXT and "age-restricted" in post["embeds"][0]["description"]
+
+
 async def test_a_plain_prompt_in_the_queue_carries_no_explicit_notice(driver: Driver) -> None:
     await driver.command("settings set", user=MOD, require_approval=True)
     await submit(driver, PLAIN, user=ALICE)

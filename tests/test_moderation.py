@@ -34,11 +34,22 @@ async def test_approve_button_opens_posts_and_shows_the_next(driver: Driver) -> 
     await pending(driver, TEXT, "A second idea, waiting its turn")
     shown = await driver.command("queue show", user=MOD)
     clicked = await driver.click(shown.message_id, "promptfill:queue:approve:1", user=MOD)
-    assert "Approved #1" in clicked.content and "1 prompt waiting" in clicked.content
-    assert clicked.custom_ids == ["promptfill:queue:approve:2", "promptfill:queue:reject:2"]
+    queue = clicked.messages[0]  # the queue message moves on to the next prompt
+    assert "Approved #1" in queue["content"] and "1 prompt waiting" in queue["content"]
+    assert [b["custom_id"] for row in queue["components"] for b in row["components"]] == [
+        "promptfill:queue:approve:2",
+        "promptfill:queue:reject:2",
+    ]
     prompt = await driver.bot.store.prompts.get(GUILD.id, 1)
     assert prompt.status == "open"
-    assert driver.posts(PROMPTS)[0]["embeds"][0]["description"] == TEXT
+    post = driver.posts(PROMPTS)[0]
+    assert post["embeds"][0]["description"] == TEXT
+    # Then, as /queue approve says it, where it was posted.
+    assert clicked.ephemeral and len(clicked.messages) == 2
+    assert clicked.content == (
+        f"Prompt #1 approved and open for claims: [see its post](https://discord.com/channels/{GUILD.id}/"
+        f"{PROMPTS.id}/{prompt.message_id})."
+    )
     assert any("approved" in m["content"] for m in driver.dms(ALICE))
     assert "approved prompt #1" in driver.posts(LOG)[-1]["content"]
 
@@ -52,7 +63,7 @@ async def test_queue_buttons_work_after_a_restart_on_the_same_file(driver: Drive
     try:
         second.fake.messages[shown.message_id] = old_message
         clicked = await second.click(shown.message_id, "promptfill:queue:approve:1", user=MOD)
-        assert "Approved #1" in clicked.content
+        assert "Approved #1" in clicked.messages[0]["content"]
         assert (await second.bot.store.prompts.get(GUILD.id, 1)).status == "open"
         assert second.unexpected_errors() == []
     finally:

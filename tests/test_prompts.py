@@ -150,7 +150,7 @@ async def test_view_shows_the_prompt_and_its_prompter(driver: Driver) -> None:
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert embed["description"] == TEXT and embed["title"] == "#1 · Scones"
     assert fields["Prompter"] == f"<@{ALICE.id}>" and fields["Fandom"] == "Good Omens" and fields["Tags"] == "fluff"
-    assert fields["Status"] == "Open for claims" and fields["Claimed by"] == "nobody yet"
+    assert fields["Status"] == "Open for claims: 1 claim slot left" and fields["Claimed by"] == "nobody yet"
     assert fields["Fills"] == "none yet"
     assert not out.ephemeral
 

@@ -78,9 +78,10 @@ def channel_problems(guild: discord.Guild | None, settings: GuildSettings) -> li
 
 
 def moderator_commands(bot: Promptfill) -> list[str]:
-    """The top-level commands Discord hides from members (they carry default permissions), as members click them."""
+    """The top-level commands Discord hides from members (they carry default permissions), all named as typed: a
+    group cannot be clicked, and a list half clickable, half typed reads unevenly."""
     return [
-        bot.mention(command.name)
+        f"`/{command.name}`"
         for command in bot.tree.get_commands(type=discord.AppCommandType.chat_input)
         if command.default_permissions is not None and command.default_permissions.value
     ]

@@ -236,7 +236,7 @@ def prompt_embed(
     """The standard prompt embed, as `viewer` may see it in a private or public message. Explicit prompts
     outside age-restricted channels show a notice instead of their text. With `per_prompt` (the server's claims
     per prompt), the status says how many claim slots are left: a post shows it."""
-    hide_text = prompt.explicit and not viewer.age_restricted_channel
+    hide_text = not viewer.reads_text(prompt, private=private)
     embed = discord.Embed(
         title=heading(prompt),
         description=EXPLICIT_NOTICE if hide_text else prompt.text,

@@ -163,6 +163,12 @@ def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
             value=lines_within([f"<@{m}>" for m in status.unmatched], FIELD_ROOM),
             inline=False,
         )
+        if exchange.sent:
+            embed.add_field(
+                name=f"Needs a pinch hitter ({len(status.needs_pinch_hit)})",
+                value=lines_within([f"<@{m}>" for m in status.needs_pinch_hit], FIELD_ROOM),
+                inline=False,
+            )
         embed.add_field(
             name=f"Givers without a gift ({len(status.givers_without_gift)})",
             value=lines_within([f"<@{m}>" for m in status.givers_without_gift], FIELD_ROOM),
