@@ -492,6 +492,14 @@ COPY_APPROVED = (
 )
 
 
+def _require_nominations(exchange: Exchange, action: str) -> None:
+    """Nominations are taken and decided only in their own phase. The phase table's remedy names the next step
+    of the exchange, which does not lead back to nominations: this one says when they happen instead."""
+    if exchange.phase != "nominations":
+        remedy = "Nominations come before sign-ups open, in an exchange a moderator creates with them"
+        raise WrongPhase(exchange.name, exchange.phase, action, remedy)
+
+
 def _approved(conn: sqlite3.Connection, exchange_id: int) -> dict[str, str]:
     """The exchange's approved fandoms, match key -> name; empty: any fandom may be requested and offered."""
     found = conn.execute(
@@ -522,7 +530,7 @@ def _nominate(
     conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int, fandom: str, now: int
 ) -> tuple[Exchange, list[str]]:
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("nominations",), "nominate a fandom")
+    _require_nominations(exchange, "nominate a fandom")
     key = fandom_match_key(fandom)
     own = conn.execute(
         "SELECT fandom_key FROM exchange_nominations WHERE exchange_id = ? AND member_id = ?", (exchange.id, member_id)
@@ -544,7 +552,7 @@ def _withdraw(
     conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int, fandom: str
 ) -> tuple[Exchange, list[str]]:
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("nominations",), "withdraw a nomination")
+    _require_nominations(exchange, "withdraw a nomination")
     gone = conn.execute(
         "DELETE FROM exchange_nominations WHERE exchange_id = ? AND member_id = ? AND fandom_key = ?",
         (exchange.id, member_id, fandom_match_key(fandom)),
@@ -604,7 +612,7 @@ def _decide(
     conn: sqlite3.Connection, guild_id: int, name: str, key: str, approved: bool, actor: int, now: int
 ) -> tuple[Exchange, NominatedFandom]:
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("nominations",), "approve or reject fandoms")
+    _require_nominations(exchange, "approve or reject fandoms")
     fandom = next((f for f in _nominated(conn, exchange.id) if f.key == key), None)
     if fandom is None:  # withdrawn by every member who nominated it since the page was shown
         raise NotNominated(key)

@@ -184,7 +184,7 @@ def sentence(error: BaseException) -> str | None:
             near = f" The closest approved: {', '.join(error.closest)}." if error.closest else ""
             return (
                 f"{error.fandom} is not among the fandoms approved for {error.name}, so it cannot be added.{near}"
-                " The `fandom` option offers every approved one."
+                " As you type the fandom, Discord lists every approved one."
             )
         case NoApprovedFandoms():
             return (

@@ -11,6 +11,7 @@ from tests.conftest import snapshot
 from tests.driver import ALICE, BOB, CAROL, GUILD, LOG, MOD, Driver
 from tests.driver.api_schema import command_characters
 from tests.driver.world import User
+from tests.wording import unreadable
 
 DAVE = User(730000000000002001, "dave")
 
@@ -132,6 +133,7 @@ async def test_a_whole_nominations_phase_from_nominating_to_sign_ups_for_the_app
         "Good Omens",
         "Sherlock",
     ]
+    assert unreadable(driver) == []  # every reply, review page, post and log line reads as words
 
 
 async def test_nominations_refusals_answer_privately_and_change_nothing(driver: Driver, db_path: Path) -> None:
@@ -174,6 +176,7 @@ async def test_nominations_refusals_answer_privately_and_change_nothing(driver: 
     for options, expected in late:
         out = await driver.command("exchange nominate", user=ALICE, **options)
         assert out.ephemeral and expected in out.content, out.content
+        assert "Nominations come before sign-ups open" in out.content and "close" not in out.content
         assert snapshot(db_path) == before
     decided = await driver.click(shown.message_id, "promptfill:nominations:reject:1", user=MOD)
     assert decided.ephemeral and "so you cannot approve or reject fandoms" in decided.content
@@ -182,6 +185,7 @@ async def test_nominations_refusals_answer_privately_and_change_nothing(driver: 
     assert refused.ephemeral and "Sherlock is not among the fandoms approved for Yulefic" in refused.content
     assert "The closest approved: Good Omens" in refused.content
     assert snapshot(db_path) == before
+    assert unreadable(driver) == []
 
 
 async def test_the_commands_stay_within_discords_limits(driver: Driver) -> None:
