@@ -589,12 +589,14 @@ class Exchanges(commands.Cog):
         exchange: app_commands.Range[str, 1, 50] | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
-        done = ""
-        if withdraw is not None:
-            found, own = await self.store.withdraw_nomination(guild_id, exchange, interaction.user.id, withdraw)
-            done = f"Withdrew your nomination of **{discord.utils.escape_markdown(withdraw.strip())}**. "
+        done = (
+            f"Withdrew your nomination of **{discord.utils.escape_markdown(withdraw.strip())}**. " if withdraw else ""
+        )
         if fandom is None:
-            found, own = await self.store.nominations_of(guild_id, exchange, interaction.user.id)
+            if withdraw is not None:
+                found, own = await self.store.withdraw_nomination(guild_id, exchange, interaction.user.id, withdraw)
+            else:
+                found, own = await self.store.nominations_of(guild_id, exchange, interaction.user.id)
             await answer_privately(interaction, done + render.own_nominations(found, own))
             return
         checked = validation.fandom(fandom)
@@ -602,7 +604,10 @@ class Exchanges(commands.Cog):
             raise InvalidField("Fandom", "is empty once blank and invisible characters are removed")
 
         async def add(chosen: Interaction, name: str | None) -> None:
-            found, own = await self.store.nominate(guild_id_of(chosen), exchange, chosen.user.id, name or checked)
+            # One transaction for both: a refused nomination leaves the withdrawn one in place.
+            found, own = await self.store.nominate(
+                guild_id_of(chosen), exchange, chosen.user.id, name or checked, withdraw
+            )
             named = discord.utils.escape_markdown(name or checked)
             await answer_privately(chosen, f"{done}Nominated **{named}**. {render.own_nominations(found, own)}")
 

@@ -527,8 +527,17 @@ def _own_nominations(conn: sqlite3.Connection, exchange_id: int, member_id: int)
 
 
 def _nominate(
-    conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int, fandom: str, now: int
+    conn: sqlite3.Connection,
+    guild_id: int,
+    name: str | None,
+    member_id: int,
+    fandom: str,
+    now: int,
+    withdraw: str | None = None,
 ) -> tuple[Exchange, list[str]]:
+    """Adds a nomination; with `withdraw`, takes that one back first, in the same transaction (a swap)."""
+    if withdraw is not None:
+        _withdraw(conn, guild_id, name, member_id, withdraw)
     exchange = _by_name(conn, guild_id, name)
     _require_nominations(exchange, "nominate a fandom")
     key = fandom_match_key(fandom)
@@ -1239,8 +1248,10 @@ class ExchangeRepo(Repository):
         """Opens sign-ups after nominations or after a close; True: the first opening after nominations."""
         return await self._db.write(_open, guild_id, name, actor, self._now())
 
-    async def nominate(self, guild_id: int, name: str | None, member: int, fandom: str) -> tuple[Exchange, list[str]]:
-        return await self._db.write(_nominate, guild_id, name, member, fandom, self._now())
+    async def nominate(
+        self, guild_id: int, name: str | None, member: int, fandom: str, withdraw: str | None = None
+    ) -> tuple[Exchange, list[str]]:
+        return await self._db.write(_nominate, guild_id, name, member, fandom, self._now(), withdraw)
 
     async def withdraw_nomination(
         self, guild_id: int, name: str | None, member: int, fandom: str

@@ -64,6 +64,9 @@ async def test_a_whole_nominations_phase_from_nominating_to_sign_ups_for_the_app
     gone = await driver.command("exchange nominate", user=CAROL, withdraw="Hannibal")
     assert "Withdrew your nomination of **Hannibal**" in gone.content and "(1 of 2)" in gone.content
     await nominate(driver, CAROL, "Hannibal")  # room again
+    swapped = await nominate(driver, CAROL, "Hannibal Lecter", withdraw="Hannibal")  # a swap at the limit
+    assert "Withdrew your nomination of **Hannibal**. Nominated **Hannibal Lecter**." in swapped.content
+    await nominate(driver, CAROL, "Hannibal", withdraw="Hannibal Lecter")
 
     # Sign-ups are not open yet: a request says so and what comes next.
     early = await driver.command("exchange request", user=ALICE, fandom="Good Omens")
@@ -149,6 +152,8 @@ async def test_nominations_refusals_answer_privately_and_change_nothing(driver: 
         ("exchange nominate", dict(user=ALICE, fandom="Discworld"), "at most 2 nominations per member"),
         ("exchange nominate", dict(user=ALICE, fandom="good omens"), "already nominated good omens"),
         ("exchange nominate", dict(user=BOB, withdraw="Sherlock"), "You have not nominated Sherlock"),
+        # a swap whose nomination is refused keeps the one it would have withdrawn
+        ("exchange nominate", dict(user=ALICE, withdraw="Sherlock", fandom="Good Omens"), "already nominated Good"),
         ("mod exchange open", dict(user=MOD, exchange="Yulefic"), "Yulefic has no approved fandom yet"),
         ("exchange offer", dict(user=BOB, fandom="Sherlock"), "collecting fandom nominations"),
         ("mod exchange create", dict(user=MOD, name="Later", tagset_from="Yulefic"), "no approved fandom yet"),
