@@ -25,13 +25,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.ui import exchange_embeds as render
-from cogs.ui.fandom_autocomplete import fandom_autocomplete
+from cogs.ui.fandom_autocomplete import exchange_fandom_autocomplete, fandom_autocomplete
 from cogs.ui.near_miss import guard_name
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
 from db import validation
 from db.errors import InvalidField, PinchHitGone
-from db.exchange_models import Assignment, Exchange, ExchangeSettings, Secrecy
+from db.exchange_models import Assignment, Exchange, ExchangeSettings, NominatedFandom, Secrecy
 from db.exchanges import ExchangeRepo, exchange_name, offer_draft, request_draft
 from db.match_types import MatchRule
 from db.match_worker import MatchWorker
@@ -59,6 +59,7 @@ SEED_VARIABLE = "PROMPTFILL_EXCHANGE_SEED"
 SEND_BATCH = 50
 PINCH_HITS_SHOWN = 5
 PAIRS_PER_PAGE = 20
+FANDOMS_PER_PAGE = 4  # one row of Approve / Reject each, under the row of page buttons: Discord's 5 rows
 
 
 def end_of_day(field: str, value: str | None) -> int | None:
@@ -101,6 +102,21 @@ async def item_autocomplete(interaction: Interaction, current: str) -> list[app_
     return [
         app_commands.Choice(name=label[:100], value=value) for value, label in choices if typed in label.casefold()
     ][:25]
+
+
+async def nomination_autocomplete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The member's own nominations, for `withdraw`."""
+    if interaction.guild_id is None:
+        return []
+    name = getattr(interaction.namespace, "exchange", None)
+    try:
+        _, own = await interaction.client.store.exchanges.nominations_of(
+            interaction.guild_id, name, interaction.user.id
+        )
+    except Exception:  # no exchange, or several: nothing to offer
+        return []
+    typed = current.casefold()
+    return [app_commands.Choice(name=f[:100], value=f[:100]) for f in own if typed in f.casefold()][:25]
 
 
 class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfill:pinch:(?P<assignment>\d+)"):
@@ -235,6 +251,79 @@ class MatchReport(Paginator):
             await report(interaction, error)
 
 
+class NominationReview(Paginator):
+    """`/mod exchange nominations`: every nominated fandom, page by page, with Approve and Reject per fandom.
+    Only the moderator who asked can press them, and each press checks the moderator rule again."""
+
+    def __init__(self, owner_id: int, cog: Exchanges, exchange: Exchange, first: Page[NominatedFandom]) -> None:
+        self.cog = cog
+        self.guild_id = exchange.guild_id
+        self.exchange_name = exchange.name
+        self.exchange = exchange
+        self.decisions: list[Decision] = []
+
+        async def fetch(number: int) -> Page[NominatedFandom]:
+            self.exchange, page = await cog.store.nomination_page(
+                self.guild_id, self.exchange_name, number, FANDOMS_PER_PAGE
+            )
+            return page
+
+        def shown(page: Page[Any]) -> discord.Embed:
+            return render.nominations_page_embed(cog.bot, self.exchange, page)
+
+        super().__init__(owner_id, fetch, shown, first)
+
+    def _sync_buttons(self) -> None:
+        super()._sync_buttons()
+        for button in self.decisions:
+            self.remove_item(button)
+        self.decisions = []
+        for row, fandom in enumerate(self.page.items, start=1):
+            for approve in (True, False):
+                button = Decision(fandom, approve, row)
+                self.decisions.append(button)
+                self.add_item(button)
+
+    async def decide(self, interaction: Interaction, fandom: NominatedFandom, approve: bool) -> None:
+        try:
+            await require_moderator(interaction)
+            exchange, decided = await self.cog.store.decide(
+                self.guild_id, self.exchange_name, fandom.key, approve, interaction.user.id
+            )
+            await self._turn(interaction, 0)  # the same page again, with the decision shown
+            verb = "approved" if approve else "rejected"
+            await log_line(
+                self.cog.bot, self.guild_id, f"🎁 <@{interaction.user.id}> {verb} {decided.name} for {exchange.name}."
+            )
+        except Exception as error:
+            await report(interaction, error)
+
+    async def show(self, interaction: Interaction) -> None:
+        await interaction.response.send_message(
+            embed=self.render(self.page), view=self, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+class Decision(discord.ui.Button[NominationReview]):
+    """Approve or Reject one fandom on the review page; the decision already taken is greyed out."""
+
+    def __init__(self, fandom: NominatedFandom, approve: bool, row: int) -> None:
+        verb = "Approve" if approve else "Reject"
+        super().__init__(
+            label=f"{verb} {fandom.name}"[:80],
+            style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+            custom_id=f"promptfill:nominations:{verb.lower()}:{row}",
+            row=row,
+            disabled=fandom.approved is approve,
+        )
+        self.fandom = fandom
+        self.approve = approve
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        if self.view is not None:
+            await self.view.decide(interaction, self.fandom, self.approve)
+
+
 class ModeratorsGroup(app_commands.Group):
     """The moderators' exchange commands, `/mod exchange …`. `/mod` is hidden from members by Discord
     (default permissions apply to top-level commands only); this runs the moderator rule again on every use."""
@@ -314,7 +403,7 @@ class Exchanges(commands.Cog):
         rating="The most explicit rating you would like",
         exchange="Which exchange (optional when the server runs one)",
     )
-    @app_commands.autocomplete(exchange=exchange_autocomplete, fandom=fandom_autocomplete)
+    @app_commands.autocomplete(exchange=exchange_autocomplete, fandom=exchange_fandom_autocomplete)
     async def request(
         self,
         interaction: Interaction,
@@ -340,7 +429,7 @@ class Exchanges(commands.Cog):
         tags="What you are happy to write (comma separated); none means anything in the fandom",
         exchange="Which exchange (optional when the server runs one)",
     )
-    @app_commands.autocomplete(exchange=exchange_autocomplete, fandom=fandom_autocomplete)
+    @app_commands.autocomplete(exchange=exchange_autocomplete, fandom=exchange_fandom_autocomplete)
     async def offer(
         self,
         interaction: Interaction,
@@ -483,6 +572,47 @@ class Exchanges(commands.Cog):
             view=view,
         )
 
+    @exchange.command(name="nominate", description="Nominate a fandom for an exchange; no options: see yours")
+    @app_commands.describe(
+        fandom="A fandom you would like in the exchange",
+        withdraw="One of your nominations to take back",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    @app_commands.autocomplete(
+        exchange=exchange_autocomplete, fandom=fandom_autocomplete, withdraw=nomination_autocomplete
+    )
+    async def nominate(
+        self,
+        interaction: Interaction,
+        fandom: app_commands.Range[str, 1, 100] | None = None,
+        withdraw: app_commands.Range[str, 1, 100] | None = None,
+        exchange: app_commands.Range[str, 1, 50] | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        done = (
+            f"Withdrew your nomination of **{discord.utils.escape_markdown(withdraw.strip())}**. " if withdraw else ""
+        )
+        if fandom is None:
+            if withdraw is not None:
+                found, own = await self.store.withdraw_nomination(guild_id, exchange, interaction.user.id, withdraw)
+            else:
+                found, own = await self.store.nominations_of(guild_id, exchange, interaction.user.id)
+            await answer_privately(interaction, done + render.own_nominations(found, own))
+            return
+        checked = validation.fandom(fandom)
+        if checked is None:
+            raise InvalidField("Fandom", "is empty once blank and invisible characters are removed")
+
+        async def add(chosen: Interaction, name: str | None) -> None:
+            # One transaction for both: a refused nomination leaves the withdrawn one in place.
+            found, own = await self.store.nominate(
+                guild_id_of(chosen), exchange, chosen.user.id, name or checked, withdraw
+            )
+            named = discord.utils.escape_markdown(name or checked)
+            await answer_privately(chosen, f"{done}Nominated **{named}**. {render.own_nominations(found, own)}")
+
+        await guard_name(interaction, checked, add, what="nominate it")
+
     @exchange.command(name="status", description="Where an exchange stands: dates and counts")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
@@ -503,7 +633,11 @@ class Exchanges(commands.Cog):
         due="When gifts are due: YYYY-MM-DD (end of that day, UTC)",
         reveal="When gifts are revealed: YYYY-MM-DD",
         channel="Where the gifts are revealed",
+        nominations="Start with fandom nominations, approved by moderators (default off)",
+        nominations_max="Fandoms each member may nominate (1 to 10, default 3)",
+        tagset_from="Reuse the approved fandoms of an earlier exchange",
     )
+    @app_commands.autocomplete(tagset_from=exchange_autocomplete)
     async def create(
         self,
         interaction: Interaction,
@@ -516,6 +650,9 @@ class Exchanges(commands.Cog):
         due: app_commands.Range[str, 1, 10] | None = None,
         reveal: app_commands.Range[str, 1, 10] | None = None,
         channel: discord.TextChannel | None = None,
+        nominations: bool = False,
+        nominations_max: app_commands.Range[int, 1, 10] = 3,
+        tagset_from: app_commands.Range[str, 1, 50] | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
         settings = ExchangeSettings(
@@ -527,15 +664,30 @@ class Exchanges(commands.Cog):
             due_at=end_of_day("Due", due),
             reveal_at=end_of_day("Reveal", reveal),
             channel_id=channel.id if channel else None,
+            nominations_max=nominations_max if nominations else None,
         )
-        created = await self.store.create(guild_id, exchange_name(name), settings, interaction.user.id)
+        created = await self.store.create(guild_id, exchange_name(name), settings, interaction.user.id, tagset_from)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posted = await self._announce(created, render.signups_opened_post(self.bot, created), interaction.channel_id)
-        await answer_privately(
-            interaction,
-            f"**{created.name}** is open for sign-ups: members use {self.bot.mention('exchange request')} and"
-            f" {self.bot.mention('exchange offer')}.{posted}",
-        )
+        if created.phase == "nominations":
+            posted = await self._announce(
+                created, render.nominations_opened_post(self.bot, created), interaction.channel_id
+            )
+            text = (
+                f"**{created.name}** is collecting fandom nominations: members use"
+                f" {self.bot.mention('exchange nominate')}. Review them with"
+                f" {self.bot.mention('mod exchange nominations')}, then open sign-ups with"
+                f" {self.bot.mention('mod exchange open')}."
+            )
+        else:
+            posted = await self._announce(
+                created, render.signups_opened_post(self.bot, created), interaction.channel_id
+            )
+            text = (
+                f"**{created.name}** is open for sign-ups: members use {self.bot.mention('exchange request')} and"
+                f" {self.bot.mention('exchange offer')}."
+            )
+        reused = f" Its approved fandoms are those of {tagset_from.strip()}." if tagset_from else ""
+        await answer_privately(interaction, text + reused + posted)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> created the exchange {created.name}.")
 
     @moderators.command(name="edit", description="Change an exchange's settings")
@@ -595,9 +747,12 @@ class Exchanges(commands.Cog):
             text = f"Sign-ups for **{moved.name}** are closed. Next: {self.bot.mention('mod exchange match')}."
             announcement = render.signups_closed_post(moved)
         else:
-            moved = await self.store.reopen(guild_id, name, interaction.user.id)
-            text = f"Sign-ups for **{moved.name}** are open again; any unsent match was discarded."
-            announcement = render.signups_opened_post(self.bot, moved, again=True)
+            moved, first = await self.store.reopen(guild_id, name, interaction.user.id)
+            if first:  # after nominations: requests and offers now name an approved fandom
+                text = f"Sign-ups for **{moved.name}** are open, for its approved fandoms."
+            else:
+                text = f"Sign-ups for **{moved.name}** are open again; any unsent match was discarded."
+            announcement = render.signups_opened_post(self.bot, moved, again=not first)
         await interaction.response.defer(ephemeral=True, thinking=True)
         posted = await self._announce(moved, announcement, interaction.channel_id)
         await answer_privately(interaction, text + posted)
@@ -609,7 +764,14 @@ class Exchanges(commands.Cog):
     async def close(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
         await self._move(interaction, exchange, "close")
 
-    @moderators.command(name="open", description="Reopen sign-ups (before assignments are sent)")
+    @moderators.command(name="nominations", description="Review fandom nominations: approve or reject each")
+    @app_commands.describe(exchange="The exchange")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def nominations(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:
+        found, first = await self.store.nomination_page(guild_id_of(interaction), exchange, 0, FANDOMS_PER_PAGE)
+        await NominationReview(interaction.user.id, self, found, first).show(interaction)
+
+    @moderators.command(name="open", description="Open sign-ups after nominations, or reopen them")
     @app_commands.describe(exchange="The exchange")
     @app_commands.autocomplete(exchange=exchange_autocomplete)
     async def open(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50]) -> None:

@@ -28,6 +28,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import aiosqlite
 
 from db.errors import DatabaseTooNew
+from db.exchange_models import PHASES
 from db.folding import name_key, text_key
 from db.models import MEMBER_VISIBLE_STATUSES
 from db.search_words import indexed_words
@@ -131,10 +132,33 @@ def _refold_names(conn: sqlite3.Connection) -> None:
     )
 
 
+def _allow_nominations_phase(conn: sqlite3.Connection) -> None:
+    """Adds 'nominations' to exchanges.phase's CHECK in place, as SQLite's documentation describes for
+    loosening a constraint (ALTER TABLE, "other kinds of table schema changes"): the stored rows already
+    satisfy the wider CHECK and the file format is unchanged. Rebuilding the table instead would
+    cascade-delete every sign-up (foreign keys are on, and cannot be turned off inside the transaction)."""
+    old = "CHECK (phase IN ('signups', 'closed', 'assigned', 'works revealed', 'complete'))"
+    new = f"CHECK (phase IN ({', '.join(repr(p) for p in PHASES)}))"
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        changed = conn.execute(
+            "UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'exchanges'"
+            " AND instr(sql, ?) > 0",
+            (old, new, old),
+        ).rowcount
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    if changed != 1:
+        raise RuntimeError("exchanges.phase's CHECK is not the one migration 0003 created")
+    conn.execute(f"PRAGMA schema_version = {version + 1}")  # every connection rereads the schema
+
+
 # Work a migration needs Python for, run inside that migration's transaction, after its SQL file.
 AFTER_MIGRATION: dict[str, Callable[[sqlite3.Connection], None]] = {
     "0002_fills_accounts_and_per_server_indexes": _fill_search_index,
     "0005_fandom_names": _refold_names,
+    "0006_nominations": _allow_nominations_phase,
 }
 
 

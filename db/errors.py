@@ -218,6 +218,37 @@ class SignupLimitReached(Refusal):
 
 
 @dataclass(eq=False)
+class NominationLimitReached(Refusal):
+    limit: int
+
+
+@dataclass(eq=False)
+class AlreadyNominated(Refusal):
+    fandom: str
+
+
+@dataclass(eq=False)
+class NotNominated(Refusal):
+    fandom: str
+
+
+@dataclass(eq=False)
+class FandomNotApproved(Refusal):
+    """A request or offer naming a fandom outside the exchange's approved set; `closest`: approved names to offer."""
+
+    name: str
+    fandom: str
+    closest: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class NoApprovedFandoms(Refusal):
+    """Sign-ups cannot open (or a set cannot be reused) while the exchange has no approved fandom."""
+
+    name: str
+
+
+@dataclass(eq=False)
 class NotSignedUp(Refusal):
     name: str
     member_id: int

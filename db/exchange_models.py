@@ -12,8 +12,9 @@ from typing import Literal
 from db.match_types import MatchRule
 from db.models import Rating, Viewer
 
-Phase = Literal["signups", "closed", "assigned", "works revealed", "complete"]
-PHASES: tuple[Phase, ...] = ("signups", "closed", "assigned", "works revealed", "complete")
+Phase = Literal["nominations", "signups", "closed", "assigned", "works revealed", "complete"]
+# In order; "nominations" only for an exchange created with nominations (its fandoms are approved first).
+PHASES: tuple[Phase, ...] = ("nominations", "signups", "closed", "assigned", "works revealed", "complete")
 MATCH_RULES: tuple[MatchRule, ...] = ("fandom", "fandom_and_tag", "any")
 SendState = Literal["unsent", "sending", "delivered", "refused", "unknown"]
 DETAILS_MAX = 4000
@@ -34,6 +35,7 @@ class ExchangeSettings:
     due_at: int | None = None
     reveal_at: int | None = None
     channel_id: int | None = None
+    nominations_max: int | None = None  # fandoms each member may nominate; None: no nominations phase
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,16 @@ class ExchangeStatus:
     unmatched: tuple[int, ...]  # complete sign-ups without a giver (before sending, or without a recipient)
     givers_without_gift: tuple[int, ...]  # moderators only
     needs_pinch_hit: tuple[int, ...] = ()  # recipients whose giver defaulted (moderators only)
+
+
+@dataclass(frozen=True)
+class NominatedFandom:
+    """One fandom of an exchange's nominations, as moderators review it (nominators are never named)."""
+
+    key: str
+    name: str
+    nominations: int
+    approved: bool | None  # None: not decided yet
 
 
 @dataclass(frozen=True)

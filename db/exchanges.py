@@ -14,18 +14,25 @@ import sqlite3
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from rapidfuzz import fuzz, process, utils
+
 from db import validation
 from db.database import Repository
 from db.errors import (
     AlreadyGiving,
+    AlreadyNominated,
     ExchangeChoiceNeeded,
     ExchangeNameTaken,
     ExchangeNotFound,
+    FandomNotApproved,
     InvalidCounts,
     InvalidField,
     MatchIncomplete,
+    NoApprovedFandoms,
     NoAssignment,
+    NominationLimitReached,
     NotDefaulted,
+    NotNominated,
     NotSignedUp,
     OwnPinchHit,
     PinchHitGone,
@@ -47,11 +54,13 @@ from db.exchange_models import (
     ExchangeSettings,
     ExchangeStatus,
     Gift,
+    NominatedFandom,
     Phase,
     Signup,
 )
+from db.folding import name_key as folded_key
 from db.match_types import Participant, Wish
-from db.models import Rating
+from db.models import Page, Rating
 from db.rows import placeholders, record_audit
 
 SETTINGS_COLUMNS = (
@@ -63,8 +72,10 @@ SETTINGS_COLUMNS = (
     "due_at",
     "reveal_at",
     "channel_id",
+    "nominations_max",
 )
 EXPORT_VERSION = 1
+CLOSEST_APPROVED = 3  # approved fandoms a refusal names
 
 
 def name_key(name: str) -> str:
@@ -87,6 +98,9 @@ def checked_settings(settings: ExchangeSettings) -> ExchangeSettings:
             raise InvalidCounts(f"{kind}_min and {kind}_max take {COUNT_MIN} to {COUNT_MAX}")
         if low > high:
             raise InvalidCounts(f"{kind}_min ({low}) is more than {kind}_max ({high})")
+    limit = settings.nominations_max
+    if limit is not None and not COUNT_MIN <= limit <= COUNT_MAX:
+        raise InvalidCounts(f"nominations_max takes {COUNT_MIN} to {COUNT_MAX}")
     return settings
 
 
@@ -195,6 +209,8 @@ def _require_phase(exchange: Exchange, allowed: tuple[Phase, ...], action: str) 
         return
     # The next step from each phase; the phase itself is said in words by the refusal's sentence.
     remedies = {
+        "nominations": "A moderator reviews the nominations with `/mod exchange nominations`, then opens sign-ups"
+        " with `/mod exchange open`",
         "signups": "A moderator closes sign-ups first with `/mod exchange close`",
         "closed": "A moderator can reopen sign-ups with `/mod exchange open` until assignments are sent",
         "assigned": "Gifts are being written now",
@@ -270,18 +286,33 @@ def _audit(conn: sqlite3.Connection, exchange: Exchange, actor_id: int, action: 
 # -- moderators: the exchange itself --------------------------------------------------------------------------
 
 
-def _create(conn: sqlite3.Connection, guild_id: int, name: str, settings: ExchangeSettings, actor: int, now: int):
+def _create(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    name: str,
+    settings: ExchangeSettings,
+    actor: int,
+    now: int,
+    tagset_from: str | None = None,
+):
+    source = _by_name(conn, guild_id, tagset_from) if tagset_from is not None else None
+    # With nominations the exchange starts by collecting them; otherwise with sign-ups open (EXCHANGES.md).
+    phase: Phase = "nominations" if settings.nominations_max is not None else "signups"
     try:
         cursor = conn.execute(
-            f"INSERT INTO exchanges (guild_id, name, name_key, created_by, created_at, {', '.join(SETTINGS_COLUMNS)})"
-            f" VALUES (?, ?, ?, ?, ?, {placeholders(SETTINGS_COLUMNS)})",
-            (guild_id, name, name_key(name), actor, now, *(getattr(settings, c) for c in SETTINGS_COLUMNS)),
+            "INSERT INTO exchanges (guild_id, name, name_key, phase, created_by, created_at,"
+            f" {', '.join(SETTINGS_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, {placeholders(SETTINGS_COLUMNS)})",
+            (guild_id, name, name_key(name), phase, actor, now, *(getattr(settings, c) for c in SETTINGS_COLUMNS)),
         )
     except sqlite3.IntegrityError as error:
         if "UNIQUE" in str(error):
             raise ExchangeNameTaken(name) from None
         raise
     exchange = _exchange(conn.execute("SELECT * FROM exchanges WHERE id = ?", (cursor.lastrowid,)).fetchone())
+    if source is not None:
+        copied = conn.execute(COPY_APPROVED, (exchange.id, actor, now, source.id)).rowcount
+        if copied == 0:
+            raise NoApprovedFandoms(source.name)
     _audit(conn, exchange, actor, "exchange created", now)
     return exchange
 
@@ -344,6 +375,20 @@ def _move(
     return moved
 
 
+def _open(conn: sqlite3.Connection, guild_id: int, name: str, actor: int, now: int) -> tuple[Exchange, bool]:
+    """Opens sign-ups: the first time after nominations (then at least one fandom must be approved), or again
+    after a close. The flag says which: True for the first opening after nominations."""
+    exchange = _by_name(conn, guild_id, name)
+    if exchange.phase != "nominations":
+        return _move(conn, guild_id, name, ("closed",), "signups", "reopened", actor, now), False
+    if not _approved(conn, exchange.id):
+        raise NoApprovedFandoms(exchange.name)
+    conn.execute("UPDATE exchanges SET phase = 'signups' WHERE id = ? AND phase = 'nominations'", (exchange.id,))
+    opened = replace(exchange, phase="signups")
+    _audit(conn, opened, actor, "exchange opened", now)
+    return opened, True
+
+
 def _delete(conn: sqlite3.Connection, guild_id: int, name: str, actor: int, now: int) -> Exchange:
     exchange = _by_name(conn, guild_id, name)
     conn.execute("DELETE FROM exchanges WHERE id = ?", (exchange.id,))  # sign-ups, assignments, gifts cascade
@@ -359,6 +404,9 @@ def _add_item(
 ) -> tuple[Exchange, Signup]:
     exchange = _by_name(conn, guild_id, name)
     _require_phase(exchange, ("signups",), f"add {'a request' if kind == 'requests' else 'an offer'}")
+    approved = _approved(conn, exchange.id)
+    if approved and fandom_match_key(draft.fandom) not in approved:
+        raise FandomNotApproved(exchange.name, draft.fandom, closest_approved(draft.fandom, list(approved.values())))
     conn.execute(
         "INSERT INTO exchange_signups (exchange_id, member_id, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT (exchange_id, member_id) DO NOTHING",
@@ -433,6 +481,175 @@ def _signup_page(
         )
     ]
     return exchange, _signups(conn, exchange, members) if members else [], total
+
+
+# -- nominations and the approved fandoms --------------------------------------------------------------------
+
+# A later exchange reuses an earlier one's approved fandoms: (new exchange, actor, now, earlier exchange).
+COPY_APPROVED = (
+    "INSERT INTO exchange_fandoms (exchange_id, fandom_key, fandom, approved, decided_by, decided_at)"
+    " SELECT ?, fandom_key, fandom, 1, ?, ? FROM exchange_fandoms WHERE exchange_id = ? AND approved = 1"
+)
+
+
+def _require_nominations(exchange: Exchange, action: str) -> None:
+    """Nominations are taken and decided only in their own phase. The phase table's remedy names the next step
+    of the exchange, which does not lead back to nominations: this one says when they happen instead."""
+    if exchange.phase != "nominations":
+        remedy = "Nominations come before sign-ups open, in an exchange a moderator creates with them"
+        raise WrongPhase(exchange.name, exchange.phase, action, remedy)
+
+
+def _approved(conn: sqlite3.Connection, exchange_id: int) -> dict[str, str]:
+    """The exchange's approved fandoms, match key -> name; empty: any fandom may be requested and offered."""
+    found = conn.execute(
+        "SELECT fandom_key, fandom FROM exchange_fandoms WHERE exchange_id = ? AND approved = 1", (exchange_id,)
+    )
+    return {r[0]: r[1] for r in found}
+
+
+def closest_approved(fandom: str, approved: list[str]) -> tuple[str, ...]:
+    """The approved names nearest to what was typed (rapidfuzz), best first, for the refusal to offer."""
+    found = process.extract(
+        fandom, approved, scorer=fuzz.WRatio, processor=utils.default_process, limit=CLOSEST_APPROVED
+    )
+    return tuple(name for name, _, _ in found)
+
+
+def _own_nominations(conn: sqlite3.Connection, exchange_id: int, member_id: int) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT fandom FROM exchange_nominations WHERE exchange_id = ? AND member_id = ? ORDER BY id",
+            (exchange_id, member_id),
+        )
+    ]
+
+
+def _nominate(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    name: str | None,
+    member_id: int,
+    fandom: str,
+    now: int,
+    withdraw: str | None = None,
+) -> tuple[Exchange, list[str]]:
+    """Adds a nomination; with `withdraw`, takes that one back first, in the same transaction (a swap)."""
+    if withdraw is not None:
+        _withdraw(conn, guild_id, name, member_id, withdraw)
+    exchange = _by_name(conn, guild_id, name)
+    _require_nominations(exchange, "nominate a fandom")
+    key = fandom_match_key(fandom)
+    own = conn.execute(
+        "SELECT fandom_key FROM exchange_nominations WHERE exchange_id = ? AND member_id = ?", (exchange.id, member_id)
+    ).fetchall()
+    if any(r[0] == key for r in own):
+        raise AlreadyNominated(fandom)
+    limit = exchange.settings.nominations_max or 0
+    if len(own) >= limit:
+        raise NominationLimitReached(limit)
+    conn.execute(
+        "INSERT INTO exchange_nominations (exchange_id, member_id, fandom, fandom_key, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (exchange.id, member_id, fandom, key, now),
+    )
+    return exchange, _own_nominations(conn, exchange.id, member_id)
+
+
+def _withdraw(
+    conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int, fandom: str
+) -> tuple[Exchange, list[str]]:
+    exchange = _by_name(conn, guild_id, name)
+    _require_nominations(exchange, "withdraw a nomination")
+    gone = conn.execute(
+        "DELETE FROM exchange_nominations WHERE exchange_id = ? AND member_id = ? AND fandom_key = ?",
+        (exchange.id, member_id, fandom_match_key(fandom)),
+    ).rowcount
+    if gone == 0:
+        raise NotNominated(fandom)
+    return exchange, _own_nominations(conn, exchange.id, member_id)
+
+
+def _nominations_of(
+    conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int
+) -> tuple[Exchange, list[str]]:
+    exchange = _by_name(conn, guild_id, name)
+    return exchange, _own_nominations(conn, exchange.id, member_id)
+
+
+def _nominated(conn: sqlite3.Connection, exchange_id: int) -> list[NominatedFandom]:
+    """Every nominated or decided fandom of the exchange, by name: how many nominated it, and the decision."""
+    decided = {
+        r[0]: (r[1], bool(r[2]))
+        for r in conn.execute(
+            "SELECT fandom_key, fandom, approved FROM exchange_fandoms WHERE exchange_id = ?", (exchange_id,)
+        )
+    }
+    counted = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT fandom_key, MIN(fandom), COUNT(*) FROM exchange_nominations WHERE exchange_id = ?"
+            " GROUP BY fandom_key",
+            (exchange_id,),
+        )
+    }
+    fandoms = [
+        NominatedFandom(
+            key,
+            decided[key][0] if key in decided else counted[key][0],
+            counted[key][1] if key in counted else 0,
+            decided[key][1] if key in decided else None,
+        )
+        for key in decided.keys() | counted.keys()
+    ]
+    return sorted(fandoms, key=lambda f: (folded_key(f.name), f.key))
+
+
+def _nomination_page(
+    conn: sqlite3.Connection, guild_id: int, name: str, page: int, per_page: int
+) -> tuple[Exchange, Page[NominatedFandom]]:
+    exchange = _by_name(conn, guild_id, name)
+    fandoms = _nominated(conn, exchange.id)
+    last = max(0, (len(fandoms) - 1) // per_page)
+    page = min(max(page, 0), last)
+    items = tuple(fandoms[page * per_page : (page + 1) * per_page])
+    return exchange, Page(items=items, total=len(fandoms), page=page, per_page=per_page)
+
+
+def _decide(
+    conn: sqlite3.Connection, guild_id: int, name: str, key: str, approved: bool, actor: int, now: int
+) -> tuple[Exchange, NominatedFandom]:
+    exchange = _by_name(conn, guild_id, name)
+    _require_nominations(exchange, "approve or reject fandoms")
+    fandom = next((f for f in _nominated(conn, exchange.id) if f.key == key), None)
+    if fandom is None:  # withdrawn by every member who nominated it since the page was shown
+        raise NotNominated(key)
+    conn.execute(
+        "INSERT INTO exchange_fandoms (exchange_id, fandom_key, fandom, approved, decided_by, decided_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (exchange_id, fandom_key)"
+        " DO UPDATE SET approved = excluded.approved, decided_by = excluded.decided_by,"
+        " decided_at = excluded.decided_at",
+        (exchange.id, key, fandom.name, int(approved), actor, now),
+    )
+    action = "exchange fandom approved" if approved else "exchange fandom rejected"
+    _audit(conn, exchange, actor, action, now, detail=f"{exchange.name}: {fandom.name}")
+    return exchange, replace(fandom, approved=approved)
+
+
+def _approved_names(conn: sqlite3.Connection, guild_id: int, name: str | None, typed: str) -> list[str] | None:
+    """For autocomplete: the exchange's approved fandoms matching what was typed (by the start of the name or
+    of a word), by name; None when the exchange cannot be told or has no approved set (any fandom goes)."""
+    try:
+        exchange = _by_name(conn, guild_id, name)
+    except (ExchangeNotFound, ExchangeChoiceNeeded):
+        return None
+    approved = _approved(conn, exchange.id)
+    if not approved:
+        return None
+    key = folded_key(typed)
+    names = sorted(approved.values(), key=folded_key)
+    return [n for n in names if not key or folded_key(n).startswith(key) or f" {key}" in f" {folded_key(n)}"]
 
 
 # -- matching and assignments ---------------------------------------------------------------------------------
@@ -1018,8 +1235,12 @@ class ExchangeRepo(Repository):
         super().__init__(*args, **kwargs)
         self.token = secrets.token_hex(8)  # this process's mark on the assignment messages it is sending
 
-    async def create(self, guild_id: int, name: str, settings: ExchangeSettings, actor: int) -> Exchange:
-        return await self._db.write(_create, guild_id, name, checked_settings(settings), actor, self._now())
+    async def create(
+        self, guild_id: int, name: str, settings: ExchangeSettings, actor: int, tagset_from: str | None = None
+    ) -> Exchange:
+        return await self._db.write(
+            _create, guild_id, name, checked_settings(settings), actor, self._now(), tagset_from
+        )
 
     async def edit(
         self, guild_id: int, name: str, changes: dict[str, Any], new_name: str | None, actor: int
@@ -1032,8 +1253,35 @@ class ExchangeRepo(Repository):
     async def close(self, guild_id: int, name: str, actor: int) -> Exchange:
         return await self._db.write(_move, guild_id, name, ("signups",), "closed", "closed", actor, self._now())
 
-    async def reopen(self, guild_id: int, name: str, actor: int) -> Exchange:
-        return await self._db.write(_move, guild_id, name, ("closed",), "signups", "reopened", actor, self._now())
+    async def reopen(self, guild_id: int, name: str, actor: int) -> tuple[Exchange, bool]:
+        """Opens sign-ups after nominations or after a close; True: the first opening after nominations."""
+        return await self._db.write(_open, guild_id, name, actor, self._now())
+
+    async def nominate(
+        self, guild_id: int, name: str | None, member: int, fandom: str, withdraw: str | None = None
+    ) -> tuple[Exchange, list[str]]:
+        return await self._db.write(_nominate, guild_id, name, member, fandom, self._now(), withdraw)
+
+    async def withdraw_nomination(
+        self, guild_id: int, name: str | None, member: int, fandom: str
+    ) -> tuple[Exchange, list[str]]:
+        return await self._db.write(_withdraw, guild_id, name, member, fandom)
+
+    async def nominations_of(self, guild_id: int, name: str | None, member: int) -> tuple[Exchange, list[str]]:
+        return await self._db.read(_nominations_of, guild_id, name, member)
+
+    async def nomination_page(
+        self, guild_id: int, name: str, page: int, per_page: int
+    ) -> tuple[Exchange, Page[NominatedFandom]]:
+        return await self._db.read(_nomination_page, guild_id, name, page, per_page)
+
+    async def decide(
+        self, guild_id: int, name: str, key: str, approved: bool, actor: int
+    ) -> tuple[Exchange, NominatedFandom]:
+        return await self._db.write(_decide, guild_id, name, key, approved, actor, self._now())
+
+    async def approved_names(self, guild_id: int, name: str | None, typed: str) -> list[str] | None:
+        return await self._db.read(_approved_names, guild_id, name, typed)
 
     async def delete(self, guild_id: int, name: str, actor: int) -> Exchange:
         return await self._db.write(_delete, guild_id, name, actor, self._now())

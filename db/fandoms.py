@@ -177,11 +177,21 @@ def _merge(conn: sqlite3.Connection, guild_id: int, actor_id: int, old: str, new
     match_old, match_new = fandom_match_key(old), fandom_match_key(into)
     requests = conn.execute(_exchange_rows("exchange_requests"), (into, match_new, match_old, guild_id)).rowcount
     offers = conn.execute(_exchange_rows("exchange_offers"), (into, match_new, match_old, guild_id)).rowcount
+    # Nominations and exchanges' fandom decisions follow too: a nomination merged into an approved fandom is
+    # approved with it. A member (or exchange) that already has the new name keeps that row and loses the old.
+    nominated = 0
+    for table in ("exchange_nominations", "exchange_fandoms"):
+        owned = " AND exchange_id IN (SELECT id FROM exchanges WHERE guild_id = ?)"
+        nominated += conn.execute(
+            f"UPDATE OR IGNORE {table} SET fandom = ?, fandom_key = ? WHERE fandom_key = ?{owned}",
+            (into, match_new, match_old, guild_id),
+        ).rowcount
+        nominated += conn.execute(f"DELETE FROM {table} WHERE fandom_key = ?{owned}", (match_old, guild_id)).rowcount
     synonym = conn.execute(
         "SELECT from_name FROM name_synonyms WHERE guild_id = ? AND kind = 'fandom' AND from_key = ?",
         (guild_id, old_key),
     ).fetchone()
-    if not prompt_ids and not requests and not offers and synonym is None:
+    if not prompt_ids and not requests and not offers and not nominated and synonym is None:
         raise NameNotUsed(old)
     from_name = shown[0] if shown else (synonym[0] if synonym else old)
     conn.execute(

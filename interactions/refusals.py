@@ -11,6 +11,7 @@ from discord import app_commands
 from db.errors import (
     AlreadyClaimed,
     AlreadyGiving,
+    AlreadyNominated,
     AnonymousNotAllowed,
     ClaimLimitReached,
     ClaimNotFound,
@@ -21,18 +22,22 @@ from db.errors import (
     ExchangeNameTaken,
     ExchangeNotFound,
     ExplicitNeedsAgeRestrictedChannel,
+    FandomNotApproved,
     FillNotFound,
     ImportUnreadable,
     InvalidCounts,
     InvalidField,
     MatchIncomplete,
     NameNotUsed,
+    NoApprovedFandoms,
     NoAssignment,
     NoClaimSlot,
+    NominationLimitReached,
     NotAgeRestricted,
     NotDefaulted,
     NothingToChange,
     NothingToDraw,
+    NotNominated,
     NotPrompter,
     NotSignedUp,
     NotYourFill,
@@ -58,6 +63,7 @@ log = logging.getLogger(__name__)
 def phase_sentence(name: str, phase: str) -> str:
     """An exchange's phase as what it means for the reader (VOICE.md), never the phase's own name."""
     return {
+        "nominations": f"{name} is collecting fandom nominations; sign-ups have not opened yet",
         "signups": f"Sign-ups for {name} are open",
         "closed": f"Sign-ups for {name} are closed and assignments go out soon",
         "assigned": f"Assignments for {name} have been sent",
@@ -164,6 +170,25 @@ def sentence(error: BaseException) -> str | None:
             return (
                 f"This exchange takes at most {plural(error.limit, error.kind[:-1])} per sign-up; "
                 "remove one with `/exchange drop` first."
+            )
+        case NominationLimitReached():
+            return (
+                f"This exchange takes at most {plural(error.limit, 'nomination')} per member; "
+                "withdraw one with the `withdraw` option of `/exchange nominate` first."
+            )
+        case AlreadyNominated():
+            return f"You have already nominated {error.fandom}; nothing was changed."
+        case NotNominated():
+            return f"You have not nominated {error.fandom}. `/exchange nominate` with no options lists yours."
+        case FandomNotApproved():
+            near = f" The closest approved: {', '.join(error.closest)}." if error.closest else ""
+            return (
+                f"{error.fandom} is not among the fandoms approved for {error.name}, so it cannot be added.{near}"
+                " As you type the fandom, Discord lists every approved one."
+            )
+        case NoApprovedFandoms():
+            return (
+                f"{error.name} has no approved fandom yet. Approve nominations first with `/mod exchange nominations`."
             )
         case NotSignedUp():
             if error.own:

@@ -72,6 +72,9 @@ COMMANDS: dict[str, str] = {
     "exchange status": "exchange status",
     "exchange reveal": "mod exchange reveal",
     "exchange signups": "mod exchange signups",
+    "exchange nominate": "exchange nominate",
+    "exchange nominations": "mod exchange nominations",
+    "exchange open": "mod exchange open",
     "mod log": "mod log",
     "profile": "profile",
     "help": "help",
@@ -479,14 +482,61 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     )
 
     # -- an exchange round ------------------------------------------------------------------------------
-    story.chapter = "An exchange round: sign-ups"
+    story.chapter = "An exchange round: nominations"
     yule = "Yulefic"
-    created = dict(name=yule, due="2026-03-30", channel=FILLS)
+    created = dict(name=yule, due="2026-03-30", channel=FILLS, nominations=True, nominations_max=2)
     await story.step(
-        "A moderator creates an exchange",
+        "A moderator creates an exchange that starts with nominations",
         MOD,
         slash("exchange create", **created),
         command("exchange create", MOD, **created),
+    )
+    nominated = ((ALICE, "Good Omens"), (ALICE, "Sherlock"), (BOB, "Discworld"), (CAROL, "Hannibal"))
+    for member, fandom in nominated:
+        await story.step(
+            f"{member.name.title()} nominates a fandom",
+            member,
+            slash("exchange nominate", fandom=fandom),
+            command("exchange nominate", member, fandom=fandom),
+        )
+    await story.step(
+        "Alice tries a third nomination",
+        ALICE,
+        slash("exchange nominate", fandom="Discworld"),
+        command("exchange nominate", ALICE, fandom="Discworld"),
+    )
+    await story.step(
+        "Bob tries to sign up before sign-ups open",
+        BOB,
+        slash("exchange request", fandom="Sherlock"),
+        command("exchange request", BOB, fandom="Sherlock"),
+    )
+    review = await story.step(
+        "The moderator reviews the nominations",
+        MOD,
+        slash("exchange nominations", exchange=yule),
+        command("exchange nominations", MOD, exchange=yule),
+    )
+    assert review is not None
+    for label in ("Approve Discworld", "Approve Good Omens", "Reject Hannibal", "Approve Sherlock"):
+        await story.step(
+            f"The moderator clicks {label}",
+            MOD,
+            f"clicks {label}",
+            click(review.message_id, _component(driver, review.message_id, label), MOD),
+        )
+    await story.step(
+        "The moderator opens sign-ups",
+        MOD,
+        slash("exchange open", exchange=yule),
+        command("exchange open", MOD, exchange=yule),
+    )
+    story.chapter = "An exchange round: sign-ups"
+    await story.step(
+        "Carol asks for the fandom that was not approved",
+        CAROL,
+        slash("exchange request", fandom="Hannibal"),
+        command("exchange request", CAROL, fandom="Hannibal"),
     )
     sign_ups = (
         (ALICE, [("Good Omens", "Aziraphale")], [("Sherlock", None)]),

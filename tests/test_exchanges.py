@@ -550,13 +550,25 @@ async def test_members_see_only_their_exchange_commands_and_moderators_find_thei
     members = schema["exchange"]
     assert members.get("default_member_permissions") is None  # everyone sees /exchange
     assert sorted(o["name"] for o in members["options"]) == sorted(
-        ["request", "offer", "signup", "drop", "leave", "assignment", "gift", "default", "pinchhits", "status"]
+        [
+            "request",
+            "offer",
+            "signup",
+            "drop",
+            "leave",
+            "assignment",
+            "gift",
+            "default",
+            "pinchhits",
+            "nominate",
+            "status",
+        ]
     )
     assert not any(o["description"].startswith("Moderators") for o in members["options"])
     mod = schema["mod"]
     assert int(mod["default_member_permissions"]) == int(MANAGE_GUILD) and mod["contexts"] in (None, [0])
     group = next(o for o in mod["options"] if o["name"] == "exchange")
-    assert group["type"] == 2 and len(group["options"]) == 14
+    assert group["type"] == 2 and len(group["options"]) == 15
     assert {o["name"] for o in group["options"]} >= {"create", "match", "send", "reveal", "export", "delete"}
     assert command_characters(mod) <= 4000 and command_characters(members) <= 4000
     # Hidden is not enough: a member who calls it anyway (the API can be called directly) is refused.

@@ -80,6 +80,10 @@ def _exchange(entry: AuditEntry, actor: str, target: str) -> str:
             return f"{actor} closed sign-ups for {name}"
         case "reopened":
             return f"{actor} reopened sign-ups for {name}"
+        case "opened":
+            return f"{actor} opened sign-ups for {name} after its nominations"
+        case "fandom approved" | "fandom rejected":
+            return f"{actor} {verb.removeprefix('fandom ')} the fandom {more or 'nominated'} for {name}"
         case "matched":
             return f"{actor} matched {name}" + (f" ({more})" if more else "")
         case "assigned":

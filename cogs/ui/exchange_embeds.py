@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.ui.embeds import excerpt, fitted, lines_within, link
-from db.exchange_models import Assignment, Exchange, ExchangeRequest, ExchangeStatus, Gift, Secrecy, Signup
+from db.exchange_models import (
+    Assignment,
+    Exchange,
+    ExchangeRequest,
+    ExchangeStatus,
+    Gift,
+    NominatedFandom,
+    Secrecy,
+    Signup,
+)
 from db.match_types import Match
 from db.models import Page
 from interactions.refusals import phase_sentence
@@ -277,6 +286,45 @@ def signups_opened_post(bot: Promptfill, exchange: Exchange, *, again: bool = Fa
         f" {bot.mention('exchange request')} and what you would write with {bot.mention('exchange offer')};"
         f" {bot.mention('exchange signup')} shows your sign-up.{when_due(exchange)}"
     )
+
+
+def nominations_opened_post(bot: Promptfill, exchange: Exchange) -> str:
+    limit = exchange.settings.nominations_max or 0
+    return (
+        f"🎁 **{exchange.name}** is collecting fandom nominations: nominate up to {counted(limit, 'fandom')} with"
+        f" {bot.mention('exchange nominate')}. Moderators approve the fandoms, then sign-ups open for them."
+    )
+
+
+def own_nominations(exchange: Exchange, fandoms: Sequence[str]) -> str:
+    """A member's own nominations, in a sentence (they are few: at most ten)."""
+    limit = exchange.settings.nominations_max
+    if not fandoms:
+        return f"You have no nominations in **{exchange.name}**."
+    of = f" of {limit}" if limit else ""
+    names = ", ".join(f"**{discord.utils.escape_markdown(f)}**" for f in fandoms)
+    return f"Your nominations in **{exchange.name}** ({len(fandoms)}{of}): {names}."
+
+
+DECISION_WORDS = {True: "✅ approved", False: "❌ rejected", None: "waiting for a decision"}
+
+
+def nominations_page_embed(bot: Promptfill, exchange: Exchange, page: Page[NominatedFandom]) -> discord.Embed:
+    """Moderators' review: each fandom with how many nominated it (never who) and the decision so far."""
+    lines = [
+        f"**{discord.utils.escape_markdown(f.name)}** · {counted(f.nominations, 'nomination')}"
+        f" · {DECISION_WORDS[f.approved]}"
+        for f in page.items
+    ]
+    head = (
+        f"{phase_sentence(exchange.name, exchange.phase)}. Approve or reject each fandom with its buttons;"
+        f" a fandom merged into an approved one is approved with it. Then open sign-ups with"
+        f" {bot.mention('mod exchange open')}: requests and offers must name an approved fandom."
+    )
+    embed = discord.Embed(title=f"Nominations · {exchange.name}", colour=COLOUR)
+    embed.description = head + "\n\n" + lines_within(lines, 3000, empty="No fandom has been nominated yet.")
+    embed.set_footer(text=f"{counted(page.total, 'fandom')}, page {page.page + 1} of {page.page_count}")
+    return fitted(embed)
 
 
 def signups_closed_post(exchange: Exchange) -> str:

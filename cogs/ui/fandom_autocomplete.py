@@ -28,3 +28,16 @@ async def fandom_autocomplete(interaction: Interaction, current: str) -> list[ap
 
 async def tag_autocomplete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     return await _names(interaction, "tag", current)
+
+
+async def exchange_fandom_autocomplete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """For requests and offers: within an exchange with approved fandoms, only those; else the server's names."""
+    if interaction.guild_id is None:
+        return []
+    exchange = getattr(interaction.namespace, "exchange", None)
+    approved = await interaction.client.store.exchanges.approved_names(
+        interaction.guild_id, exchange, current[:CHOICE_MAX]
+    )
+    if approved is None:
+        return await _names(interaction, "fandom", current)
+    return [app_commands.Choice(name=n[:CHOICE_MAX], value=n[:CHOICE_MAX]) for n in approved[:25]]
