@@ -11,12 +11,14 @@ from db.database import Repository
 from db.errors import DuplicateFill, FillNotFound, NoClaimSlot, NotYourFill
 from db.models import Fill, Prompt, Viewer
 from db.rows import FILL_COLUMNS, FILL_SOURCE, fill_from_row
+from db.seconds import seconders_of
 
 
 @dataclass(frozen=True)
 class FillRecorded:
     fill: Fill
     prompt: Prompt
+    seconders: tuple[int, ...] = ()  # who seconded the prompt when it was filled: they are told of the fill
 
 
 def _record(
@@ -63,7 +65,7 @@ def _record(
     fill = fill_from_row(
         conn.execute(f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.id = ?", (fill_id,)).fetchone()
     )
-    return FillRecorded(fill, rows.prompt_by_id(conn, prompt.id))
+    return FillRecorded(fill, rows.prompt_by_id(conn, prompt.id), seconders_of(conn, prompt.id))
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from db.errors import (
     PinchHitGone,
     PromptNotFound,
     SameName,
+    SecondOwnPrompt,
     SelfAssignment,
     SignupItemNotFound,
     SignupLimitReached,
@@ -112,6 +113,11 @@ def sentence(error: BaseException) -> str | None:
             return (
                 f"#{error.number} is your own prompt, so you cannot {error.action}: prompts are for other members to "
                 "write. `/prompt random` finds one for you."
+            )
+        case SecondOwnPrompt():
+            return (
+                f"#{error.number} is your own prompt, so you cannot second it: a second is another member saying "
+                "they want it filled too. Nothing was changed."
             )
         case AlreadyClaimed():
             return f"You already hold a claim on #{error.number}. See `/claims`."
