@@ -11,11 +11,13 @@ T = TypeVar("T")
 PromptStatus = Literal["pending", "open", "filled", "closed", "rejected"]
 ClaimStatus = Literal["active", "dropped", "expired", "released", "filled"]
 Rating = Literal["G", "T", "M", "E", "NR"]
+FillStatus = Literal["complete", "in progress"]  # /fill status: a finished work, or a work in progress
 ListSort = Literal["newest", "seconded"]  # /prompt list: newest first, or most seconded (most wanted) first
 
 PROMPT_STATUSES: tuple[PromptStatus, ...] = ("pending", "open", "filled", "closed", "rejected")
 RATINGS: tuple[Rating, ...] = ("G", "T", "M", "E", "NR")
 LIST_SORT_NAMES: tuple[ListSort, ...] = get_args(ListSort)
+FILL_STATUSES: tuple[FillStatus, ...] = get_args(FillStatus)
 RATING_NAMES: dict[str, str] = {
     "G": "General Audiences",
     "T": "Teen And Up Audiences",
@@ -221,6 +223,8 @@ class Fill:
     # Where the announcement was posted (None for fills recorded before version 2, or never announced).
     message_channel_id: int | None = None
     message_id: int | None = None
+    complete: bool = True  # False: a work in progress, posted in parts
+    updated_at: datetime | None = None  # when its last part or its completion was shared, if since
 
 
 @dataclass(frozen=True)

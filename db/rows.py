@@ -86,6 +86,8 @@ def fill_from_row(row: sqlite3.Row) -> Fill:
         created_at=from_epoch(row["created_at"]),
         message_channel_id=row["message_channel_id"],
         message_id=row["message_id"],
+        complete=bool(row["complete"]),
+        updated_at=from_epoch_or_none(row["updated_at"]),
     )
 
 

@@ -260,7 +260,11 @@ def prompt_embed(
             name="Claimed by", value=lines_within(claim_lines, FIELD_VALUE_LIMIT, empty="nobody yet"), inline=False
         )
     if fills is not None:
-        fill_lines = [f"{link(_clip(f.title or 'a work', 80), f.url)} by <@{f.member_id}>" for f in fills]
+        fill_lines = [
+            f"{link(_clip(f.title or 'a work', 80), f.url)} by <@{f.member_id}>"
+            + ("" if f.complete else " (in progress)")
+            for f in fills
+        ]
         embed.add_field(name="Fills", value=lines_within(fill_lines, FIELD_VALUE_LIMIT, empty="none yet"), inline=False)
     embed.set_footer(text=f"Prompt #{prompt.number}")
     return fitted(embed)
@@ -340,6 +344,11 @@ def fill_intro(fill: Fill, prompt: Prompt) -> str:
         whose = "an imported prompt"
     else:
         whose = f"a prompt by <@{prompt.author_id}>"
+    if not fill.complete:
+        return (
+            f"<@{fill.member_id}> is writing a fill for **{heading(prompt)}**, {whose}: a work in progress, "
+            "posted in parts."
+        )
     return f"<@{fill.member_id}> wrote a fill for **{heading(prompt)}**, {whose}."
 
 
@@ -400,9 +409,12 @@ def profile_embed(member: discord.abc.User, profile: Profile, viewer: Viewer) ->
     ]
     claim_lines = [f"`#{c.prompt_number}` due {timestamp(c.deadline)}" for c in profile.active_claims]
     fill_lines = [f"`#{f.prompt_number}` {link(excerpt(f.title or f.url, 60), f.url)}" for f in profile.recent_fills]
+    in_progress = [f"`#{f.prompt_number}` {link(excerpt(f.title or f.url, 60), f.url)}" for f in profile.in_progress]
     embed.add_field(name="Recent prompts", value=lines_within(prompt_lines, FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Active claims", value=lines_within(claim_lines, FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Recent fills", value=lines_within(fill_lines, FIELD_VALUE_LIMIT), inline=False)
+    if in_progress:
+        embed.add_field(name="Works in progress", value=lines_within(in_progress, FIELD_VALUE_LIMIT), inline=False)
     return fitted(embed)
 
 

@@ -25,3 +25,12 @@ CREATE TRIGGER prompt_seconds_removed AFTER DELETE ON prompt_seconds
 BEGIN
     UPDATE prompts SET seconds = seconds - 1 WHERE id = OLD.prompt_id;
 END;
+
+-- Fills in parts: a work in progress (complete = 0) fills its prompt like any fill and counts once; /fill with
+-- its link again updates that row (title, notes, status) instead of adding another. Fills stored before this
+-- version are complete works.
+ALTER TABLE fills ADD COLUMN complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1));
+-- When its last part or its completion was posted (NULL: never updated since it was first shared).
+ALTER TABLE fills ADD COLUMN updated_at INTEGER;
+-- A writer's works in progress, for /profile: only the unfinished ones are in it.
+CREATE INDEX fills_in_progress ON fills (guild_id, member_id, id) WHERE complete = 0;
