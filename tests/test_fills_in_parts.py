@@ -4,13 +4,14 @@ announcement and the prompt's post brought up to date), and it stays one fill; /
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from cogs.ui.audit_lines import audit_sentence
 from tests.conftest import snapshot, submit
-from tests.driver import ALICE, BOB, CAROL, FILLS, GUILD, MOD, PROMPTS, Driver
+from tests.driver import ALICE, BOB, CAROL, FILLS, GUILD, MOD, PROMPTS, Attachment, Driver
 
 TEXT = "A lighthouse keeper and a selkie trade one secret a night."
 WORK = "https://example.org/works/salt-and-sealskin"
@@ -150,3 +151,31 @@ async def test_the_log_reads_the_start_each_part_and_the_completion_as_sentences
         f"<@{CAROL.id}> posted a new part of their fill of prompt #1: <{WORK}>.",
         f"<@{CAROL.id}> completed their fill of prompt #1: <{WORK}>.",
     ]
+
+
+async def test_a_json_export_keeps_a_work_in_progress_and_imports_it_back(
+    driver: Driver, tmp_path: Path, clock
+) -> None:
+    await submit(driver, TEXT, user=BOB, title="Selkie")
+    await submit(driver, f"{TEXT} Again, in winter.", user=BOB)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="Salt", status="in progress")
+    await driver.command("fill", user=CAROL, prompt=2, url=f"{WORK}-2", title="Ice")
+    out = await driver.command("export", user=MOD, format="json")
+    [document] = [json.loads(f[1]) for call in out.calls for f in call.files]
+    assert [[f["complete"] for f in p["fills"]] for p in document["prompts"]] == [[False], [True]]
+    other = await Driver.start(tmp_path / "other.db", clock=clock)
+    try:
+        done = await other.command("import", user=MOD, file=Attachment("backup.json", json.dumps(document).encode()))
+        assert "Added 2 prompts" in done.content
+        assert [r[4] for r in fill_rows(tmp_path / "other.db")] == [0, 1]
+        # An older file's fills have no such key: they are complete works; anything but true or false is refused.
+        for entry in document["prompts"]:
+            entry["fills"][0].pop("complete")
+        document["prompts"][0]["text"] += " Older file."
+        document["prompts"][1]["text"] += " Older file."
+        document["prompts"][1]["fills"][0]["complete"] = "yes"
+        done = await other.command("import", user=MOD, file=Attachment("old.json", json.dumps(document).encode()))
+        assert "Added 1 prompt" in done.content and "Fill complete must be true or false" in done.text
+        assert [r[4] for r in fill_rows(tmp_path / "other.db")] == [0, 1, 1]
+    finally:
+        await other.close()
