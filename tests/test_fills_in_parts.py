@@ -179,3 +179,19 @@ async def test_a_json_export_keeps_a_work_in_progress_and_imports_it_back(
         assert [r[4] for r in fill_rows(tmp_path / "other.db")] == [0, 1, 1]
     finally:
         await other.close()
+
+
+async def test_a_work_in_progress_can_still_be_finished_after_its_prompt_is_withdrawn(
+    driver: Driver, db_path: Path
+) -> None:
+    await started_in_parts(driver)
+    await driver.command("prompt withdraw", user=BOB, prompt=1)
+    before = snapshot(db_path)
+    refused = await driver.command("fill", user=ALICE, prompt=1, url=f"{WORK}-other")  # a new fill is refused
+    assert refused.ephemeral and refused.content == "Prompt #1 is closed, so you cannot fill it."
+    assert snapshot(db_path) == before
+    done = await driver.command("fill", user=CAROL, prompt=1, url=WORK)
+    assert done.content == "Your fill of #1 is now complete. Congratulations on finishing it!"
+    prompt = await driver.bot.store.prompts.get(GUILD.id, 1)
+    assert prompt.status == "closed" and prompt.fill_count == 1
+    assert fill_rows(db_path)[0][4] == 1
