@@ -15,10 +15,10 @@ from ao3.parse import Series, Work
 from cogs.ui.announce import refresh_posted_prompt
 from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import server_name
-from cogs.ui.embeds import ao3_embed, excerpt, fill_embed, in_server, prompt_name, removed_fill_embed
+from cogs.ui.embeds import ao3_embed, excerpt, fill_embed, in_server, link, prompt_name, removed_fill_embed
 from db import validation
 from db.fills import FillRecorded
-from db.models import Viewer
+from db.models import FillStatus, Viewer
 from interactions.checks import Interaction, age_restricted, guild_id_of, is_moderator, viewer_of
 from interactions.sending import (
     NO_MENTIONS,
@@ -45,14 +45,15 @@ def announcement(recorded: FillRecorded, reader: Viewer) -> dict[str, Any]:
     prompt without a prompter pings nobody)."""
     prompt = recorded.prompt
     embed = fill_embed(recorded, reader)
+    what = "a new fill" if recorded.fill.complete else "a new fill in progress"
     if prompt.anonymous or prompt.author_id is None:
         return {
-            "content": f"✨ Prompt #{prompt.number} has a new fill!",
+            "content": f"✨ Prompt #{prompt.number} has {what}!",
             "embed": embed,
             "allowed_mentions": NO_MENTIONS,
         }
     return {
-        "content": f"✨ <@{prompt.author_id}>, your prompt #{prompt.number} has a new fill!",
+        "content": f"✨ <@{prompt.author_id}>, your prompt #{prompt.number} has {what}!",
         "embed": embed,
         "allowed_mentions": discord.AllowedMentions(
             everyone=False, roles=False, users=[discord.Object(id=prompt.author_id)], replied_user=False
@@ -64,12 +65,13 @@ class Fills(commands.Cog):
     def __init__(self, bot: Promptfill) -> None:
         self.bot = bot
 
-    @app_commands.command(name="fill", description="Share a finished work that answers a prompt")
+    @app_commands.command(name="fill", description="Share a work that answers a prompt, finished or in progress")
     @app_commands.describe(
         prompt="The prompt's number",
         url="Link to the work (http or https), e.g. on Archive of Our Own",
         title="The work's title",
         notes="A note for readers (warnings, pairing, word count...)",
+        status="complete (default), or in progress: share it again with the same link for each new part",
     )
     @app_commands.autocomplete(prompt=prompt_autocomplete)
     @app_commands.guild_only()
@@ -80,15 +82,26 @@ class Fills(commands.Cog):
         url: app_commands.Range[str, 1, 2048],
         title: app_commands.Range[str, 1, 200] | None = None,
         notes: app_commands.Range[str, 1, 1000] | None = None,
+        status: FillStatus = "complete",
     ) -> None:
         guild_id = guild_id_of(interaction)
         checked_url = validation.fill_url(url)
         checked_title = validation.title(title)
         checked_notes = validation.notes(notes)
+        complete = validation.fill_status(status)
         recorded = await self.bot.store.fills.record(
-            guild_id, prompt, await viewer_of(interaction), url=checked_url, title=checked_title, notes=checked_notes
+            guild_id,
+            prompt,
+            await viewer_of(interaction),
+            url=checked_url,
+            title=checked_title,
+            notes=checked_notes,
+            complete=complete,
         )
         channel_id = (await self.bot.store.settings.get(guild_id)).fills_channel_id
+        if recorded.earlier is not None:
+            await self._part_posted(interaction, recorded, channel_id)
+            return
         if channel_id is None:
             # The announcement is the public reply in this channel.
             reader = Viewer.channel_reader(age_restricted=age_restricted(interaction.channel))
@@ -97,8 +110,15 @@ class Fills(commands.Cog):
             if answered.message_id is not None and interaction.channel_id is not None:
                 await self.bot.store.fills.set_message(recorded.fill.id, interaction.channel_id, answered.message_id)
         else:
+            again = self.bot.mention("fill")
+            done = (
+                "Congratulations on finishing it!"
+                if complete
+                else f"When you post a part or finish it, use {again} again with the same link."
+            )
+            kind = "fill" if complete else "work in progress"
             await interaction.response.send_message(
-                f"Your fill of #{recorded.prompt.number} is recorded. Congratulations on finishing it!",
+                f"Your {kind} for #{recorded.prompt.number} is recorded. {done}",
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
@@ -118,7 +138,53 @@ class Fills(commands.Cog):
                 ),
                 embed=fill_embed(recorded, Viewer.channel_reader(age_restricted=False)),
             )
+        await self._tell_seconders(recorded)
         await refresh_posted_prompt(self.bot, recorded.prompt)
+
+    async def _part_posted(self, interaction: Interaction, recorded: FillRecorded, channel_id: int | None) -> None:
+        """A work in progress moved on: a short line where fills are announced (not a second announcement), and
+        its announcement and the prompt's post brought up to date. It stays one fill."""
+        fill, prompt = recorded.fill, recorded.prompt
+        work = link(discord.utils.escape_markdown(excerpt(fill.title or "the work", 100)), fill.url)
+        if fill.complete:
+            line = f"✨ {work} by <@{fill.member_id}>, a fill of {prompt_name(prompt)}, is now complete."
+            answer = f"Your fill of #{prompt.number} is now complete. Congratulations on finishing it!"
+        else:
+            line = f"📖 <@{fill.member_id}> posted a new part of {work}, a fill of {prompt_name(prompt)}."
+            again = self.bot.mention("fill")
+            answer = (
+                f"Your new part for #{prompt.number} is recorded. When you post the next part or finish it, use "
+                f"{again} again with the same link and status."
+            )
+        if channel_id is None:
+            await interaction.response.send_message(line, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            posted = await deliver(self.bot, channel_id, content=line, allowed_mentions=NO_MENTIONS)
+            if not isinstance(posted, discord.Message):
+                await self._not_announced(interaction, recorded, channel_id, posted)
+        if fill.message_channel_id is not None and fill.message_id is not None:
+            # The announcement shows the work as it stands now (its status, title and notes).
+            where, message_id = fill.message_channel_id, fill.message_id
+            reader = channel_reader(self.bot, where)
+
+            async def edit(**changes: Any) -> None:
+                await edit_post(self.bot, where, message_id, **changes)
+
+            await edit(embed=fill_embed(recorded, reader))
+            self._enrich_later(recorded, reader, edit)
+        await refresh_posted_prompt(self.bot, prompt)
+
+    async def _tell_seconders(self, recorded: FillRecorded) -> None:
+        """Each member who seconded the prompt hears of its fill in a direct message of their own (one who does not
+        accept them costs nobody else theirs). The seam for the daily digest (issue 24, following): once it
+        exists, these become lines of each seconder's digest instead."""
+        named = in_server(recorded.prompt, server_name(self.bot, recorded.fill.guild_id))
+        content = f"✨ A prompt you seconded has a new fill: {named}."
+        card = fill_embed(recorded, Viewer.channel_reader(age_restricted=False))
+        for member_id in recorded.seconders:
+            if member_id != recorded.fill.member_id:
+                await send_dm(self.bot, member_id, content=content, embed=card)
 
     async def _not_announced(
         self, interaction: Interaction, recorded: FillRecorded, channel_id: int, failure: object

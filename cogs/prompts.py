@@ -9,7 +9,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui.announce import ClaimButton, not_posted_note, post_open_prompt, refresh_posted_prompt
+from cogs.ui.announce import (
+    ClaimButton,
+    SecondButton,
+    not_posted_note,
+    post_open_prompt,
+    refresh_posted_prompt,
+    second_and_reply,
+)
 from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import server_name
 from cogs.ui.embeds import in_server, list_title, prompt_embed, prompt_list_embed
@@ -20,7 +27,7 @@ from cogs.ui.paginator import Paginator
 from cogs.ui.search_suggestion import offer_suggestion
 from db import validation
 from db.browse import DrawFilters
-from db.models import Page, Prompt, PromptDraft, PromptEdit, PromptStatus
+from db.models import ListSort, Page, Prompt, PromptDraft, PromptEdit, PromptStatus
 from interactions.checks import Interaction, guild_id_of, is_moderator, viewer_of
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS, answer_privately, log_line, note_unlogged, send_dm
@@ -175,10 +182,10 @@ class Prompts(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ClaimButton)
+        self.bot.add_dynamic_items(ClaimButton, SecondButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(ClaimButton)
+        self.bot.remove_dynamic_items(ClaimButton, SecondButton)
 
     @prompt.command(name="submit", description="Post a prompt (without text, a form opens for long prompts)")
     @app_commands.describe(
@@ -236,6 +243,7 @@ class Prompts(commands.Cog):
             claims=details.claims,
             fills=details.fills,
             per_prompt=settings.claims_per_prompt,
+            seconders=details.seconders,
         )
         await interaction.response.send_message(embed=embed, ephemeral=private, allowed_mentions=NO_MENTIONS)
 
@@ -266,12 +274,19 @@ class Prompts(commands.Cog):
         )
         await interaction.response.send_message(**await draw_message(interaction, filters), ephemeral=True)
 
-    @prompt.command(name="list", description="Browse prompts, newest first")
+    @prompt.command(name="second", description="Say you want a prompt filled too (again to take it back)")
+    @app_commands.describe(prompt="The prompt's number")
+    @app_commands.autocomplete(prompt=prompt_autocomplete)
+    async def second(self, interaction: Interaction, prompt: int) -> None:
+        await second_and_reply(interaction, prompt)
+
+    @prompt.command(name="list", description="Browse prompts, newest or most seconded first")
     @app_commands.describe(
         status="Only prompts with this status",
         fandom="Only this fandom",
         tag="Only prompts with this tag",
         member="Only prompts posted by this member",
+        sort="newest (default) or seconded: most wanted first",
     )
     @app_commands.autocomplete(fandom=fandom_autocomplete, tag=tag_autocomplete)
     async def list_(
@@ -281,12 +296,14 @@ class Prompts(commands.Cog):
         fandom: str | None = None,
         tag: str | None = None,
         member: discord.User | None = None,
+        sort: ListSort = "newest",
     ) -> None:
         guild_id = guild_id_of(interaction)
+        sort = validation.list_sort(sort)
         viewer = await viewer_of(interaction)
         fandom, tag = await merged_name(interaction, validation.clean(fandom)), validation.clean(tag)
         shown = {"status": status, "fandom": fandom, "tag": tag, "member": member.display_name if member else None}
-        title = list_title("Prompts", shown)
+        title = list_title("Most seconded prompts" if sort == "seconded" else "Prompts", shown)
         browse = self.bot.store.browse
 
         async def fetch(page: int) -> Page[Prompt]:
@@ -298,6 +315,7 @@ class Prompts(commands.Cog):
                 fandom=fandom,
                 tag=tag,
                 member_id=member_id,
+                sort=sort,
                 page=page,
                 per_page=PER_PAGE,
             )

@@ -17,6 +17,7 @@ from db.models import (
     Claim,
     Fill,
     GuildSettings,
+    ListSort,
     Page,
     Prompt,
     PromptStatus,
@@ -24,6 +25,14 @@ from db.models import (
 )
 from db.rows import COUNT_CAP, PROMPT_COLUMNS, placeholders, prompt_from_row
 from db.search_words import match_query
+from db.seconds import seconders_of
+
+# How /prompt list orders prompts: the ORDER BY of each, both walked through an index (prompts_status_number
+# or prompts_author for newest, prompts_seconded for seconded), so a page is fast however many prompts there are.
+LIST_SORTS: dict[ListSort, str] = {
+    "newest": "p.number DESC",
+    "seconded": "p.seconds DESC, p.number DESC",
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,7 @@ class PromptDetails:
     prompt: Prompt
     claims: tuple[Claim, ...]
     fills: tuple[Fill, ...]
+    seconders: tuple[int, ...] = ()  # who seconded it: read for moderators only (Viewer.sees_seconders)
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,10 @@ def _details(conn: sqlite3.Connection, guild_id: int, number: int, viewer: Viewe
         raise PromptNotFound(number)
     if prompt.explicit and not viewer.age_restricted_channel:
         raise ExplicitNeedsAgeRestrictedChannel(number)
-    return PromptDetails(prompt, tuple(rows.active_claims_on(conn, prompt.id)), tuple(rows.fills_of(conn, prompt.id)))
+    seconders = seconders_of(conn, prompt.id) if viewer.is_moderator and prompt.seconds else ()
+    return PromptDetails(
+        prompt, tuple(rows.active_claims_on(conn, prompt.id)), tuple(rows.fills_of(conn, prompt.id)), seconders
+    )
 
 
 def _list(
@@ -77,6 +90,7 @@ def _list(
     fandom: str | None,
     tag: str | None,
     member_id: int | None,
+    sort: ListSort,
     page: int,
     per_page: int,
 ) -> Page[Prompt]:
@@ -101,7 +115,7 @@ def _list(
         f"SELECT COUNT(*) FROM (SELECT 1 FROM prompts p WHERE {where} LIMIT ?)", [*params, COUNT_CAP + 1]
     ).fetchone()[0]
     rows = conn.execute(
-        f"SELECT {PROMPT_COLUMNS} FROM prompts p WHERE {where} ORDER BY p.number DESC LIMIT ? OFFSET ?",
+        f"SELECT {PROMPT_COLUMNS} FROM prompts p WHERE {where} ORDER BY {LIST_SORTS[sort]} LIMIT ? OFFSET ?",
         [*params, per_page, page * per_page],
     ).fetchall()
     return Page(
@@ -329,10 +343,11 @@ class BrowseRepo:
         fandom: str | None = None,
         tag: str | None = None,
         member_id: int | None = None,
+        sort: ListSort = "newest",
         page: int = 0,
         per_page: int = 5,
     ) -> Page[Prompt]:
-        return await self._db.read(_list, guild_id, viewer, status, fandom, tag, member_id, page, per_page)
+        return await self._db.read(_list, guild_id, viewer, status, fandom, tag, member_id, sort, page, per_page)
 
     async def search(
         self, guild_id: int, viewer: Viewer, query: str, *, page: int = 0, per_page: int = 5

@@ -103,6 +103,13 @@ class NotPrompter(Refusal):
 
 
 @dataclass(eq=False)
+class SecondOwnPrompt(Refusal):
+    """A member seconding their own prompt: a second is another member saying they want it too."""
+
+    number: int
+
+
+@dataclass(eq=False)
 class EditLocked(Refusal):
     number: int
 

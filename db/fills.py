@@ -11,12 +11,16 @@ from db.database import Repository
 from db.errors import DuplicateFill, FillNotFound, NoClaimSlot, NotYourFill
 from db.models import Fill, Prompt, Viewer
 from db.rows import FILL_COLUMNS, FILL_SOURCE, fill_from_row
+from db.seconds import seconders_of
 
 
 @dataclass(frozen=True)
 class FillRecorded:
     fill: Fill
     prompt: Prompt
+    seconders: tuple[int, ...] = ()  # who seconded the prompt when it was filled: they are told of the fill
+    # A work in progress shared again: the fill as it stood before (None for a new fill, which is announced).
+    earlier: Fill | None = None
 
 
 def _record(
@@ -27,22 +31,30 @@ def _record(
     url: str,
     title: str | None,
     notes: str | None,
+    complete: bool,
     now: int,
 ) -> FillRecorded:
     member_id = member.member_id
     prompt = rows.visible_prompt(conn, guild_id, number, member)
+    same = conn.execute(
+        f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.prompt_id = ? AND f.url = ?", (prompt.id, url)
+    )
+    if (row := same.fetchone()) is not None:
+        earlier = fill_from_row(row)
+        # Only the writer's own work in progress moves on; anything else under this link is a duplicate.
+        if earlier.member_id != member_id or earlier.complete:
+            raise DuplicateFill(number)
+        return _update_part(conn, earlier, prompt, title, notes, complete, now)
     check_claimable(prompt, member, "fill it")
-    if conn.execute("SELECT 1 FROM fills WHERE prompt_id = ? AND url = ?", (prompt.id, url)).fetchone():
-        raise DuplicateFill(number)
     claim = active_claim(conn, prompt.id, member_id)
     if claim is None:
         per_prompt = rows.settings(conn, guild_id).claims_per_prompt
         if per_prompt and prompt.active_claims >= per_prompt:
             raise NoClaimSlot(number, per_prompt)
     fill_id = conn.execute(
-        "INSERT INTO fills (guild_id, prompt_id, member_id, url, title, notes, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (guild_id, prompt.id, member_id, url, title, notes, now),
+        "INSERT INTO fills (guild_id, prompt_id, member_id, url, title, notes, complete, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (guild_id, prompt.id, member_id, url, title, notes, int(complete), now),
     ).fetchone()[0]
     if claim is not None:
         end_claim(conn, claim, status="filled", actor_id=member_id, now=now)
@@ -54,16 +66,49 @@ def _record(
         conn,
         guild_id=guild_id,
         actor_id=member_id,
-        action="fill",
+        action="fill" if complete else "fill in progress",
         prompt_number=number,
         target_id=member_id,
         detail=url,
         now=now,
     )
-    fill = fill_from_row(
+    return FillRecorded(_fill_by_id(conn, fill_id), rows.prompt_by_id(conn, prompt.id), seconders_of(conn, prompt.id))
+
+
+def _fill_by_id(conn: sqlite3.Connection, fill_id: int) -> Fill:
+    return fill_from_row(
         conn.execute(f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.id = ?", (fill_id,)).fetchone()
     )
-    return FillRecorded(fill, rows.prompt_by_id(conn, prompt.id))
+
+
+def _update_part(
+    conn: sqlite3.Connection,
+    earlier: Fill,
+    prompt: Prompt,
+    title: str | None,
+    notes: str | None,
+    complete: bool,
+    now: int,
+) -> FillRecorded:
+    """A new part, or the completion, of a work in progress: the same fill, its title and notes replaced where
+    given, its status as given. It already filled the prompt and counts once, so claims, slots and counts stay;
+    a prompt closed meanwhile still lets its writer finish the work they began."""
+    conn.execute(
+        "UPDATE fills SET title = coalesce(?, title), notes = coalesce(?, notes), complete = ?, updated_at = ?"
+        " WHERE id = ?",
+        (title, notes, int(complete), now, earlier.id),
+    )
+    rows.record_audit(
+        conn,
+        guild_id=earlier.guild_id,
+        actor_id=earlier.member_id,
+        action="fill completed" if complete else "fill part",
+        prompt_number=prompt.number,
+        target_id=earlier.member_id,
+        detail=earlier.url,
+        now=now,
+    )
+    return FillRecorded(_fill_by_id(conn, earlier.id), rows.prompt_by_id(conn, prompt.id), earlier=earlier)
 
 
 @dataclass(frozen=True)
@@ -132,9 +177,19 @@ def _set_message(conn: sqlite3.Connection, fill_id: int, channel_id: int, messag
 
 class FillRepo(Repository):
     async def record(
-        self, guild_id: int, number: int, member: Viewer, *, url: str, title: str | None, notes: str | None
+        self,
+        guild_id: int,
+        number: int,
+        member: Viewer,
+        *,
+        url: str,
+        title: str | None,
+        notes: str | None,
+        complete: bool = True,
     ) -> FillRecorded:
-        return await self._db.write(_record, guild_id, number, member, url, title, notes, self._now())
+        """A new fill; or, for the writer's own work in progress under the same link, its new part or completion
+        (`earlier` set on the result)."""
+        return await self._db.write(_record, guild_id, number, member, url, title, notes, complete, self._now())
 
     async def remove(self, guild_id: int, number: int, url: str, actor_id: int, *, as_moderator: bool) -> FillRemoved:
         """Remove one fill of a prompt: its filler, or a moderator. The prompt's status follows; audited."""

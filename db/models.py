@@ -11,9 +11,13 @@ T = TypeVar("T")
 PromptStatus = Literal["pending", "open", "filled", "closed", "rejected"]
 ClaimStatus = Literal["active", "dropped", "expired", "released", "filled"]
 Rating = Literal["G", "T", "M", "E", "NR"]
+FillStatus = Literal["complete", "in progress"]  # /fill status: a finished work, or a work in progress
+ListSort = Literal["newest", "seconded"]  # /prompt list: newest first, or most seconded (most wanted) first
 
 PROMPT_STATUSES: tuple[PromptStatus, ...] = ("pending", "open", "filled", "closed", "rejected")
 RATINGS: tuple[Rating, ...] = ("G", "T", "M", "E", "NR")
+LIST_SORT_NAMES: tuple[ListSort, ...] = get_args(ListSort)
+FILL_STATUSES: tuple[FillStatus, ...] = get_args(FillStatus)
 RATING_NAMES: dict[str, str] = {
     "G": "General Audiences",
     "T": "Teen And Up Audiences",
@@ -27,6 +31,8 @@ MEMBER_VISIBLE_STATUSES: tuple[PromptStatus, ...] = ("open", "filled", "closed")
 CLAIMABLE_STATUSES: tuple[PromptStatus, ...] = ("open", "filled")
 # Its prompter may still edit a prompt in one of these while nobody claimed or filled it.
 PROMPTER_EDITABLE_STATUSES: tuple[PromptStatus, ...] = ("pending", "open")
+# Members may second a prompt in one of these (a filled one too: a second says "I want another fill").
+SECONDABLE_STATUSES: tuple[PromptStatus, ...] = ("open", "filled")
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,7 @@ class Prompt:
     created_at: datetime
     message_channel_id: int | None = None
     message_id: int | None = None
+    seconds: int = 0  # members who seconded it ("I want this too"); who they are only moderators see
 
     @property
     def explicit(self) -> bool:
@@ -143,8 +150,19 @@ class Viewer:
 
     def reply_is_private(self, prompt: Prompt) -> bool:
         """Whether an answer showing this prompt must be private: a hidden prompt, or a moderator shown a
-        prompter who posted anonymously."""
-        return prompt.status not in MEMBER_VISIBLE_STATUSES or (prompt.anonymous and self.is_moderator)
+        prompter who posted anonymously or the members who seconded it."""
+        return prompt.status not in MEMBER_VISIBLE_STATUSES or (
+            self.is_moderator and (prompt.anonymous or prompt.seconds > 0)
+        )
+
+    def sees_seconders(self, *, private: bool) -> bool:
+        """Whether the members who seconded a prompt are named: only to a moderator, in a private answer; everyone
+        else sees how many."""
+        return private and self.is_moderator
+
+    def may_second(self, prompt: Prompt) -> bool:
+        """Whether the prompt takes seconds now (its status), whoever asks; one's own prompt is refused apart."""
+        return prompt.status in SECONDABLE_STATUSES
 
     def sees_prompter(self, prompt: Prompt, *, private: bool) -> bool:
         """Whether the prompter is named: always for a named prompt; for an anonymous one only in a private
@@ -206,6 +224,8 @@ class Fill:
     # Where the announcement was posted (None for fills recorded before version 2, or never announced).
     message_channel_id: int | None = None
     message_id: int | None = None
+    complete: bool = True  # False: a work in progress, posted in parts
+    updated_at: datetime | None = None  # when its last part or its completion was shared, if since
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ class Profile:
     active_claims: tuple[Claim, ...]
     recent_fills: tuple[Fill, ...]
     ao3_account: str | None = None
+    in_progress: tuple[Fill, ...] = ()  # their works in progress, newest first
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ def _profile(conn: sqlite3.Connection, guild_id: int, member_id: int, viewer: Vi
         " ORDER BY f.id DESC LIMIT ?",
         (guild_id, member_id, recent),
     ).fetchall()
+    in_progress = conn.execute(
+        f"SELECT {rows.FILL_COLUMNS} FROM {rows.FILL_SOURCE}"
+        f" WHERE f.guild_id = ? AND f.member_id = ? AND f.complete = 0{explicit} ORDER BY f.id DESC LIMIT ?",
+        (guild_id, member_id, recent),
+    ).fetchall()
     return Profile(
         member_id=member_id,
         prompts_total=prompts_total,
@@ -83,6 +89,7 @@ def _profile(conn: sqlite3.Connection, guild_id: int, member_id: int, viewer: Vi
         active_claims=tuple(rows.claim_from_row(r) for r in active),
         recent_fills=tuple(rows.fill_from_row(r) for r in recent_fills),
         ao3_account=rows.ao3_account(conn, guild_id, member_id),
+        in_progress=tuple(rows.fill_from_row(r) for r in in_progress),
     )
 
 

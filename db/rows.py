@@ -17,7 +17,7 @@ _TAG_SEPARATOR = "\x1f"
 NO_PROMPTER = 0
 PROMPT_COLUMNS = (
     "p.id, p.guild_id, p.number, p.author_id, p.anonymous, p.status, p.rating, p.text, p.title, p.fandom,"
-    " p.active_claims, p.fill_count, p.created_at, p.message_channel_id, p.message_id,"
+    " p.active_claims, p.fill_count, p.created_at, p.message_channel_id, p.message_id, p.seconds,"
     " (SELECT group_concat(tag, char(31)) FROM"
     " (SELECT tag FROM prompt_tags WHERE prompt_id = p.id ORDER BY position)) AS tags"
 )
@@ -54,6 +54,7 @@ def prompt_from_row(row: sqlite3.Row) -> Prompt:
         created_at=from_epoch(row["created_at"]),
         message_channel_id=row["message_channel_id"],
         message_id=row["message_id"],
+        seconds=row["seconds"],
     )
 
 
@@ -85,6 +86,8 @@ def fill_from_row(row: sqlite3.Row) -> Fill:
         created_at=from_epoch(row["created_at"]),
         message_channel_id=row["message_channel_id"],
         message_id=row["message_id"],
+        complete=bool(row["complete"]),
+        updated_at=from_epoch_or_none(row["updated_at"]),
     )
 
 

@@ -17,6 +17,7 @@ from db.fills import FillRepo
 from db.lock import DatabaseLock
 from db.profiles import ProfileRepo
 from db.prompts import PromptRepo
+from db.seconds import SecondRepo
 from db.settings import SettingsRepo
 from db.suggestions import SuggestionRepo
 from db.transfer import TransferRepo
@@ -58,6 +59,7 @@ class Store:
         self.names = NameRepo(self.db, clock)
         self.suggestions = SuggestionRepo(self.db)
         self.claims = ClaimRepo(self.db, clock)
+        self.seconds = SecondRepo(self.db, clock)
         self.fills = FillRepo(self.db, clock)
         self.profiles = ProfileRepo(self.db, clock)
         self.audit = AuditRepo(self.db, clock)

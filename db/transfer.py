@@ -236,6 +236,7 @@ def _as_document(snap: _Snapshot, guild_id: int, exported_at: str) -> dict[str, 
                 "title": f.title,
                 "notes": f.notes,
                 "created_at": _iso(f.created_at),
+                "complete": f.complete,  # false: a work in progress (files from before it have no key: complete)
             }
         )
     return {
@@ -520,6 +521,13 @@ def _text(value: Any, field: str) -> str | None:
     return value
 
 
+def _fill_complete(value: Any) -> bool:
+    """A fill's `complete` as a file gives it: true (a finished work) or false (a work in progress)."""
+    if not isinstance(value, bool):
+        raise InvalidField("Fill complete", "must be true or false")
+    return value
+
+
 def _fill_date(value: Any, now: int) -> int:
     if value is None:
         return now
@@ -580,6 +588,7 @@ def _read_entry(
             "title": validation.title(_text(fill.get("title"), "Title")),
             "notes": validation.notes(_text(fill.get("notes"), "Notes")),
             "created_at": _fill_date(fill.get("created_at"), now),
+            "complete": _fill_complete(fill.get("complete", True)),
         }
         for fill in fills
     ]
@@ -627,10 +636,20 @@ def _import(
             prompt = insert(conn, guild_id, author, draft, status, now)
             if fills:
                 conn.executemany(
-                    "INSERT OR IGNORE INTO fills (guild_id, prompt_id, member_id, url, title, notes, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO fills"
+                    " (guild_id, prompt_id, member_id, url, title, notes, created_at, complete)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (guild_id, prompt.id, f["member_id"], f["url"], f["title"], f["notes"], f["created_at"])
+                        (
+                            guild_id,
+                            prompt.id,
+                            f["member_id"],
+                            f["url"],
+                            f["title"],
+                            f["notes"],
+                            f["created_at"],
+                            int(f["complete"]),
+                        )
                         for f in fills
                     ],
                 )

@@ -10,7 +10,17 @@ import regex
 
 from db.errors import InvalidField
 from db.folding import name_key, text_key
-from db.models import RATINGS, PromptDraft, PromptEdit, Rating, SettingName, SettingValue
+from db.models import (
+    FILL_STATUSES,
+    LIST_SORT_NAMES,
+    RATINGS,
+    ListSort,
+    PromptDraft,
+    PromptEdit,
+    Rating,
+    SettingName,
+    SettingValue,
+)
 
 TEXT_MIN, TEXT_MAX = 10, 4000
 TITLE_MAX = 200
@@ -127,6 +137,22 @@ def tag_key(tag: str) -> str:
 
 def fandom_key(value: str | None) -> str | None:
     return None if value is None else name_key(value)
+
+
+def fill_status(value: str) -> bool:
+    """Whether a fill is complete, from /fill's status as typed (complete or in progress)."""
+    for known in FILL_STATUSES:
+        if known == value:
+            return known == "complete"
+    raise InvalidField("Status", f"must be one of {', '.join(FILL_STATUSES)}")
+
+
+def list_sort(value: str) -> ListSort:
+    """A list order as typed (Discord's client offers only the choices; the API can be called directly)."""
+    for known in LIST_SORT_NAMES:
+        if known == value:
+            return known
+    raise InvalidField("Sort", f"must be one of {', '.join(LIST_SORT_NAMES)}")
 
 
 def rating(value: str | None) -> Rating:

@@ -47,6 +47,7 @@ from db.errors import (
     PinchHitGone,
     PromptNotFound,
     SameName,
+    SecondOwnPrompt,
     SelfAssignment,
     SignupItemNotFound,
     SignupLimitReached,
@@ -118,6 +119,11 @@ def sentence(error: BaseException) -> str | None:
             return (
                 f"#{error.number} is your own prompt, so you cannot {error.action}: prompts are for other members to "
                 "write. `/prompt random` finds one for you."
+            )
+        case SecondOwnPrompt():
+            return (
+                f"#{error.number} is your own prompt, so you cannot second it: a second is another member saying "
+                "they want it filled too. Nothing was changed."
             )
         case AlreadyClaimed():
             return f"You already hold a claim on #{error.number}. See `/claims`."

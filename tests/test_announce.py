@@ -127,8 +127,9 @@ async def test_a_post_with_many_fills_stays_within_discords_button_limits(driver
     rows = last["components"]
     assert len(rows) == 5 and len(buttons(last)) == 25  # Discord's limits: 5 rows, 25 components
     assert claim_button(last) and fields(last)["Status"].endswith("any number of writers may claim it")
+    assert [b.get("custom_id") for b in buttons(last)[:2]] == ["promptfill:claim:1", "promptfill:second:1"]
     links = [b["url"] for b in buttons(last) if b.get("style") == 5]
-    assert links == [f"{WORK}{n}" for n in range(7, 31)]  # the 24 newest; the embed lists the rest
+    assert links == [f"{WORK}{n}" for n in range(8, 31)]  # the 23 newest beside Claim and Second; the embed lists all
     assert "… and " in fields(last)["Fills"] or fields(last)["Fills"].count("\n") == 29
     assert driver.fake.refused == []  # every request passed the API description's checks
 

@@ -41,7 +41,7 @@ async def test_open_prompt_is_posted_to_the_prompts_channel_with_a_claim_button(
     assert len(posts) == 1
     assert posts[0]["embeds"][0]["description"] == TEXT
     ids = [c["custom_id"] for row in posts[0]["components"] for c in row["components"]]
-    assert ids == [f"promptfill:claim:{number}"]
+    assert ids == [f"promptfill:claim:{number}", f"promptfill:second:{number}"]
     assert posts[0]["allowed_mentions"] == {"parse": []}
     stored = await store_prompt(driver, number)
     assert stored.message_channel_id == PROMPTS.id and stored.message_id is not None

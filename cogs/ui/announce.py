@@ -1,5 +1,5 @@
-"""A prompt's post in the prompts channel: posting it, keeping it current, and its buttons (Claim, and a link
-to each fill).
+"""A prompt's post in the prompts channel: posting it, keeping it current, and its buttons (Claim, Second, and a
+link to each fill).
 
 A post always shows the prompt as it stands: who claims it and until when, the claim slots left, its fills;
 Claim is disabled while no slot is free and back when one opens; a closed prompt has no buttons. Every state
@@ -9,7 +9,8 @@ Posts and edits of one prompt run one at a time, and each shows the prompt as th
 turn comes, not as the command that asked for it saw it: an approval racing a withdrawal, or a fill racing
 one, always leaves the post showing the prompt's final state.
 
-The Claim button lives here with the post it sits on: claiming edits the post, and the post carries the button.
+The Claim and Second buttons live here with the post they sit on: claiming or seconding edits the post, and the
+post carries the buttons.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from interactions.sending import (
     unreported,
     warn_moderators,
 )
+from interactions.words import plural
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -111,6 +113,62 @@ class ClaimButton(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfi
             await report(interaction, error)
 
 
+# -- seconding --------------------------------------------------------------------------------------------
+
+
+def _wanted_by(count: int) -> str:
+    return f"{plural(count, 'member')} {'wants' if count == 1 else 'want'} it filled"
+
+
+async def second_and_reply(interaction: Interaction, number: int) -> None:
+    """/prompt second and every Second button: toggle the member's second, answer, then bring the post up to date
+    (it shows the count)."""
+    bot = interaction.client
+    toggled = await bot.store.seconds.toggle(guild_id_of(interaction), number, await viewer_of(interaction))
+    prompt = toggled.prompt
+    if toggled.seconded:
+        again = bot.mention("prompt second")
+        text = (
+            f"🙌 You seconded {prompt_name(prompt)}: {_wanted_by(prompt.seconds)} now. I will send you a direct "
+            f"message when it is filled. To take your second back, press Second again or use {again}."
+        )
+    else:
+        still = _wanted_by(prompt.seconds) if prompt.seconds else "nobody has seconded it now"
+        text = f"You took back your second on {prompt_name(prompt)}; {still}."
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    await refresh_posted_prompt(bot, prompt)
+
+
+SECOND_EMOJI = discord.PartialEmoji(name="🙌")
+
+
+class SecondButton(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfill:second:(?P<number>\d+)"):
+    """Second button on posted prompts: toggles the member's second. Persistent: the number lives in the custom_id."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Second",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"promptfill:second:{number}",
+                emoji=SECOND_EMOJI,
+            )
+        )
+        self.number = number
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> SecondButton:
+        return cls(int(match["number"]))
+
+    async def callback(self, interaction: Interaction) -> Any:  # type: ignore[override]
+        try:
+            await second_and_reply(interaction, self.number)
+        except Exception as error:
+            await report(interaction, error)
+
+
 # -- the post -------------------------------------------------------------------------------------------------
 
 
@@ -133,15 +191,16 @@ def _fill_target(fill: Fill) -> str | None:
 def post_view(
     prompt: Prompt, fills: tuple[Fill, ...], settings: GuildSettings, reader: Viewer
 ) -> discord.ui.View | None:
-    """The post's buttons: Claim (disabled while no slot is free), then one link per fill, newest last, within
-    Discord's 25 buttons (the embed lists every fill). A closed prompt has none, and so has a post whose reader
+    """The post's buttons: Claim (disabled while no slot is free), Second, then one link per fill, newest last,
+    within Discord's 25 buttons (the embed lists every fill). A closed prompt has none, and so has a post whose reader
     may not read the prompt (an Explicit one outside an age-restricted channel): neither a claim nor its works."""
     if not prompt.claimable or not reader.reads_text(prompt):
         return None
     view = discord.ui.View(timeout=None)
     view.add_item(ClaimButton(prompt.number, disabled=slots_left(prompt, settings) == 0))
+    view.add_item(SecondButton(prompt.number))
     targets = [(fill, url) for fill in fills if (url := _fill_target(fill)) is not None]
-    room = COMPONENTS_LIMIT - 1
+    room = COMPONENTS_LIMIT - len(view.children)
     for index, (fill, url) in enumerate(targets[-room:], start=max(1, len(targets) - room + 1)):
         label = excerpt(f"Read: {fill.title}" if fill.title else f"Read fill {index}", BUTTON_LABEL_LIMIT)
         view.add_item(discord.ui.Button(label=label, url=url, emoji="✨"))

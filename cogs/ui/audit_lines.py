@@ -152,6 +152,12 @@ def audit_sentence(entry: AuditEntry) -> str:
             text = f"{actor} extended {target}'s claim on {prompt}{more}"
         case "fill":
             text = f"{actor} posted a fill of {prompt}" + (f": <{detail}>" if detail else "")
+        case "fill in progress":
+            text = f"{actor} posted a fill of {prompt}, a work in progress" + (f": <{detail}>" if detail else "")
+        case "fill part":
+            text = f"{actor} posted a new part of their fill of {prompt}" + (f": <{detail}>" if detail else "")
+        case "fill completed":
+            text = f"{actor} completed their fill of {prompt}" + (f": <{detail}>" if detail else "")
         case "unfill":
             whose = f"{target}'s fill" if someone_else else "their fill"
             text = f"{actor} removed {whose} of {prompt}" + (f": <{detail}>" if detail else "")

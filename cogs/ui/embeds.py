@@ -232,10 +232,12 @@ def prompt_embed(
     claims: Iterable[Claim] | None = None,
     fills: Iterable[Fill] | None = None,
     per_prompt: int | None = None,
+    seconders: Iterable[int] = (),
 ) -> discord.Embed:
     """The standard prompt embed, as `viewer` may see it in a private or public message. Explicit prompts
     outside age-restricted channels show a notice instead of their text. With `per_prompt` (the server's claims
-    per prompt), the status says how many claim slots are left: a post shows it."""
+    per prompt), the status says how many claim slots are left: a post shows it. How many members seconded it
+    shows to all; who they are (`seconders`) only to a moderator in a private answer."""
     hide_text = not viewer.reads_text(prompt, private=private)
     embed = discord.Embed(
         title=heading(prompt),
@@ -250,22 +252,52 @@ def prompt_embed(
     if prompt.tags and not hide_text:
         embed.add_field(name="Tags", value=_listing(prompt.tags, len(prompt.tags)), inline=False)
     embed.add_field(name="Prompter", value=prompter_line(prompt, viewer, private=private), inline=True)
+    if prompt.seconds:
+        embed.add_field(name="Seconded by", value=seconds_line(prompt, viewer, seconders, private=private), inline=True)
     if claims is not None:
         claim_lines = [claim_line(c) for c in claims]
         embed.add_field(
             name="Claimed by", value=lines_within(claim_lines, FIELD_VALUE_LIMIT, empty="nobody yet"), inline=False
         )
     if fills is not None:
-        fill_lines = [f"{link(_clip(f.title or 'a work', 80), f.url)} by <@{f.member_id}>" for f in fills]
+        fill_lines = [
+            f"{link(_clip(f.title or 'a work', 80), f.url)} by <@{f.member_id}>"
+            + ("" if f.complete else " (in progress)")
+            for f in fills
+        ]
         embed.add_field(name="Fills", value=lines_within(fill_lines, FIELD_VALUE_LIMIT, empty="none yet"), inline=False)
     embed.set_footer(text=f"Prompt #{prompt.number}")
     return fitted(embed)
 
 
+def seconds_line(prompt: Prompt, viewer: Viewer, seconders: Iterable[int], *, private: bool) -> str:
+    """How many members want the prompt filled too; a moderator, privately, also reads who."""
+    count = _plural(prompt.seconds, "member")
+    named = [f"<@{member_id}>" for member_id in seconders]
+    if not named or not viewer.sees_seconders(private=private):
+        return count
+    # Whole mentions only (a clipped one would show as raw text), then how many more.
+    shown: list[str] = []
+    for index, mention in enumerate(named):
+        rest = len(named) - index - 1
+        more = f", … and {rest:,} more" if rest else ""
+        if len(f"{count}: {', '.join([*shown, mention])}{more} (only moderators see who)") > FIELD_VALUE_LIMIT:
+            more = f"… and {len(named) - index:,} more"
+            break
+        shown.append(mention)
+    else:
+        more = ""
+    listed = ", ".join(shown) + (", " if shown and more else "") + more
+    return f"{count}: {listed} (only moderators see who)"
+
+
 def prompt_line(prompt: Prompt) -> str:
     title = f"**{prompt.title}** — " if prompt.title else ""
     fandom = f" · {prompt.fandom}" if prompt.fandom else ""
-    return f"`#{prompt.number}` [{prompt.rating}] {title}{excerpt(prompt.text, 90)}{fandom} *({prompt.status})*"
+    seconded = f" · seconded by {prompt.seconds:,}" if prompt.seconds else ""
+    return (
+        f"`#{prompt.number}` [{prompt.rating}] {title}{excerpt(prompt.text, 90)}{fandom}{seconded} *({prompt.status})*"
+    )
 
 
 def list_title(base: str, filters: dict[str, str | None]) -> str:
@@ -312,6 +344,11 @@ def fill_intro(fill: Fill, prompt: Prompt) -> str:
         whose = "an imported prompt"
     else:
         whose = f"a prompt by <@{prompt.author_id}>"
+    if not fill.complete:
+        return (
+            f"<@{fill.member_id}> is writing a fill for **{heading(prompt)}**, {whose}: a work in progress, "
+            "posted in parts."
+        )
     return f"<@{fill.member_id}> wrote a fill for **{heading(prompt)}**, {whose}."
 
 
@@ -372,9 +409,12 @@ def profile_embed(member: discord.abc.User, profile: Profile, viewer: Viewer) ->
     ]
     claim_lines = [f"`#{c.prompt_number}` due {timestamp(c.deadline)}" for c in profile.active_claims]
     fill_lines = [f"`#{f.prompt_number}` {link(excerpt(f.title or f.url, 60), f.url)}" for f in profile.recent_fills]
+    in_progress = [f"`#{f.prompt_number}` {link(excerpt(f.title or f.url, 60), f.url)}" for f in profile.in_progress]
     embed.add_field(name="Recent prompts", value=lines_within(prompt_lines, FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Active claims", value=lines_within(claim_lines, FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Recent fills", value=lines_within(fill_lines, FIELD_VALUE_LIMIT), inline=False)
+    if in_progress:
+        embed.add_field(name="Works in progress", value=lines_within(in_progress, FIELD_VALUE_LIMIT), inline=False)
     return fitted(embed)
 
 
