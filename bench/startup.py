@@ -31,7 +31,8 @@ from aiohttp.test_utils import TestServer
 
 from bench.scale import BIG, FRESH, SMALL, member
 from bench.seed import NOW, TOTAL, cached_database
-from tests.driver import APPLICATION_ID, BOT_USER_PAYLOAD
+from tests.driver import APPLICATION_ID
+from tests.driver.fake_discord import message_shape
 from tests.test_startup import LoopbackDiscord, json_response
 
 LAUNCH = """
@@ -105,24 +106,9 @@ class BusyLoopback(LoopbackDiscord):
         return app
 
     def message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": str(next(self._ids)),
-            "channel_id": channel_id,
-            "author": BOT_USER_PAYLOAD,
-            "content": body.get("content") or "",
-            "timestamp": "2026-12-04T00:00:00+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": body.get("embeds") or [],
-            "pinned": False,
-            "type": 0,
-            "components": body.get("components") or [],
-            "flags": body.get("flags") or 0,
-        }
+        return message_shape(
+            str(next(self._ids)), channel_id, body, timestamp="2026-12-04T00:00:00+00:00", flags=body.get("flags") or 0
+        )
 
     async def callback(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]

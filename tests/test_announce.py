@@ -11,27 +11,10 @@ from typing import Any
 from tests.conftest import submit
 from tests.driver import ALICE, BOB, CAROL, FILLS, GUILD, LOG, MOD, PROMPTS, Driver
 from tests.driver.outcome import walk_components
+from tests.posted import edits, fields, post_id
 
 TEXT = "A lighthouse keeper and a selkie trade one secret a night."
 WORK = "https://archiveofourown.org/works/123"
-
-
-def post_id(driver: Driver, number: int = 1) -> int:
-    posts = [c for c in driver.post_calls() if c.channel_id == PROMPTS.id and c.response is not None]
-    return int(posts[number - 1].response["id"])
-
-
-def edits(driver: Driver, message_id: int) -> list[dict[str, Any]]:
-    """The PATCH requests the bot sent for one channel message, oldest first."""
-    return [
-        c.body
-        for c in driver.fake.calls
-        if c.method == "PATCH" and c.route.startswith("/channels/") and c.params.get("message_id") == str(message_id)
-    ]
-
-
-def fields(body: dict[str, Any]) -> dict[str, str]:
-    return {f["name"]: f["value"] for f in body["embeds"][0]["fields"]}
 
 
 def buttons(body: dict[str, Any]) -> list[dict[str, Any]]:

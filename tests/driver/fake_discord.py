@@ -155,24 +155,14 @@ class FakeDiscord:
         message_id: int | None = None,
         flags: int = 0,
     ) -> dict[str, Any]:
-        message = {
-            "id": str(message_id or snowflake()),
-            "channel_id": str(channel_id),
-            "author": author or BOT_USER_PAYLOAD,
-            "content": body.get("content") or "",
-            "timestamp": datetime.now(UTC).isoformat(),
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": body.get("embeds") or [],
-            "pinned": False,
-            "type": 0,
-            "components": body.get("components") or [],
-            "flags": body.get("flags", flags) or 0,
-        }
+        message = message_shape(
+            str(message_id or snowflake()),
+            str(channel_id),
+            body,
+            author=author,
+            timestamp=datetime.now(UTC).isoformat(),
+            flags=body.get("flags", flags) or 0,
+        )
         self.messages[int(message["id"])] = message
         return message
 
@@ -354,3 +344,34 @@ def _raise(status: int, code: int) -> NoReturn:
     data = {"code": code, "message": f"fake error {code}"}
     kind = {403: discord.Forbidden, 404: discord.NotFound}.get(status, discord.HTTPException)
     raise kind(response, data)  # type: ignore[arg-type]  # only .status and .reason are read
+
+
+def message_shape(
+    message_id: str,
+    channel_id: str,
+    body: dict[str, Any],
+    *,
+    author: dict[str, Any] | None = None,
+    timestamp: str,
+    flags: int = 0,
+) -> dict[str, Any]:
+    """A message as Discord returns it for what the bot sent (`body`): shared by this fake and bench.startup's
+    loopback Discord, so both answer with the shape discord.py parses."""
+    return {
+        "id": message_id,
+        "channel_id": channel_id,
+        "author": author or BOT_USER_PAYLOAD,
+        "content": body.get("content") or "",
+        "timestamp": timestamp,
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": body.get("embeds") or [],
+        "pinned": False,
+        "type": 0,
+        "components": body.get("components") or [],
+        "flags": flags,
+    }
