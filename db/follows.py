@@ -219,11 +219,13 @@ def _gather(conn: sqlite3.Connection, guild_id: int, member_id: int, now: int) -
         window = [guild_id, *MEMBER_VISIBLE_STATUSES, start, now, member_id]
         opened = f"p.guild_id = ? AND {visible} AND p.opened_at >= ? AND p.opened_at < ? AND p.author_id != ?"
         if kind == "fandom":
+            # A fandom merged since it was followed: its prompts carry the name it landed on.
             landed = conn.execute(
-                "SELECT into_key FROM name_synonyms WHERE guild_id = ? AND kind = 'fandom' AND from_key = ?",
+                "SELECT into_key, into_name FROM name_synonyms WHERE guild_id = ? AND kind = 'fandom' AND from_key = ?",
                 (guild_id, key),
             ).fetchone()
-            found = _prompts_of(conn, f"{opened} AND p.fandom_key = ?", [*window, landed[0] if landed else key])
+            key, name = (landed[0], landed[1]) if landed else (key, name)
+            found = _prompts_of(conn, f"{opened} AND p.fandom_key = ?", [*window, key])
         elif kind == "tag":
             found = _prompts_of(
                 conn,
