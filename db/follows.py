@@ -38,8 +38,6 @@ FOLLOWS_PER_MEMBER = 50
 DAY = 86_400
 # Digests gathered in one pass of the sweep; the rest wait for the next pass, a minute later.
 DIGESTS_PER_PASS = 200
-# The shown name of a follow of a fandom or tag; a member's or prompt's is its id or number, never shown raw.
-NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -96,11 +94,12 @@ def _target(
     if kind in ("fandom", "tag"):
         name_kind: NameKind = "fandom" if kind == "fandom" else "tag"
         label = "Fandom" if kind == "fandom" else "Tag"
+        longest = validation.FANDOM_MAX if kind == "fandom" else validation.TAG_MAX  # as long as a prompt's may be
         cleaned = validation.clean(str(value))
         if cleaned is None:
             raise InvalidField(label, "is empty once blank and invisible characters are removed")
-        if len(cleaned) > NAME_MAX:
-            raise InvalidField(label, f"must be 1 to {NAME_MAX} characters long (yours is {len(cleaned):,})")
+        if len(cleaned) > longest:
+            raise InvalidField(label, f"must be 1 to {longest} characters long (yours is {len(cleaned):,})")
         landed = canonical_name(conn, guild_id, name_kind, cleaned)
         key = name_key(landed)
         if not key:

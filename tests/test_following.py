@@ -190,6 +190,28 @@ async def test_a_member_follows_at_most_fifty_things_in_a_server(driver: Driver,
     assert (await driver.command("follow", user=ALICE, tag="one more")).content.startswith("🔔 You now follow")
 
 
+async def test_a_long_list_of_follows_fits_and_keeps_its_next_step(driver: Driver) -> None:
+    long_name = "a very long tag name, indeed, a very long one"  # 45 characters: with its number, 48 of 50
+    for index in range(50):
+        out = await driver.command("follow", user=ALICE, tag=f"{index:02} {long_name}")
+        assert out.content.startswith("🔔 You now follow")
+    listed = await driver.command("following", user=ALICE)
+    assert len(listed.content) <= 2000
+    lines = listed.content.split("\n")
+    assert lines[0] == "🔔 You follow 50 things here:" and lines[-2].startswith("… and ")
+    assert lines[-1].startswith("Once a day at most")
+
+
+async def test_a_blank_or_too_long_name_is_refused(driver: Driver, db_path: Path) -> None:
+    before = snapshot(db_path)
+    blank = await driver.command("follow", user=ALICE, fandom="\u200b ")
+    assert blank.ephemeral
+    assert blank.content == "Fandom is empty once blank and invisible characters are removed. Nothing was changed."
+    long = await driver.command("follow", user=ALICE, tag="t" * 51)
+    assert long.content == "Tag must be 1 to 50 characters long (yours is 51). Nothing was changed."
+    assert snapshot(db_path) == before
+
+
 # -- the digest ---------------------------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 
 from cogs.ui.claiming import server_name
-from cogs.ui.embeds import CONTENT_LIMIT, fitted_content, lines_within, prompt_link, prompt_name
+from cogs.ui.embeds import CONTENT_LIMIT, lines_within, prompt_link, prompt_name
 from db.database import from_epoch
 from db.follows import Digest, Follow, NewPrompt
 from db.models import Prompt, Viewer
@@ -62,13 +62,14 @@ def following_answer(bot: Promptfill, follows: list[Follow], server: str, viewer
             f"You follow nothing in **{discord.utils.escape_markdown(server)}** yet. {bot.mention('follow')} a "
             "fandom, a tag, a member or a prompt, and once a day at most I will send you what is new there."
         )
-    lines = [f"{DIGEST_EMOJI} You follow {plural(len(follows), 'thing')} here:"]
-    lines += [f"• {follow_name(f, viewer)}" for f in follows]
-    lines.append(
+    head = f"{DIGEST_EMOJI} You follow {plural(len(follows), 'thing')} here:"
+    tail = (
         "Once a day at most, when there is something new, I send you one direct message about them. "
         f"{bot.mention('unfollow')} stops following one."
     )
-    return fitted_content("\n".join(lines))
+    # The list gives way before the next step does.
+    listed = lines_within([f"• {follow_name(f, viewer)}" for f in follows], CONTENT_LIMIT - len(head) - len(tail) - 2)
+    return "\n".join([head, listed, tail])
 
 
 def _prompt_line(bot: Promptfill, prompt: Prompt) -> str:
