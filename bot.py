@@ -55,6 +55,7 @@ EXTENSIONS = (
     "cogs.setup",
     "cogs.welcome",
     "cogs.fandoms",
+    "cogs.following",
 )
 SYNC_HASH_KEY = "command_sync_hash"
 COMMAND_IDS_KEY = "command_ids"  # Discord's id of each top-level command, for clickable command mentions
@@ -259,8 +260,8 @@ class Promptfill(commands.AutoShardedBot):
             self._closing = asyncio.ensure_future(self._close_once())
 
     async def sweep(self) -> None:
-        """One pass of background work as of clock(): reminders due, claims expired."""
-        for name in ("Claims", "Exchanges"):  # one's failure must not cost the other its pass
+        """One pass of background work as of clock(): reminders due, claims expired, exchanges, daily digests."""
+        for name in ("Claims", "Exchanges", "Following"):  # one's failure must not cost the others their pass
             cog = self.get_cog(name)
             if cog is None:
                 continue

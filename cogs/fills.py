@@ -138,7 +138,6 @@ class Fills(commands.Cog):
                 ),
                 embed=fill_embed(recorded, Viewer.channel_reader(age_restricted=False)),
             )
-        await self._tell_seconders(recorded)
         await refresh_posted_prompt(self.bot, recorded.prompt)
 
     async def _part_posted(self, interaction: Interaction, recorded: FillRecorded, channel_id: int | None) -> None:
@@ -174,17 +173,6 @@ class Fills(commands.Cog):
             await edit(embed=fill_embed(recorded, reader))
             self._enrich_later(recorded, reader, edit)
         await refresh_posted_prompt(self.bot, prompt)
-
-    async def _tell_seconders(self, recorded: FillRecorded) -> None:
-        """Each member who seconded the prompt hears of its fill in a direct message of their own (one who does not
-        accept them costs nobody else theirs). The seam for the daily digest (issue 24, following): once it
-        exists, these become lines of each seconder's digest instead."""
-        named = in_server(recorded.prompt, server_name(self.bot, recorded.fill.guild_id))
-        content = f"✨ A prompt you seconded has a new fill: {named}."
-        card = fill_embed(recorded, Viewer.channel_reader(age_restricted=False))
-        for member_id in recorded.seconders:
-            if member_id != recorded.fill.member_id:
-                await send_dm(self.bot, member_id, content=content, embed=card)
 
     async def _not_announced(
         self, interaction: Interaction, recorded: FillRecorded, channel_id: int, failure: object

@@ -110,6 +110,36 @@ class SecondOwnPrompt(Refusal):
 
 
 @dataclass(eq=False)
+class FollowNeedsOneThing(Refusal):
+    """/follow or /unfollow with none, or more than one, of fandom, tag, member and prompt."""
+
+    action: str  # "follow" or "unfollow"
+    given: int
+
+
+@dataclass(eq=False)
+class AlreadyFollowing(Refusal):
+    kind: str  # a FollowKind
+    name: str  # the fandom or tag as followed; the member's id; the prompt's number
+
+
+@dataclass(eq=False)
+class NotFollowing(Refusal):
+    kind: str
+    name: str
+
+
+@dataclass(eq=False)
+class FollowSelf(Refusal):
+    """A member following themselves: their own prompts are theirs already."""
+
+
+@dataclass(eq=False)
+class FollowLimitReached(Refusal):
+    limit: int
+
+
+@dataclass(eq=False)
 class EditLocked(Refusal):
     number: int
 

@@ -13,11 +13,13 @@ ClaimStatus = Literal["active", "dropped", "expired", "released", "filled"]
 Rating = Literal["G", "T", "M", "E", "NR"]
 FillStatus = Literal["complete", "in progress"]  # /fill status: a finished work, or a work in progress
 ListSort = Literal["newest", "seconded"]  # /prompt list: newest first, or most seconded (most wanted) first
+FollowKind = Literal["fandom", "tag", "member", "prompt"]  # what /follow takes: exactly one of these
 
 PROMPT_STATUSES: tuple[PromptStatus, ...] = ("pending", "open", "filled", "closed", "rejected")
 RATINGS: tuple[Rating, ...] = ("G", "T", "M", "E", "NR")
 LIST_SORT_NAMES: tuple[ListSort, ...] = get_args(ListSort)
 FILL_STATUSES: tuple[FillStatus, ...] = get_args(FillStatus)
+FOLLOW_KINDS: tuple[FollowKind, ...] = get_args(FollowKind)
 RATING_NAMES: dict[str, str] = {
     "G": "General Audiences",
     "T": "Teen And Up Audiences",

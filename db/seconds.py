@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from db import rows
 from db.database import Repository
 from db.errors import SecondOwnPrompt, WrongStatus
+from db.follows import start_digest
 from db.models import Prompt, Viewer
 
 SECOND_ACTION = "second it"
@@ -37,6 +38,8 @@ def _toggle(conn: sqlite3.Connection, guild_id: int, number: int, member: Viewer
             "INSERT INTO prompt_seconds (prompt_id, guild_id, member_id, created_at) VALUES (?, ?, ?, ?)",
             (prompt.id, guild_id, member.member_id, now),
         )
+        # A seconder hears of the prompt's fills in their daily digest of this server, which begins now.
+        start_digest(conn, guild_id, member.member_id, now)
     return SecondToggled(rows.prompt_by_id(conn, prompt.id), seconded=not taken_back)
 
 

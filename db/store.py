@@ -14,6 +14,7 @@ from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
 from db.exchanges import ExchangeRepo
 from db.fandoms import NameRepo
 from db.fills import FillRepo
+from db.follows import FollowRepo
 from db.lock import DatabaseLock
 from db.profiles import ProfileRepo
 from db.prompts import PromptRepo
@@ -60,6 +61,7 @@ class Store:
         self.suggestions = SuggestionRepo(self.db)
         self.claims = ClaimRepo(self.db, clock)
         self.seconds = SecondRepo(self.db, clock)
+        self.follows = FollowRepo(self.db, clock)
         self.fills = FillRepo(self.db, clock)
         self.profiles = ProfileRepo(self.db, clock)
         self.audit = AuditRepo(self.db, clock)

@@ -10,6 +10,7 @@ from discord import app_commands
 
 from db.errors import (
     AlreadyClaimed,
+    AlreadyFollowing,
     AlreadyGiving,
     AlreadyNominated,
     AnonymousNotAllowed,
@@ -24,6 +25,9 @@ from db.errors import (
     ExplicitNeedsAgeRestrictedChannel,
     FandomNotApproved,
     FillNotFound,
+    FollowLimitReached,
+    FollowNeedsOneThing,
+    FollowSelf,
     ImportUnreadable,
     InvalidCounts,
     InvalidField,
@@ -35,6 +39,7 @@ from db.errors import (
     NominationLimitReached,
     NotAgeRestricted,
     NotDefaulted,
+    NotFollowing,
     NothingToChange,
     NothingToDraw,
     NotNominated,
@@ -56,7 +61,7 @@ from db.errors import (
 )
 from interactions.checks import Interaction, ModeratorsOnly, ServerOnly
 from interactions.sending import answer_privately, mention_list
-from interactions.words import STATUS_WORDS, plural
+from interactions.words import STATUS_WORDS, followed, plural
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +129,30 @@ def sentence(error: BaseException) -> str | None:
             return (
                 f"#{error.number} is your own prompt, so you cannot second it: a second is another member saying "
                 "they want it filled too. Nothing was changed."
+            )
+        case FollowNeedsOneThing():
+            things = "a fandom, a tag, a member or a prompt"
+            if error.given == 0:
+                return f"Name one thing to {error.action}: {things}. Nothing was changed."
+            return (
+                f"Name one thing at a time to {error.action} (you named {error.given}): {things}. Nothing was changed."
+            )
+        case AlreadyFollowing():
+            return f"You already follow {followed(error.kind, error.name)} here. `/following` lists what you follow."
+        case NotFollowing():
+            return (
+                f"You do not follow {followed(error.kind, error.name)} here, so there is nothing to unfollow. "
+                "`/following` lists what you follow."
+            )
+        case FollowSelf():
+            return (
+                "You cannot follow yourself: your own prompts are yours already. Follow a fandom, a tag, another "
+                "member or a prompt instead. Nothing was changed."
+            )
+        case FollowLimitReached():
+            return (
+                f"You follow {plural(error.limit, 'thing')} here, the most one member may. Stop following one with "
+                "`/unfollow` first. Nothing was changed."
             )
         case AlreadyClaimed():
             return f"You already hold a claim on #{error.number}. See `/claims`."

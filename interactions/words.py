@@ -14,6 +14,15 @@ STATUS_WORDS: dict[PromptStatus, str] = {
 }
 
 
+def followed(kind: str, name: str) -> str:
+    """A followed thing as a sentence names it: the fandom “Good Omens”, the tag “Fluff”, a member, prompt #3."""
+    if kind == "member":
+        return f"<@{name}>"
+    if kind == "prompt":
+        return f"prompt #{name}"
+    return f"the {kind} “{name}”"
+
+
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """Counted words as people say them: 1 claim, 3 claims, 1,200 prompts; `many` for an irregular plural."""
     return f"{count:,} {noun if count == 1 else many or noun + 's'}"

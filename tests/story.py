@@ -58,6 +58,8 @@ COMMANDS: dict[str, str] = {
     "claim": "claim",
     "claims": "claims",
     "fill": "fill",
+    "follow": "follow",
+    "following": "following",
     "exchange create": "mod exchange create",
     "exchange request": "exchange request",
     "exchange offer": "exchange offer",
@@ -347,6 +349,17 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
 
     # -- prompts ----------------------------------------------------------------------------------------
     story.chapter = "Prompts"
+    original = dict(fandom="Original Work")
+    await story.step(
+        "Dana follows a fandom, to hear of its new prompts once a day",
+        DANA,
+        slash("follow", **original),
+        command("follow", DANA, **original),
+    )
+    await story.step(
+        "Dana follows Carol too", DANA, slash("follow", member=CAROL), command("follow", DANA, member=CAROL)
+    )
+    await story.step("Dana checks what she follows", DANA, slash("following"), command("following", DANA))
     lighthouse = dict(
         text="Two lighthouse keepers on opposite cliffs signal each other every night for a year.",
         title="The Lighthouse Keepers",
@@ -456,7 +469,11 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
         await driver.bot.sweep()
 
     await story.step(
-        "Twelve days pass: reminders go out", None, "the clock moves 12 days", lambda: sweep_after(days=12, hours=1)
+        "Twelve days pass: reminders go out, and Dana's daily digest (the Explicit prompt left out, the anonymous "
+        "one never shown as Carol's)",
+        None,
+        "the clock moves 12 days",
+        lambda: sweep_after(days=12, hours=1),
     )
     ao3 = dict(prompt=numbers[0], url="https://archiveofourown.org/works/1", title="Two Lights")
     await story.step("Carol posts her fill, a work on AO3", CAROL, slash("fill", **ao3), command("fill", CAROL, **ao3))

@@ -48,8 +48,8 @@ async def test_the_second_button_toggles_and_the_post_shows_the_count_never_who(
     out = await driver.click(message_id, "promptfill:second:1", user=CAROL)
     assert out.ephemeral
     assert out.content.startswith(
-        "🙌 You seconded prompt #1 *Selkie*: 1 member wants it filled now. I will send you a direct message when it "
-        "is filled. To take your second back, press Second again or use "
+        "🙌 You seconded prompt #1 *Selkie*: 1 member wants it filled now. When it is filled, your daily digest (a "
+        "direct message) tells you. To take your second back, press Second again or use "
     )
     post = edits(driver, message_id)[-1]
     assert fields(post)["Seconded by"] == "1 member"
@@ -195,18 +195,26 @@ async def test_prompt_list_sorts_by_seconds_most_wanted_first(driver: Driver, db
     assert snapshot(db_path) == before
 
 
-async def test_seconders_hear_of_a_fill_in_a_direct_message_naming_server_prompt_and_link(driver: Driver) -> None:
+async def test_seconders_hear_of_a_fill_in_their_daily_digest_naming_server_prompt_and_link(
+    driver: Driver, clock
+) -> None:
     await driver.command("settings set", user=MOD, prompts_channel=PROMPTS)
     await submit(driver, TEXT, user=BOB, title="Selkie")
+    seconded_at = int(clock().timestamp())
     await driver.command("prompt second", user=ALICE, prompt=1)
     await driver.command("prompt second", user=CAROL, prompt=1)
     await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="Salt and Sealskin")
+    assert driver.dms(ALICE) == []  # not at once: in the digest
+    clock.advance(days=1, minutes=1)
+    await driver.bot.sweep()
     [dm] = driver.dms(ALICE)
     post = f"https://discord.com/channels/{GUILD.id}/{PROMPTS.id}/{post_id(driver)}"
     assert dm["content"] == (
-        f"✨ A prompt you seconded has a new fill: prompt #1 *Selkie* in **Writers' Den** ([open it]({post}))."
+        f"🔔 Your daily digest from **Writers' Den**: what is new since <t:{seconded_at}:f>.\n"
+        "**1 prompt with new fills**\n"
+        f"• prompt #1 *Selkie* ([open it]({post})) has 1 new fill, a prompt you seconded\n"
+        "To stop hearing of a prompt you seconded, take your second back with `/prompt second` there."
     )
-    assert WORK in str(dm["embeds"]) and "Salt and Sealskin" in str(dm["embeds"])
     assert dm["allowed_mentions"] == {"parse": []}
     assert driver.dms(CAROL) == []  # the writer seconded it too, and knows
 

@@ -69,6 +69,7 @@ class FakeDiscord:
         self.attachments: dict[str, bytes] = {}
         self.channel_names: dict[int, Channel] = {}
         self.synced_commands: list[dict[str, Any]] = []  # what the last sync stored, with Discord's ids
+        self.departed: set[tuple[int, int]] = set()  # (server, member): no longer a member there (404 on fetch)
         # Realistic REST: every call takes `latency` seconds, and calls to a rate-limited channel take their
         # turn one after another (Discord's per-channel bucket).
         self.latency = 0.0
@@ -105,6 +106,10 @@ class FakeDiscord:
     ) -> None:
         """Make matching calls fail, e.g. ("POST", "/channels/{channel_id}/messages", 403, 50007)."""
         self.failures.append((method, route, channel_id, status, code))
+
+    def leave(self, guild_id: int, user_id: int) -> None:
+        """The member left the server: fetching them there answers 404 Unknown Member, as Discord does."""
+        self.departed.add((guild_id, user_id))
 
     def close_dms(self, user_id: int) -> None:
         self.failures.append(("POST", "/channels/{channel_id}/messages", -user_id, 403, 50007))
@@ -232,6 +237,13 @@ class FakeDiscord:
                     {"id": str(user_id), "username": f"user{user_id}", "discriminator": "0", "avatar": None}
                 ],
             }
+        if path == "/guilds/{guild_id}/members/{member_id}" and method == "GET":
+            user_id = int(params["member_id"])
+            if (int(params["guild_id"]), user_id) in self.departed:
+                _raise(404, 10007)  # Unknown Member
+            user = {"id": str(user_id), "username": f"user{user_id}", "discriminator": "0", "avatar": None}
+            joined = "2026-01-01T00:00:00+00:00"
+            return {"user": user, "roles": [], "joined_at": joined, "deaf": False, "mute": False, "flags": 0}
         if path == "/channels/{channel_id}/messages" and method == "POST":
             return self.message_payload(int(params["channel_id"]), body)
         if path == "/channels/{channel_id}/messages/{message_id}" and method == "PATCH":
