@@ -372,7 +372,8 @@ class Moderation(commands.Cog):
         text = f"🎭 Revealed {plural(len(revealed), 'anonymous fill')}; {plural(edited, 'announcement')} now name"
         text += " their writers." if edited != 1 else "s its writer."
         if edited < announced:
-            text += f" {plural(announced - edited, 'announcement')} could not be edited: deleted, or a permission is missing (the log channel says which)."
+            missing = plural(announced - edited, "announcement")
+            text += f" {missing} could not be edited: deleted, or a permission is missing (the log channel says which)."
         try:
             await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
         except (discord.HTTPException, *TRANSIENT_ERRORS) as error:  # past 15 minutes the answer cannot be edited
