@@ -356,8 +356,13 @@ class Moderation(commands.Cog):
             )
             return
         count = plural(len(revealed), "anonymous fill")
+        named = (
+            "its writer is named from now on. Updating its announcement…"
+            if len(revealed) == 1
+            else "their writers are named from now on. Updating their announcements, one a second…"
+        )
         await interaction.response.send_message(
-            f"🎭 Revealed {count}: their writers are named from now on. Updating their announcements, one a second…",
+            f"🎭 Revealed {count}: {named}",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

@@ -73,7 +73,9 @@ async def show_writers(bot: Promptfill, revealed: list[FillRecorded]) -> int:
             await asyncio.sleep(configuring.POST_PACE)
         if await show_writer(bot, recorded) is True:
             edited += 1
-    for prompt in {r.prompt.id: r.prompt for r in revealed}.values():
-        await asyncio.sleep(configuring.POST_PACE)
+    # The prompts' posts are in another channel: paced among themselves.
+    for index, prompt in enumerate({r.prompt.id: r.prompt for r in revealed}.values()):
+        if index:
+            await asyncio.sleep(configuring.POST_PACE)
         await refresh_posted_prompt(bot, prompt)
     return edited
