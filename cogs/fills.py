@@ -83,7 +83,7 @@ class Fills(commands.Cog):
         )
         channel_id = (await self.bot.store.settings.get(guild_id)).fills_channel_id
         if recorded.earlier is not None:
-            await self._part_posted(interaction, recorded, channel_id)
+            await self._part_posted(interaction, recorded, channel_id, asked_anonymous=anonymous)
             return
         if channel_id is None and not recorded.fill.anonymous:
             # The announcement is the public reply in this channel.
@@ -138,6 +138,11 @@ class Fills(commands.Cog):
             f" anonymously: only you and the moderators see that you wrote it; {self.bot.mention('reveal')} "
             "names you whenever you choose"
         )
+        if recorded.ended_claim:
+            text += (
+                ". Your claim on it was shown under your name, so members who saw it may guess who wrote it (a fill "
+                "without a claim, where a slot is free, does not show your name there)"
+            )
         if recognise(recorded.fill.url) is not None:
             text += (
                 ". ⚠️ On AO3 itself your byline is public: unless the work is in an anonymous collection, anyone who "
@@ -145,7 +150,9 @@ class Fills(commands.Cog):
             )
         return text
 
-    async def _part_posted(self, interaction: Interaction, recorded: FillRecorded, channel_id: int | None) -> None:
+    async def _part_posted(
+        self, interaction: Interaction, recorded: FillRecorded, channel_id: int | None, *, asked_anonymous: bool = False
+    ) -> None:
         """A work in progress moved on: a short line where fills are announced (not a second announcement), and
         its announcement and the prompt's post brought up to date. It stays one fill. An anonymous one's line
         names nobody and its writer's answer is private."""
@@ -162,9 +169,16 @@ class Fills(commands.Cog):
                 f"Your new part for #{prompt.number} is recorded. When you post the next part or finish it, use "
                 f"{again} again with the same link and status."
             )
+        # Anonymity is chosen when a work is first shared: its writer's name has been public since.
+        named = (
+            " It was first shared under your name, so it stays named." if asked_anonymous and not fill.anonymous else ""
+        )
         if channel_id is None and not fill.anonymous:
             await interaction.response.send_message(line, allowed_mentions=NO_MENTIONS)
+            if named:
+                await interaction.followup.send(named.strip(), ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
+            answer += named
             where = channel_id if channel_id is not None else interaction.channel_id
             await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NO_MENTIONS)
             if where is not None:

@@ -21,6 +21,7 @@ class FillRecorded:
     seconders: tuple[int, ...] = ()  # who seconded the prompt when it was filled: they are told of the fill
     # A work in progress shared again: the fill as it stood before (None for a new fill, which is announced).
     earlier: Fill | None = None
+    ended_claim: bool = False  # the fill ended its writer's claim, which the prompt's post showed with their name
 
 
 def _record(
@@ -77,7 +78,12 @@ def _record(
         detail=url,
         now=now,
     )
-    return FillRecorded(_fill_by_id(conn, fill_id), rows.prompt_by_id(conn, prompt.id), seconders_of(conn, prompt.id))
+    return FillRecorded(
+        _fill_by_id(conn, fill_id),
+        rows.prompt_by_id(conn, prompt.id),
+        seconders_of(conn, prompt.id),
+        ended_claim=claim is not None,
+    )
 
 
 def _fill_by_id(conn: sqlite3.Connection, fill_id: int) -> Fill:

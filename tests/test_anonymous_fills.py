@@ -17,7 +17,7 @@ import pytest
 from cogs.ui import configuring
 from tests.anonymity import leaks
 from tests.conftest import snapshot, submit
-from tests.driver import ALICE, BOB, CAROL, FILLS, GENERAL, LOG, MOD, PROMPTS, Driver
+from tests.driver import ALICE, BOB, CAROL, FILLS, GENERAL, LOG, MOD, PROMPTS, Attachment, Driver
 
 TEXT = "Two rival bakers are stuck in a lift on the night of the big contest."
 WORK = "https://archiveofourown.org/works/777001"
@@ -286,3 +286,58 @@ async def test_the_anonymity_scan_over_everything_the_bot_sent(driver: Driver) -
     await driver.command("reveal", user=CAROL, prompt=1, url=WORK)
     found = leaks(driver, CAROL)
     assert found and all(line.startswith("PATCH /channels/") for line in found), found
+
+
+async def test_a_claimed_prompt_filled_anonymously_warns_that_the_claim_showed_the_writer(driver: Driver) -> None:
+    await channels(driver)
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("claim", user=CAROL, prompt=1)
+    out = await driver.command("fill", user=CAROL, prompt=1, url=OTHER, anonymous=True)
+    assert (
+        out.ephemeral and "Your claim on it was shown under your name, so members who saw it may guess" in out.content
+    )
+    await submit(driver, "A second idea: a ghost who haunts a library's returns desk.", user=BOB)
+    unclaimed = await driver.command("fill", user=CAROL, prompt=2, url=OTHER, anonymous=True)
+    assert "Your claim" not in unclaimed.content
+
+
+async def test_a_named_work_in_progress_stays_named_and_says_so(driver: Driver, db_path: Path) -> None:
+    await channels(driver)
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("fill", user=CAROL, prompt=1, url=OTHER, status="in progress")
+    out = await driver.command("fill", user=CAROL, prompt=1, url=OTHER, status="in progress", anonymous=True)
+    assert out.ephemeral and out.content.endswith("It was first shared under your name, so it stays named.")
+    assert anonymous_flags(db_path) == [(CAROL.id, OTHER, 0)]
+    assert f"📖 <@{CAROL.id}> posted a new part" in driver.posts(FILLS)[-1]["content"]
+
+
+async def test_the_moderators_backup_keeps_anonymous_fills_anonymous_when_restored(
+    driver: Driver, tmp_path: Path, clock
+) -> None:
+    await submit(driver, TEXT, user=BOB)
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK, anonymous=True)
+    await driver.command("fill", user=ALICE, prompt=1, url=OTHER)
+    files = {}
+    for fmt in ("json", "csv"):
+        out = await driver.command("export", user=MOD, format=fmt)
+        assert out.ephemeral
+        files[fmt] = next(c.files[0][1] for c in out.calls if c.files)
+    [entry] = json.loads(files["json"])["prompts"]
+    assert [(f["member_id"], f["anonymous"]) for f in entry["fills"]] == [(CAROL.id, True), (ALICE.id, False)]
+    for fmt, content in files.items():
+        other = await Driver.start(tmp_path / f"restored-{fmt}.db", clock=clock)
+        try:
+            done = await other.command("import", user=MOD, file=Attachment(f"backup.{fmt}", content))
+            assert "Added 1 prompt" in done.content, done.content
+        finally:
+            await other.close()
+        assert anonymous_flags(tmp_path / f"restored-{fmt}.db") == [(CAROL.id, WORK, 1), (ALICE.id, OTHER, 0)], fmt
+
+
+async def test_help_lists_reveal_with_claims_and_fills(driver: Driver) -> None:
+    out = await driver.command("help", user=ALICE)
+    fields = {f["name"]: f["value"] for f in out.embeds[0]["fields"]}
+    claims_and_fills = next(value for name, value in fields.items() if name.startswith("✍️"))
+    assert driver.bot.mention("reveal") in claims_and_fills
+    moderators = await driver.command("help", user=MOD)
+    assert driver.bot.mention("mod reveal fills") in json.dumps(moderators.embeds, ensure_ascii=False)
