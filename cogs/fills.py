@@ -104,7 +104,8 @@ class Fills(commands.Cog):
             )
             kind = "fill" if complete else "work in progress"
             await interaction.response.send_message(
-                f"Your {kind} for #{recorded.prompt.number} is recorded{self._anonymously(recorded)}. {done}",
+                f"Your {kind} for #{recorded.prompt.number} is recorded{self._anonymously(recorded)}. {done}"
+                + self._who_may_guess(recorded),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
@@ -130,23 +131,29 @@ class Fills(commands.Cog):
         await refresh_posted_prompt(self.bot, recorded.prompt)
 
     def _anonymously(self, recorded: FillRecorded) -> str:
-        """What the writer of an anonymous fill reads in their private answer: who sees their name, how to reveal
-        it, and for an AO3 work that AO3's own byline is public."""
+        """What the writer of an anonymous fill reads in their private answer: who sees their name, how to reveal it."""
         if not recorded.fill.anonymous:
             return ""
-        text = (
+        return (
             f" anonymously: only you and the moderators see that you wrote it; {self.bot.mention('reveal')} "
             "names you whenever you choose"
         )
+
+    def _who_may_guess(self, recorded: FillRecorded) -> str:
+        """For an anonymous fill, what still shows its writer elsewhere: their claim on the prompt's post, and on AO3
+        the work's own byline."""
+        if not recorded.fill.anonymous:
+            return ""
+        text = ""
         if recorded.ended_claim:
             text += (
-                ". Your claim on it was shown under your name, so members who saw it may guess who wrote it (a fill "
-                "without a claim, where a slot is free, does not show your name there)"
+                " Your claim on it was shown under your name, so members who saw it may guess who wrote it (a fill "
+                "without a claim, where a slot is free, does not show your name there)."
             )
         if recognise(recorded.fill.url) is not None:
             text += (
-                ". ⚠️ On AO3 itself your byline is public: unless the work is in an anonymous collection, anyone who "
-                "opens the link sees who wrote it"
+                " On AO3 itself your byline is public: unless the work is in an anonymous collection, anyone who "
+                "opens the link sees who wrote it."
             )
         return text
 
