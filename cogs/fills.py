@@ -349,7 +349,7 @@ class Fills(commands.Cog):
         announced = fill.message_channel_id is not None and fill.message_id is not None
         where = " Its announcement now names you." if announced else ""
         await interaction.response.send_message(
-            f"✨ Your fill of #{revealed.prompt.number} is revealed: everyone can see that you wrote it.{where}",
+            f"🎭 Your fill of #{revealed.prompt.number} is revealed: everyone can see that you wrote it.{where}",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

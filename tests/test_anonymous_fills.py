@@ -171,7 +171,7 @@ async def test_reveal_names_the_writer_in_the_announcement_and_the_post(driver: 
     out = await driver.command("reveal", user=CAROL, prompt=1, url=WORK)
     assert out.ephemeral
     assert out.content == (
-        "✨ Your fill of #1 is revealed: everyone can see that you wrote it. Its announcement now names you."
+        "🎭 Your fill of #1 is revealed: everyone can see that you wrote it. Its announcement now names you."
     )
     [edit] = edits_of(driver, message_id)
     assert edit["embeds"][0]["description"] == f"<@{CAROL.id}> wrote a fill for **#1 · Lift**, a prompt by <@{BOB.id}>."
