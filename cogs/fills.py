@@ -16,6 +16,7 @@ from cogs.ui.announce import refresh_posted_prompt
 from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import server_name
 from cogs.ui.embeds import ao3_embed, excerpt, fill_embed, in_server, link, prompt_name, removed_fill_embed
+from cogs.ui.fill_announcement import announcement, show_writer
 from db import validation
 from db.fills import FillRecorded
 from db.models import FillStatus, Viewer
@@ -40,27 +41,6 @@ log = logging.getLogger(__name__)
 EditAnnouncement = Callable[..., Awaitable[Any]]
 
 
-def announcement(recorded: FillRecorded, reader: Viewer) -> dict[str, Any]:
-    """The fill announcement. Only the prompter of a named prompt may be pinged, and only by id (an imported
-    prompt without a prompter pings nobody)."""
-    prompt = recorded.prompt
-    embed = fill_embed(recorded, reader)
-    what = "a new fill" if recorded.fill.complete else "a new fill in progress"
-    if prompt.anonymous or prompt.author_id is None:
-        return {
-            "content": f"✨ Prompt #{prompt.number} has {what}!",
-            "embed": embed,
-            "allowed_mentions": NO_MENTIONS,
-        }
-    return {
-        "content": f"✨ <@{prompt.author_id}>, your prompt #{prompt.number} has {what}!",
-        "embed": embed,
-        "allowed_mentions": discord.AllowedMentions(
-            everyone=False, roles=False, users=[discord.Object(id=prompt.author_id)], replied_user=False
-        ),
-    }
-
-
 class Fills(commands.Cog):
     def __init__(self, bot: Promptfill) -> None:
         self.bot = bot
@@ -72,6 +52,7 @@ class Fills(commands.Cog):
         title="The work's title",
         notes="A note for readers (warnings, pairing, word count...)",
         status="complete (default), or in progress: share it again with the same link for each new part",
+        anonymous="Share it without your name; reveal it later with /reveal",
     )
     @app_commands.autocomplete(prompt=prompt_autocomplete)
     @app_commands.guild_only()
@@ -83,6 +64,7 @@ class Fills(commands.Cog):
         title: app_commands.Range[str, 1, 200] | None = None,
         notes: app_commands.Range[str, 1, 1000] | None = None,
         status: FillStatus = "complete",
+        anonymous: bool = False,
     ) -> None:
         guild_id = guild_id_of(interaction)
         checked_url = validation.fill_url(url)
@@ -97,12 +79,13 @@ class Fills(commands.Cog):
             title=checked_title,
             notes=checked_notes,
             complete=complete,
+            anonymous=anonymous,
         )
         channel_id = (await self.bot.store.settings.get(guild_id)).fills_channel_id
         if recorded.earlier is not None:
-            await self._part_posted(interaction, recorded, channel_id)
+            await self._part_posted(interaction, recorded, channel_id, asked_anonymous=anonymous)
             return
-        if channel_id is None:
+        if channel_id is None and not recorded.fill.anonymous:
             # The announcement is the public reply in this channel.
             reader = Viewer.channel_reader(age_restricted=age_restricted(interaction.channel))
             answered = await interaction.response.send_message(**announcement(recorded, reader))
@@ -110,6 +93,9 @@ class Fills(commands.Cog):
             if answered.message_id is not None and interaction.channel_id is not None:
                 await self.bot.store.fills.set_message(recorded.fill.id, interaction.channel_id, answered.message_id)
         else:
+            # An anonymous fill is always answered privately (Discord shows who ran a command above a public
+            # answer) and announced as a message of its own: in the fills channel, or else in this one.
+            where = channel_id if channel_id is not None else interaction.channel_id
             again = self.bot.mention("fill")
             done = (
                 "Congratulations on finishing it!"
@@ -118,17 +104,20 @@ class Fills(commands.Cog):
             )
             kind = "fill" if complete else "work in progress"
             await interaction.response.send_message(
-                f"Your {kind} for #{recorded.prompt.number} is recorded. {done}",
+                f"Your {kind} for #{recorded.prompt.number} is recorded{self._anonymously(recorded)}. {done}"
+                + self._who_may_guess(recorded),
                 ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
-            reader = channel_reader(self.bot, channel_id)
-            posted = await deliver(self.bot, channel_id, **announcement(recorded, reader))
+            if where is None:  # a server's slash command always has its channel; nothing to announce in otherwise
+                return
+            reader = channel_reader(self.bot, where)
+            posted = await deliver(self.bot, where, **announcement(recorded, reader))
             if isinstance(posted, discord.Message):
                 self._enrich_later(recorded, reader, posted.edit)
-                await self.bot.store.fills.set_message(recorded.fill.id, channel_id, posted.id)
+                await self.bot.store.fills.set_message(recorded.fill.id, where, posted.id)
             else:
-                await self._not_announced(interaction, recorded, channel_id, posted)  # Blocked, or None
+                await self._not_announced(interaction, recorded, where, posted)  # Blocked, or None
         if recorded.prompt.anonymous and recorded.prompt.author_id is not None:
             await send_dm(
                 self.bot,
@@ -140,28 +129,68 @@ class Fills(commands.Cog):
             )
         await refresh_posted_prompt(self.bot, recorded.prompt)
 
-    async def _part_posted(self, interaction: Interaction, recorded: FillRecorded, channel_id: int | None) -> None:
+    def _anonymously(self, recorded: FillRecorded) -> str:
+        """What the writer of an anonymous fill reads in their private answer: who sees their name, how to reveal it."""
+        if not recorded.fill.anonymous:
+            return ""
+        return (
+            f" anonymously: only you and the moderators see that you wrote it; {self.bot.mention('reveal')} "
+            "names you whenever you choose"
+        )
+
+    def _who_may_guess(self, recorded: FillRecorded) -> str:
+        """For an anonymous fill, what still shows its writer elsewhere: their claim on the prompt's post, and on AO3
+        the work's own byline."""
+        if not recorded.fill.anonymous:
+            return ""
+        text = ""
+        if recorded.ended_claim:
+            text += (
+                " Your claim on it was shown under your name, so members who saw it may guess who wrote it (a fill "
+                "without a claim, where a slot is free, does not show your name there)."
+            )
+        if recognise(recorded.fill.url) is not None:
+            text += (
+                " On AO3 itself your byline is public: unless the work is in an anonymous collection, anyone who "
+                "opens the link sees who wrote it."
+            )
+        return text
+
+    async def _part_posted(
+        self, interaction: Interaction, recorded: FillRecorded, channel_id: int | None, *, asked_anonymous: bool = False
+    ) -> None:
         """A work in progress moved on: a short line where fills are announced (not a second announcement), and
-        its announcement and the prompt's post brought up to date. It stays one fill."""
+        its announcement and the prompt's post brought up to date. It stays one fill. An anonymous one's line
+        names nobody and its writer's answer is private."""
         fill, prompt = recorded.fill, recorded.prompt
         work = link(discord.utils.escape_markdown(excerpt(fill.title or "the work", 100)), fill.url)
+        writer = "an anonymous writer" if fill.anonymous else f"<@{fill.member_id}>"
         if fill.complete:
-            line = f"✨ {work} by <@{fill.member_id}>, a fill of {prompt_name(prompt)}, is now complete."
+            line = f"✨ {work} by {writer}, a fill of {prompt_name(prompt)}, is now complete."
             answer = f"Your fill of #{prompt.number} is now complete. Congratulations on finishing it!"
         else:
-            line = f"📖 <@{fill.member_id}> posted a new part of {work}, a fill of {prompt_name(prompt)}."
+            line = f"📖 {writer[0].upper() + writer[1:]} posted a new part of {work}, a fill of {prompt_name(prompt)}."
             again = self.bot.mention("fill")
             answer = (
                 f"Your new part for #{prompt.number} is recorded. When you post the next part or finish it, use "
                 f"{again} again with the same link and status."
             )
-        if channel_id is None:
+        # Anonymity is chosen when a work is first shared: its writer's name has been public since.
+        named = (
+            " It was first shared under your name, so it stays named." if asked_anonymous and not fill.anonymous else ""
+        )
+        if channel_id is None and not fill.anonymous:
             await interaction.response.send_message(line, allowed_mentions=NO_MENTIONS)
+            if named:
+                await interaction.followup.send(named.strip(), ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
+            answer += named
+            where = channel_id if channel_id is not None else interaction.channel_id
             await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            posted = await deliver(self.bot, channel_id, content=line, allowed_mentions=NO_MENTIONS)
-            if not isinstance(posted, discord.Message):
-                await self._not_announced(interaction, recorded, channel_id, posted)
+            if where is not None:
+                posted = await deliver(self.bot, where, content=line, allowed_mentions=NO_MENTIONS)
+                if not isinstance(posted, discord.Message):
+                    await self._not_announced(interaction, recorded, where, posted)
         if fill.message_channel_id is not None and fill.message_id is not None:
             # The announcement shows the work as it stands now (its status, title and notes).
             where, message_id = fill.message_channel_id, fill.message_id
@@ -182,7 +211,8 @@ class Fills(commands.Cog):
         number = recorded.prompt.number
         text = f"Your fill of #{number} is safely recorded, but I could not announce it"
         if isinstance(failure, Blocked):
-            what = f"The fill of #{number} by <@{recorded.fill.member_id}> could not be announced"
+            by = "" if recorded.fill.anonymous else f" by <@{recorded.fill.member_id}>"
+            what = f"The {'anonymous ' if recorded.fill.anonymous else ''}fill of #{number}{by} could not be announced"
             told = await warn_moderators(self.bot, recorded.fill.guild_id, what, failure)
             if isinstance(told, discord.Message):
                 text += f": {failure.reason()}. The moderators have been told."
@@ -223,6 +253,16 @@ class Fills(commands.Cog):
             return
         if linked.casefold() in {account.casefold() for account in info.accounts}:
             return
+        if fill.anonymous:
+            # Neither the writer, their linked account nor the byline in a channel: moderators find who wrote it
+            # with /prompt view, privately.
+            await log_line(
+                self.bot,
+                fill.guild_id,
+                f"🔎 The anonymous fill of #{recorded.prompt.number} ({fill.url}) is credited on AO3 to accounts "
+                f"other than its writer's linked one. {self.bot.mention('prompt view')} shows moderators who wrote it.",
+            )
+            return
         byline = ", ".join(info.authors)
         await log_line(
             self.bot,
@@ -262,11 +302,13 @@ class Fills(commands.Cog):
             if isinstance(marked, Blocked):
                 what = f"The announcement of the removed fill of #{number} still shows the work"
                 await warn_moderators(self.bot, guild_id, what, marked)
-        logged = await log_line(
-            self.bot,
-            guild_id,
-            f"🗑️ <@{interaction.user.id}> removed the fill of #{number} by <@{fill.member_id}>: {fill.url}",
-        )
+        if not fill.anonymous:
+            line = f"🗑️ <@{interaction.user.id}> removed the fill of #{number} by <@{fill.member_id}>: {fill.url}"
+        elif removed.by_moderator:
+            line = f"🗑️ <@{interaction.user.id}> removed an anonymous fill of #{number}: {fill.url}"
+        else:  # naming who removed it would name its writer
+            line = f"🗑️ The writer of an anonymous fill of #{number} removed it: {fill.url}"
+        logged = await log_line(self.bot, guild_id, line)
         if removed.by_moderator:
             await note_unlogged(interaction, logged)
         await refresh_posted_prompt(self.bot, removed.prompt)
@@ -280,6 +322,41 @@ class Fills(commands.Cog):
         fills = await self.bot.store.fills.removable(interaction.guild_id, number, member, current)
         return [
             app_commands.Choice(name=excerpt(f"{f.title} · {f.url}" if f.title else f.url, 100), value=f.url)
+            for f in fills
+            if len(f.url) <= 100  # Discord's limit for a choice's value; longer links are typed or pasted
+        ]
+
+    @app_commands.command(name="reveal", description="Put your name on a fill you shared anonymously")
+    @app_commands.describe(prompt="The prompt's number", url="Your anonymous fill's link (choose from the list)")
+    @app_commands.autocomplete(prompt=prompt_autocomplete)
+    @app_commands.guild_only()
+    async def reveal(self, interaction: Interaction, prompt: int, url: app_commands.Range[str, 1, 2048]) -> None:
+        guild_id = guild_id_of(interaction)
+        revealed = await self.bot.store.fills.reveal(guild_id, prompt, url.strip(), interaction.user.id)
+        fill = revealed.fill
+        announced = fill.message_channel_id is not None and fill.message_id is not None
+        where = " Its announcement now names you." if announced else ""
+        await interaction.response.send_message(
+            f"🎭 Your fill of #{revealed.prompt.number} is revealed: everyone can see that you wrote it.{where}",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+        # After the answer, the slow part: the announcement (with its AO3 card) and the prompt's post.
+        await show_writer(self.bot, revealed)
+        await refresh_posted_prompt(self.bot, revealed.prompt)
+
+    @reveal.autocomplete("url")
+    async def _own_anonymous_fills(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        number = getattr(interaction.namespace, "prompt", None)
+        fills = await self.bot.store.fills.own_anonymous(
+            interaction.guild_id, interaction.user.id, number if isinstance(number, int) else None, current
+        )
+        return [
+            app_commands.Choice(
+                name=excerpt(f"#{f.prompt_number} · {f.title or 'untitled'} · {f.url}", 100), value=f.url
+            )
             for f in fills
             if len(f.url) <= 100  # Discord's limit for a choice's value; longer links are typed or pasted
         ]

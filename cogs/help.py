@@ -23,7 +23,7 @@ MEMBER_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("📝 Prompts: post ideas, find one to write", ("prompt",)),
     (
         "✍️ Claims and fills: promise to write one, then share your work",
-        ("claim", "unclaim", "claims", "fill", "unfill"),
+        ("claim", "unclaim", "claims", "fill", "unfill", "reveal"),
     ),
     ("🎁 Exchanges: sign up, see your assignment, post your gift", ("exchange",)),
 )

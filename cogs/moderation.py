@@ -14,8 +14,10 @@ from cogs.ui.announce import Published, not_posted_note, post_open_prompt, refre
 from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import server_name
 from cogs.ui.embeds import audit_embed, fitted_content, in_server, prompt_embed, quoted, timestamp
+from cogs.ui.fill_announcement import show_writers
 from cogs.ui.paginator import Paginator
 from db import validation
+from db.fills import FillRecorded
 from db.models import AuditEntry, Page, Prompt
 from interactions.checks import (
     MODERATOR_PERMISSIONS,
@@ -244,6 +246,8 @@ class Moderation(commands.Cog):
         guild_only=True,
     )
 
+    reveal = app_commands.Group(name="reveal", description="Reveal who wrote anonymous works", parent=mod)
+
     def __init__(self, bot: Promptfill) -> None:
         self.bot = bot
 
@@ -337,6 +341,48 @@ class Moderation(commands.Cog):
             f"⏳ <@{interaction.user.id}> extended <@{member.id}>'s claim on "
             f"prompt #{claim.prompt_number} by {plural(days, 'day')}; it is now due {due}.",
         )
+
+    @moderators_only()
+    @reveal.command(name="fills", description="Name the writers of every anonymous fill (a reveal day)")
+    async def reveal_fills(self, interaction: Interaction) -> None:
+        bot = self.bot
+        guild_id = guild_id_of(interaction)
+        revealed = await bot.store.fills.reveal_all(guild_id, interaction.user.id)
+        if not revealed:
+            await interaction.response.send_message(
+                "There is no anonymous fill to reveal: every fill here already names its writer.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        count = plural(len(revealed), "anonymous fill")
+        named = (
+            "its writer is named from now on. Updating its announcement…"
+            if len(revealed) == 1
+            else "their writers are named from now on. Updating their announcements, one a second…"
+        )
+        await interaction.response.send_message(
+            f"🎭 Revealed {count}: {named}",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+        logged = await log_line(bot, guild_id, f"🎭 <@{interaction.user.id}> revealed the writers of {count}.")
+        await note_unlogged(interaction, logged)
+        # The edits go on, paced, past the interaction's 3 seconds, as background work that closing the bot cancels.
+        bot.spawn(self._show_writers(interaction, revealed))
+
+    async def _show_writers(self, interaction: Interaction, revealed: list[FillRecorded]) -> None:
+        edited = await show_writers(self.bot, revealed)
+        announced = sum(1 for r in revealed if r.fill.message_id is not None)
+        text = f"🎭 Revealed {plural(len(revealed), 'anonymous fill')}; {plural(edited, 'announcement')} now name"
+        text += " their writers." if edited != 1 else "s its writer."
+        if edited < announced:
+            missing = plural(announced - edited, "announcement")
+            text += f" {missing} could not be edited: deleted, or a permission is missing (the log channel says which)."
+        try:
+            await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+        except (discord.HTTPException, *TRANSIENT_ERRORS) as error:  # past 15 minutes the answer cannot be edited
+            log.info("could not report the reveal in guild %s: %r", interaction.guild_id, error)
 
     @moderators_only()
     @mod.command(name="log", description="The latest moderator actions")

@@ -233,7 +233,7 @@ class Prompts(commands.Cog):
     async def view(self, interaction: Interaction, prompt: int) -> None:
         viewer = await viewer_of(interaction)
         details = await self.bot.store.browse.details(guild_id_of(interaction), prompt, viewer)
-        private = viewer.reply_is_private(details.prompt)
+        private = viewer.reply_is_private(details.prompt, details.fills)
         # The slots left, as the prompt's post says them: not "Open for claims" when the next claim is refused.
         settings = await self.bot.store.settings.get(guild_id_of(interaction))
         embed = prompt_embed(

@@ -71,6 +71,7 @@ class Settings(commands.Cog):
         claims_per_prompt="Active claims one prompt may have (0 = no limit)",
         claim_days="Days a claim lasts before it expires (0 = no deadline)",
         allow_anonymous="Members may submit prompts anonymously",
+        anonymous_fills="Members may share fills anonymously and reveal them later",
         clear="Unset a channel or the moderator role",
     )
     async def set_(
@@ -86,6 +87,7 @@ class Settings(commands.Cog):
         claims_per_prompt: CountSetting | None = None,
         claim_days: CountSetting | None = None,
         allow_anonymous: bool | None = None,
+        anonymous_fills: bool | None = None,
         clear: Clearable | None = None,
     ) -> None:
         guild_id_of(interaction)
@@ -102,6 +104,7 @@ class Settings(commands.Cog):
             "claims_per_prompt": claims_per_prompt,
             "claim_days": claim_days,
             "allow_anonymous": allow_anonymous,
+            "anonymous_fills": anonymous_fills,
         }
         changes = validation.setting_changes(given, clear)
         before, after, lines = await save(interaction, changes)

@@ -206,6 +206,19 @@ class FillNotFound(Refusal):
 @dataclass(eq=False)
 class NotYourFill(Refusal):
     number: int
+    revealing: bool = False  # /reveal: only its writer may reveal a fill (moderators reveal them all at once)
+
+
+@dataclass(eq=False)
+class AnonymousFillsOff(Refusal):
+    """/fill anonymous:true in a server that does not take anonymous fills."""
+
+
+@dataclass(eq=False)
+class FillNotAnonymous(Refusal):
+    """/reveal on a fill that already names its writer."""
+
+    number: int
 
 
 @dataclass(eq=False)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from db import rows
 from db.claims import active_claim, check_claimable, end_claim
 from db.database import Repository
-from db.errors import DuplicateFill, FillNotFound, NoClaimSlot, NotYourFill
+from db.errors import AnonymousFillsOff, DuplicateFill, FillNotAnonymous, FillNotFound, NoClaimSlot, NotYourFill
 from db.models import Fill, Prompt, Viewer
 from db.rows import FILL_COLUMNS, FILL_SOURCE, fill_from_row
 from db.seconds import seconders_of
@@ -21,6 +21,7 @@ class FillRecorded:
     seconders: tuple[int, ...] = ()  # who seconded the prompt when it was filled: they are told of the fill
     # A work in progress shared again: the fill as it stood before (None for a new fill, which is announced).
     earlier: Fill | None = None
+    ended_claim: bool = False  # the fill ended its writer's claim, which the prompt's post showed with their name
 
 
 def _record(
@@ -32,29 +33,34 @@ def _record(
     title: str | None,
     notes: str | None,
     complete: bool,
+    anonymous: bool,
     now: int,
 ) -> FillRecorded:
     member_id = member.member_id
     prompt = rows.visible_prompt(conn, guild_id, number, member)
+    config = rows.settings(conn, guild_id)
+    if anonymous and not config.anonymous_fills:
+        raise AnonymousFillsOff()
     same = conn.execute(
         f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.prompt_id = ? AND f.url = ?", (prompt.id, url)
     )
     if (row := same.fetchone()) is not None:
         earlier = fill_from_row(row)
-        # Only the writer's own work in progress moves on; anything else under this link is a duplicate.
+        # Only the writer's own work in progress moves on; anything else under this link is a duplicate. A part
+        # keeps the fill as it was first shared, named or anonymous: anonymity ends only with a reveal.
         if earlier.member_id != member_id or earlier.complete:
             raise DuplicateFill(number)
         return _update_part(conn, earlier, prompt, title, notes, complete, now)
     check_claimable(prompt, member, "fill it")
     claim = active_claim(conn, prompt.id, member_id)
     if claim is None:
-        per_prompt = rows.settings(conn, guild_id).claims_per_prompt
+        per_prompt = config.claims_per_prompt
         if per_prompt and prompt.active_claims >= per_prompt:
             raise NoClaimSlot(number, per_prompt)
     fill_id = conn.execute(
-        "INSERT INTO fills (guild_id, prompt_id, member_id, url, title, notes, complete, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (guild_id, prompt.id, member_id, url, title, notes, int(complete), now),
+        "INSERT INTO fills (guild_id, prompt_id, member_id, url, title, notes, complete, anonymous, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (guild_id, prompt.id, member_id, url, title, notes, int(complete), int(anonymous), now),
     ).fetchone()[0]
     if claim is not None:
         end_claim(conn, claim, status="filled", actor_id=member_id, now=now)
@@ -72,7 +78,12 @@ def _record(
         detail=url,
         now=now,
     )
-    return FillRecorded(_fill_by_id(conn, fill_id), rows.prompt_by_id(conn, prompt.id), seconders_of(conn, prompt.id))
+    return FillRecorded(
+        _fill_by_id(conn, fill_id),
+        rows.prompt_by_id(conn, prompt.id),
+        seconders_of(conn, prompt.id),
+        ended_claim=claim is not None,
+    )
 
 
 def _fill_by_id(conn: sqlite3.Connection, fill_id: int) -> Fill:
@@ -169,6 +180,74 @@ def _removable(
     return [fill_from_row(r) for r in found]
 
 
+def _reveal(conn: sqlite3.Connection, guild_id: int, number: int, url: str, member_id: int, now: int) -> FillRecorded:
+    """The writer names themselves on their anonymous fill. Refused for a fill that is not theirs (whoever asks,
+    moderators too: they reveal all at once) or that already names them."""
+    prompt = rows.visible_prompt(conn, guild_id, number, Viewer(member_id))
+    row = conn.execute(
+        f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.prompt_id = ? AND f.url = ?", (prompt.id, url)
+    ).fetchone()
+    if row is None:
+        raise FillNotFound(number, url)
+    fill = fill_from_row(row)
+    if fill.member_id != member_id:
+        raise NotYourFill(number, revealing=True)
+    if not fill.anonymous:
+        raise FillNotAnonymous(number)
+    conn.execute("UPDATE fills SET anonymous = 0 WHERE id = ?", (fill.id,))
+    rows.record_audit(
+        conn,
+        guild_id=guild_id,
+        actor_id=member_id,
+        action="fill revealed",
+        prompt_number=number,
+        target_id=member_id,
+        detail=url,
+        now=now,
+    )
+    return FillRecorded(_fill_by_id(conn, fill.id), rows.prompt_by_id(conn, prompt.id))
+
+
+def _reveal_all(conn: sqlite3.Connection, guild_id: int, actor_id: int, now: int) -> list[FillRecorded]:
+    """A reveal day: every anonymous fill of the server names its writer, oldest first. One moderator action."""
+    found = [
+        fill_from_row(r)
+        for r in conn.execute(
+            f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.guild_id = ? AND f.anonymous = 1 ORDER BY f.id",
+            (guild_id,),
+        )
+    ]
+    if not found:
+        return []
+    conn.execute("UPDATE fills SET anonymous = 0 WHERE guild_id = ? AND anonymous = 1", (guild_id,))
+    rows.record_audit(
+        conn,
+        guild_id=guild_id,
+        actor_id=actor_id,
+        action="fills revealed",
+        detail=str(len(found)),
+        now=now,
+        by_moderator=True,
+    )
+    prompts = {fill.prompt_id: rows.prompt_by_id(conn, fill.prompt_id) for fill in found}
+    return [FillRecorded(_fill_by_id(conn, fill.id), prompts[fill.prompt_id]) for fill in found]
+
+
+def _own_anonymous(
+    conn: sqlite3.Connection, guild_id: int, member_id: int, number: int | None, typed: str, limit: int
+) -> list[Fill]:
+    """A writer's anonymous fills (of one prompt, when given), newest first: what /reveal offers them."""
+    needle = typed.strip().lower()
+    found = conn.execute(
+        f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.guild_id = ? AND f.member_id = ? AND f.anonymous = 1"
+        " AND (? IS NULL OR p.number = ?)"
+        " AND (instr(lower(f.url), ?) > 0 OR instr(lower(coalesce(f.title, '')), ?) > 0)"
+        " ORDER BY f.id DESC LIMIT ?",
+        (guild_id, member_id, number, number, needle, needle, limit),
+    )
+    return [fill_from_row(r) for r in found]
+
+
 def _set_message(conn: sqlite3.Connection, fill_id: int, channel_id: int, message_id: int) -> None:
     conn.execute(
         "UPDATE fills SET message_channel_id = ?, message_id = ? WHERE id = ?", (channel_id, message_id, fill_id)
@@ -186,10 +265,26 @@ class FillRepo(Repository):
         title: str | None,
         notes: str | None,
         complete: bool = True,
+        anonymous: bool = False,
     ) -> FillRecorded:
         """A new fill; or, for the writer's own work in progress under the same link, its new part or completion
-        (`earlier` set on the result)."""
-        return await self._db.write(_record, guild_id, number, member, url, title, notes, complete, self._now())
+        (`earlier` set on the result). An anonymous one only where the server takes them."""
+        return await self._db.write(
+            _record, guild_id, number, member, url, title, notes, complete, anonymous, self._now()
+        )
+
+    async def reveal(self, guild_id: int, number: int, url: str, member_id: int) -> FillRecorded:
+        """The writer reveals their own anonymous fill; audited."""
+        return await self._db.write(_reveal, guild_id, number, url, member_id, self._now())
+
+    async def reveal_all(self, guild_id: int, actor_id: int) -> list[FillRecorded]:
+        """Every anonymous fill of the server names its writer (a moderator's reveal day); one audit line."""
+        return await self._db.write(_reveal_all, guild_id, actor_id, self._now())
+
+    async def own_anonymous(
+        self, guild_id: int, member_id: int, number: int | None = None, typed: str = "", limit: int = 25
+    ) -> list[Fill]:
+        return await self._db.read(_own_anonymous, guild_id, member_id, number, typed, limit)
 
     async def remove(self, guild_id: int, number: int, url: str, actor_id: int, *, as_moderator: bool) -> FillRemoved:
         """Remove one fill of a prompt: its filler, or a moderator. The prompt's status follows; audited."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Literal, TypeVar, get_args
@@ -50,6 +51,7 @@ class GuildSettings:
     claims_per_prompt: int = 1
     claim_days: int = 14
     allow_anonymous: bool = True
+    anonymous_fills: bool = True  # members may share a fill without their name (/fill anonymous)
 
     def posts_channel_for(self, prompt: Prompt) -> int | None:
         """Where a prompt is posted: an Explicit one in the age-restricted channel for them, when one is set."""
@@ -69,6 +71,7 @@ SettingName = Literal[
     "claims_per_prompt",
     "claim_days",
     "allow_anonymous",
+    "anonymous_fills",
 ]
 SETTING_NAMES: tuple[SettingName, ...] = get_args(SettingName)
 # Setting name (as /settings calls it) -> the GuildSettings field and guild_settings column.
@@ -150,11 +153,11 @@ class Viewer:
         """Acting on someone else's prompt: only a moderator may, and it is logged as a moderator action."""
         return not self.owns(prompt)
 
-    def reply_is_private(self, prompt: Prompt) -> bool:
+    def reply_is_private(self, prompt: Prompt, fills: Iterable[Fill] = ()) -> bool:
         """Whether an answer showing this prompt must be private: a hidden prompt, or a moderator shown a
-        prompter who posted anonymously or the members who seconded it."""
+        prompter who posted anonymously, the members who seconded it or the writer of an anonymous fill."""
         return prompt.status not in MEMBER_VISIBLE_STATUSES or (
-            self.is_moderator and (prompt.anonymous or prompt.seconds > 0)
+            self.is_moderator and (prompt.anonymous or prompt.seconds > 0 or any(f.anonymous for f in fills))
         )
 
     def sees_seconders(self, *, private: bool) -> bool:
@@ -165,6 +168,11 @@ class Viewer:
     def may_second(self, prompt: Prompt) -> bool:
         """Whether the prompt takes seconds now (its status), whoever asks; one's own prompt is refused apart."""
         return prompt.status in SECONDABLE_STATUSES
+
+    def sees_filler(self, fill: Fill, *, private: bool) -> bool:
+        """Whether a fill's writer is named: always for a named fill; for an anonymous one only in a private answer
+        to its writer or a moderator (a public answer is read by everyone in the channel)."""
+        return not fill.anonymous or (private and (self.is_moderator or self.is_member(fill.member_id)))
 
     def sees_prompter(self, prompt: Prompt, *, private: bool) -> bool:
         """Whether the prompter is named: always for a named prompt; for an anonymous one only in a private
@@ -228,6 +236,7 @@ class Fill:
     message_id: int | None = None
     complete: bool = True  # False: a work in progress, posted in parts
     updated_at: datetime | None = None  # when its last part or its completion was shared, if since
+    anonymous: bool = False  # shared without its writer's name, until revealed (Viewer.sees_filler)
 
 
 @dataclass(frozen=True)

@@ -67,17 +67,19 @@ def _profile(conn: sqlite3.Connection, guild_id: int, member_id: int, viewer: Vi
         f" WHERE c.guild_id = ? AND c.member_id = ? AND c.status = 'active'{explicit} ORDER BY c.id DESC LIMIT ?",
         (guild_id, member_id, recent),
     ).fetchall()
+    # Anonymous fills are in their writer's own profile only: listed or counted anywhere else, they would name them.
+    named = "" if viewer.is_member(member_id) else " AND f.anonymous = 0"
     fills_total = conn.execute(
-        "SELECT COUNT(*) FROM fills WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
+        f"SELECT COUNT(*) FROM fills f WHERE f.guild_id = ? AND f.member_id = ?{named}", (guild_id, member_id)
     ).fetchone()[0]
     recent_fills = conn.execute(
-        f"SELECT {rows.FILL_COLUMNS} FROM {rows.FILL_SOURCE} WHERE f.guild_id = ? AND f.member_id = ?{explicit}"
+        f"SELECT {rows.FILL_COLUMNS} FROM {rows.FILL_SOURCE} WHERE f.guild_id = ? AND f.member_id = ?{named}{explicit}"
         " ORDER BY f.id DESC LIMIT ?",
         (guild_id, member_id, recent),
     ).fetchall()
     in_progress = conn.execute(
         f"SELECT {rows.FILL_COLUMNS} FROM {rows.FILL_SOURCE}"
-        f" WHERE f.guild_id = ? AND f.member_id = ? AND f.complete = 0{explicit} ORDER BY f.id DESC LIMIT ?",
+        f" WHERE f.guild_id = ? AND f.member_id = ? AND f.complete = 0{named}{explicit} ORDER BY f.id DESC LIMIT ?",
         (guild_id, member_id, recent),
     ).fetchall()
     return Profile(
@@ -104,8 +106,9 @@ def _stats(conn: sqlite3.Connection, guild_id: int, top: int) -> ServerStats:
     fills_total, fillers = conn.execute(
         "SELECT COUNT(*), COUNT(DISTINCT member_id) FROM fills WHERE guild_id = ?", (guild_id,)
     ).fetchone()
+    # Top fillers by their named fills: an anonymous fill counted here would name its writer.
     top_fillers = conn.execute(
-        "SELECT member_id, COUNT(*) AS n FROM fills WHERE guild_id = ? GROUP BY member_id"
+        "SELECT member_id, COUNT(*) AS n FROM fills WHERE guild_id = ? AND anonymous = 0 GROUP BY member_id"
         " ORDER BY n DESC, MIN(id) LIMIT ?",
         (guild_id, top),
     ).fetchall()

@@ -88,6 +88,7 @@ def fill_from_row(row: sqlite3.Row) -> Fill:
         message_id=row["message_id"],
         complete=bool(row["complete"]),
         updated_at=from_epoch_or_none(row["updated_at"]),
+        anonymous=bool(row["anonymous"]),
     )
 
 
@@ -155,6 +156,7 @@ def settings(conn: sqlite3.Connection, guild_id: int) -> GuildSettings:
     values = {column: row[column] for column in SETTING_COLUMNS.values()}
     values["require_approval"] = bool(values["require_approval"])
     values["allow_anonymous"] = bool(values["allow_anonymous"])
+    values["anonymous_fills"] = bool(values["anonymous_fills"])
     return GuildSettings(guild_id=guild_id, **values)
 
 

@@ -237,6 +237,8 @@ def _as_document(snap: _Snapshot, guild_id: int, exported_at: str) -> dict[str, 
                 "notes": f.notes,
                 "created_at": _iso(f.created_at),
                 "complete": f.complete,  # false: a work in progress (files from before it have no key: complete)
+                # The moderators' backup names every writer; this keeps an anonymous fill anonymous when restored.
+                "anonymous": f.anonymous,
             }
         )
     return {
@@ -316,6 +318,7 @@ def _csv_chunks(document: dict[str, Any]) -> Iterator[bytes]:
                 {
                     "record": "fill",
                     "number": p["number"],
+                    "anonymous": f["anonymous"],
                     "member_id": f["member_id"],
                     "url": f["url"],
                     "title": f["title"],
@@ -476,6 +479,7 @@ def _entries_from_csv(text: str) -> list[tuple[str, Any]]:
                 }
             elif cells["record"] == "fill":
                 fill = {
+                    "anonymous": cells["anonymous"].strip().lower() == "true",
                     "member_id": _csv_int(cells["member_id"]),
                     "url": cells["url"],
                     "title": cells["title"] or None,
@@ -525,6 +529,13 @@ def _fill_complete(value: Any) -> bool:
     """A fill's `complete` as a file gives it: true (a finished work) or false (a work in progress)."""
     if not isinstance(value, bool):
         raise InvalidField("Fill complete", "must be true or false")
+    return value
+
+
+def _fill_anonymous(value: Any) -> bool:
+    """A fill's `anonymous` as a file gives it: true (its writer unnamed until revealed) or false."""
+    if not isinstance(value, bool):
+        raise InvalidField("Fill anonymous", "must be true or false")
     return value
 
 
@@ -589,6 +600,7 @@ def _read_entry(
             "notes": validation.notes(_text(fill.get("notes"), "Notes")),
             "created_at": _fill_date(fill.get("created_at"), now),
             "complete": _fill_complete(fill.get("complete", True)),
+            "anonymous": _fill_anonymous(fill.get("anonymous", False)),
         }
         for fill in fills
     ]
@@ -637,8 +649,8 @@ def _import(
             if fills:
                 conn.executemany(
                     "INSERT OR IGNORE INTO fills"
-                    " (guild_id, prompt_id, member_id, url, title, notes, created_at, complete)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " (guild_id, prompt_id, member_id, url, title, notes, created_at, complete, anonymous)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         (
                             guild_id,
@@ -649,6 +661,7 @@ def _import(
                             f["notes"],
                             f["created_at"],
                             int(f["complete"]),
+                            int(f["anonymous"]),
                         )
                         for f in fills
                     ],

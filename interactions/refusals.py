@@ -13,6 +13,7 @@ from db.errors import (
     AlreadyFollowing,
     AlreadyGiving,
     AlreadyNominated,
+    AnonymousFillsOff,
     AnonymousNotAllowed,
     ClaimLimitReached,
     ClaimNotFound,
@@ -24,6 +25,7 @@ from db.errors import (
     ExchangeNotFound,
     ExplicitNeedsAgeRestrictedChannel,
     FandomNotApproved,
+    FillNotAnonymous,
     FillNotFound,
     FollowLimitReached,
     FollowNeedsOneThing,
@@ -181,8 +183,14 @@ def sentence(error: BaseException) -> str | None:
                 f"Prompt #{error.number} has no fill with that link; pick one from the list the `url` option offers "
                 "(`/prompt view` shows the prompt's fills)."
             )
+        case NotYourFill(revealing=True):
+            return f"That fill of #{error.number} was posted by someone else: only its writer can reveal it."
         case NotYourFill():
             return f"That fill of #{error.number} was posted by someone else: only they or a moderator can remove it."
+        case AnonymousFillsOff():
+            return "This server does not take anonymous fills. Share it again without `anonymous`."
+        case FillNotAnonymous():
+            return f"Your fill of #{error.number} already shows your name: there is nothing to reveal."
         case NothingToDraw():
             return "No prompt matches that draw." + _loosen(error.filters)
         case ImportUnreadable():

@@ -41,4 +41,5 @@ SETTING_WORDS: dict[SettingName, tuple[str, str]] = {
     "claims_per_prompt": ("Claims per prompt", "how many members may claim one prompt at a time"),
     "claim_days": ("Claim length", "how long a claim lasts before it expires"),
     "allow_anonymous": ("Anonymous prompts", "whether members may post a prompt without their name"),
+    "anonymous_fills": ("Anonymous fills", "whether members may share a fill without their name until they reveal it"),
 }

@@ -60,6 +60,8 @@ COMMANDS: dict[str, str] = {
     "fill": "fill",
     "follow": "follow",
     "following": "following",
+    "reveal": "reveal",
+    "reveal fills": "mod reveal fills",
     "exchange create": "mod exchange create",
     "exchange request": "exchange request",
     "exchange offer": "exchange offer",
@@ -491,6 +493,36 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
         DANA,
         slash("view", prompt=numbers[2]),
         command("view", DANA, prompt=numbers[2]),
+    )
+
+    # -- anonymous fills and their reveal ------------------------------------------------------------------
+    story.chapter = "Anonymous fills and their reveal"
+    hidden = dict(prompt=numbers[2], url="https://archiveofourown.org/works/2", title="Late Fees", anonymous=True)
+    await story.step(
+        "Dana fills the anonymous prompt anonymously", DANA, slash("fill", **hidden), command("fill", DANA, **hidden)
+    )
+    also = dict(prompt=numbers[0], url="https://example.org/keepers", title="Keepers", anonymous=True)
+    await story.step(
+        "Bob fills the lighthouse prompt anonymously too",
+        BOB,
+        slash("fill", **also),
+        command("fill", BOB, **also),
+    )
+    await story.step(
+        "Alice looks at her lighthouse prompt and its fills",
+        ALICE,
+        slash("view", prompt=numbers[0]),
+        command("view", ALICE, prompt=numbers[0]),
+    )
+    shown = dict(prompt=numbers[2], url=hidden["url"])
+    await story.step(
+        "Dana reveals that she wrote hers", DANA, slash("reveal", **shown), command("reveal", DANA, **shown)
+    )
+    await story.step(
+        "Reveal day: a moderator names the writers of every anonymous fill left",
+        MOD,
+        slash("reveal fills"),
+        command("reveal fills", MOD),
     )
 
     await story.step("A moderator reads the moderation log", MOD, slash("mod log"), command("mod log", MOD))

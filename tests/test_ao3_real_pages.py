@@ -16,8 +16,9 @@ from aiohttp.test_utils import TestServer
 
 from ao3.client import AO3Config
 from ao3.parse import NotAWork, Series, Work, parse_series, parse_work
+from tests.anonymity import leaks
 from tests.conftest import submit
-from tests.driver import ALICE, BOB, CAROL, LOG, MOD, Driver
+from tests.driver import ALICE, BOB, CAROL, FILLS, LOG, MOD, Driver
 
 PAGES = Path(__file__).resolve().parents[2] / "shared" / "ao3-pages"
 pytestmark = pytest.mark.skipif(not PAGES.is_dir(), reason="../shared/ao3-pages/ is not beside this checkout")
@@ -359,3 +360,38 @@ async def test_a_byline_without_the_fillers_linked_account_gets_one_log_line(rea
     await driver.command("fill", user=ALICE, prompt=5, url="https://archiveofourown.org/works/4491333")
     assert len(byline_lines()) == 1
     assert len(archive.seen) == 4
+
+
+# -- anonymous fills: the work without its byline ---------------------------------------------------------
+
+
+async def test_an_anonymous_fill_shows_the_real_work_without_its_byline_until_revealed(real_archive) -> None:
+    driver, _ = real_archive
+    await driver.command("settings set", user=MOD, fills_channel=FILLS, log_channel=LOG)
+    url = "https://archiveofourown.org/works/923647"  # by "Alias (anafabula)": Twin Peaks, Welcome to Night Vale
+    out = await driver.command("fill", user=CAROL, prompt=1, url=url, anonymous=True)
+    assert out.ephemeral and "On AO3 itself your byline is public" in out.content
+    card = last_embed(driver)
+    fields = {f["name"]: f["value"] for f in card["fields"]}
+    assert card["url"] == url and card["title"]
+    assert fields["Fandoms"] == "Twin Peaks, Welcome to Night Vale"
+    assert fields["Rating"] == "Teen And Up Audiences" and fields["Series"] == "Part 1 of observe and report"
+    assert "Words" in fields and "Prompt #1" in fields
+    assert card["description"].startswith("An anonymous writer wrote a fill for **Prompt #1**")
+    assert not card["description"].startswith("by ")
+    assert leaks(driver, CAROL, "anafabula", "Alias") == []
+    await driver.command("reveal", user=CAROL, prompt=1, url=url)
+    revealed = last_embed(driver)
+    assert revealed["description"].startswith(f"by **Alias (anafabula)** · <@{CAROL.id}> wrote a fill")
+
+
+async def test_a_byline_mismatch_on_an_anonymous_fill_names_neither_writer_nor_accounts(real_archive) -> None:
+    driver, _ = real_archive
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    await driver.command("ao3 account", user=CAROL, username="carol_writes")
+    url = "https://archiveofourown.org/works/323217"  # credited to x_art
+    await driver.command("fill", user=CAROL, prompt=1, url=url, anonymous=True)
+    [line] = [p["content"] for p in driver.posts(LOG) if "credited on AO3" in p["content"]]
+    assert line.startswith(f"🔎 The anonymous fill of #1 ({url}) is credited on AO3 to accounts other than its writer")
+    assert "</prompt view:" in line
+    assert leaks(driver, CAROL, "carol_writes", "x_art") == []

@@ -38,7 +38,7 @@ async def test_a_member_gets_their_commands_grouped_by_what_they_do(driver: Driv
     assert titles[0].startswith("📝 Prompts") and titles[1].startswith("✍️ Claims and fills")
     assert titles[2].startswith("🎁 Exchanges") and titles[3] == "More"
     assert {name for name, _ in found[titles[0]]} >= {"prompt submit", "prompt random", "prompt view"}
-    assert {name for name, _ in found[titles[1]]} == {"claim", "unclaim", "claims", "fill", "unfill"}
+    assert {name for name, _ in found[titles[1]]} == {"claim", "unclaim", "claims", "fill", "unfill", "reveal"}
     assert {"exchange request", "exchange assignment", "exchange gift"} <= {n for n, _ in found[titles[2]]}
     assert {name for name, _ in found["More"]} >= {"profile", "stats", "help"}
     # The server's prompt meme in a line, naming where its prompts appear; exchanges in another.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from db.models import CLAIMABLE_STATUSES, MEMBER_VISIBLE_STATUSES, PROMPT_STATUSES, Prompt, Viewer
+from db.models import CLAIMABLE_STATUSES, MEMBER_VISIBLE_STATUSES, PROMPT_STATUSES, Fill, Prompt, Viewer
 
 PROMPTER, OTHER, MODERATOR = 1, 2, 3
 PROMPT = Prompt(
@@ -57,6 +57,20 @@ def test_an_answer_is_private_for_hidden_prompts_and_for_a_moderator_shown_an_an
     assert moderator.reply_is_private(replace(PROMPT, anonymous=True))
     assert not member.reply_is_private(replace(PROMPT, anonymous=True))
     assert not moderator.reply_is_private(PROMPT)
+
+
+def test_an_anonymous_fills_writer_is_named_only_privately_to_themselves_or_a_moderator() -> None:
+    writer = Viewer(OTHER + 10)
+    named = Fill(1, 10, 1, 1, writer.member_id, "https://example.org/w", None, None, datetime(2026, 1, 1, tzinfo=UTC))
+    hidden = replace(named, anonymous=True)
+    for viewer, named_privately in ((member, False), (prompter, False), (writer, True), (moderator, True)):
+        assert viewer.sees_filler(hidden, private=True) == named_privately
+        assert not viewer.sees_filler(hidden, private=False)
+        assert viewer.sees_filler(named, private=False)
+    assert not Viewer.channel_reader(age_restricted=True).sees_filler(hidden, private=False)
+    # A moderator shown an anonymous fill's writer gets a private answer; members a public one.
+    assert moderator.reply_is_private(PROMPT, [hidden]) and not moderator.reply_is_private(PROMPT, [named])
+    assert not member.reply_is_private(PROMPT, [hidden])
 
 
 def test_acting_on_someone_elses_prompt_is_acting_as_a_moderator() -> None:

@@ -55,6 +55,7 @@ async def test_view_lists_every_setting_by_a_readable_name_with_defaults(driver:
         "Claims per prompt": "1",
         "Claim length": "14 days",
         "Anonymous prompts": "on",
+        "Anonymous fills": "on",
     }
     # Each says what it does, and no option name leaks into what moderators read.
     for field in out.embeds[0]["fields"]:

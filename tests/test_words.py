@@ -234,6 +234,11 @@ def test_every_kind_of_log_entry_reads_as_a_sentence() -> None:
         line("exchange reveal creators", detail="Yuletide"): f"<@{mod}> revealed the creators of Yuletide.",
         line("exchange removed", target=bob, detail="Yuletide"): f"<@{mod}> removed <@{bob}> from Yuletide.",
         line("settings", detail="allow_anonymous: True -> False"): f"<@{mod}> changed anonymous prompts: on → off.",
+        line("settings", detail="anonymous_fills: True -> False"): f"<@{mod}> changed anonymous fills: on → off.",
+        line("fills revealed", detail="3"): f"<@{mod}> revealed the writers of 3 anonymous fills.",
+        line("fill revealed", carol, target=carol, number=4, detail="https://example.org/w"): (
+            f"<@{carol}> revealed that they wrote the anonymous fill of prompt #4: <https://example.org/w>."
+        ),
         line("settings", detail="claim_days: 14 -> 0"): f"<@{mod}> changed claim length: 14 days → no deadline.",
     }
     for written, expected in cases.items():

@@ -158,6 +158,13 @@ def audit_sentence(entry: AuditEntry) -> str:
             text = f"{actor} posted a new part of their fill of {prompt}" + (f": <{detail}>" if detail else "")
         case "fill completed":
             text = f"{actor} completed their fill of {prompt}" + (f": <{detail}>" if detail else "")
+        case "fill revealed":
+            text = f"{actor} revealed that they wrote the anonymous fill of {prompt}" + (
+                f": <{detail}>" if detail else ""
+            )
+        case "fills revealed":
+            count = plural(int(detail), "anonymous fill") if detail.isdigit() else "the anonymous fills"
+            text = f"{actor} revealed the writers of {count}"
         case "unfill":
             whose = f"{target}'s fill" if someone_else else "their fill"
             text = f"{actor} removed {whose} of {prompt}" + (f": <{detail}>" if detail else "")

@@ -224,6 +224,15 @@ def prompter_line(prompt: Prompt, viewer: Viewer, *, private: bool) -> str:
     return "Anonymous"
 
 
+def filler_name(fill: Fill, viewer: Viewer, *, private: bool) -> str:
+    """Who wrote a fill, as this viewer may read it: an anonymous writer stays unnamed in every public message."""
+    if not fill.anonymous:
+        return f"<@{fill.member_id}>"
+    if viewer.sees_filler(fill, private=private):
+        return f"<@{fill.member_id}> (anonymous: only moderators and the writer see who)"
+    return "an anonymous writer"
+
+
 def prompt_embed(
     prompt: Prompt,
     viewer: Viewer,
@@ -261,7 +270,7 @@ def prompt_embed(
         )
     if fills is not None:
         fill_lines = [
-            f"{link(_clip(f.title or 'a work', 80), f.url)} by <@{f.member_id}>"
+            f"{link(_clip(f.title or 'a work', 80), f.url)} by {filler_name(f, viewer, private=private)}"
             + ("" if f.complete else " (in progress)")
             for f in fills
         ]
@@ -336,8 +345,10 @@ def _prompt_field(prompt: Prompt, reader: Viewer) -> str:
     return _clip(text, FIELD_VALUE_LIMIT)
 
 
-def fill_intro(fill: Fill, prompt: Prompt) -> str:
-    """Who wrote the fill and whose prompt it answers, never to be read the other way round."""
+def fill_intro(fill: Fill, prompt: Prompt, *, named: bool = True) -> str:
+    """Who wrote the fill and whose prompt it answers, never to be read the other way round. Not `named`: an
+    anonymous fill as everyone reads it."""
+    writer = f"<@{fill.member_id}>" if named or not fill.anonymous else "An anonymous writer"
     if prompt.anonymous:
         whose = "an anonymous prompt"
     elif prompt.author_id is None:
@@ -345,20 +356,18 @@ def fill_intro(fill: Fill, prompt: Prompt) -> str:
     else:
         whose = f"a prompt by <@{prompt.author_id}>"
     if not fill.complete:
-        return (
-            f"<@{fill.member_id}> is writing a fill for **{heading(prompt)}**, {whose}: a work in progress, "
-            "posted in parts."
-        )
-    return f"<@{fill.member_id}> wrote a fill for **{heading(prompt)}**, {whose}."
+        return f"{writer} is writing a fill for **{heading(prompt)}**, {whose}: a work in progress, posted in parts."
+    return f"{writer} wrote a fill for **{heading(prompt)}**, {whose}."
 
 
-def fill_embed(recorded: FillRecorded, reader: Viewer) -> discord.Embed:
+def fill_embed(recorded: FillRecorded, reader: Viewer, *, private: bool = False) -> discord.Embed:
+    """The fill as announced; an anonymous one names its writer only in a private answer to them or a moderator."""
     fill, prompt = recorded.fill, recorded.prompt
     hide_text = prompt.explicit and not reader.age_restricted_channel
     embed = discord.Embed(
         title=_clip(fill.title or fill.url, 256),
         url=fill.url,
-        description=fill_intro(fill, prompt),
+        description=fill_intro(fill, prompt, named=reader.sees_filler(fill, private=private)),
         colour=discord.Colour.gold(),
         timestamp=fill.created_at,
     )
@@ -408,8 +417,15 @@ def profile_embed(member: discord.abc.User, profile: Profile, viewer: Viewer) ->
         for p in profile.recent_prompts
     ]
     claim_lines = [f"`#{c.prompt_number}` due {timestamp(c.deadline)}" for c in profile.active_claims]
-    fill_lines = [f"`#{f.prompt_number}` {link(excerpt(f.title or f.url, 60), f.url)}" for f in profile.recent_fills]
-    in_progress = [f"`#{f.prompt_number}` {link(excerpt(f.title or f.url, 60), f.url)}" for f in profile.in_progress]
+    # Someone else's profile never lists an anonymous fill (the store leaves them out); your own marks them.
+    fill_lines = [
+        f"`#{f.prompt_number}` {link(excerpt(f.title or f.url, 60), f.url)}" + (" *(anonymous)*" if f.anonymous else "")
+        for f in profile.recent_fills
+    ]
+    in_progress = [
+        f"`#{f.prompt_number}` {link(excerpt(f.title or f.url, 60), f.url)}" + (" *(anonymous)*" if f.anonymous else "")
+        for f in profile.in_progress
+    ]
     embed.add_field(name="Recent prompts", value=lines_within(prompt_lines, FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Active claims", value=lines_within(claim_lines, FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Recent fills", value=lines_within(fill_lines, FIELD_VALUE_LIMIT), inline=False)
@@ -514,12 +530,17 @@ def _listing(values: Iterable[str], limit: int, cap: int = 1024) -> str | None:
 
 def ao3_embed(recorded: FillRecorded, info: Work | Series, reader: Viewer) -> discord.Embed:
     """A fill announcement with what readers decide by: title, authors, fandoms, rating, warnings, tags,
-    length, series and summary. Explicit works (or prompts) keep summary and tags for age-restricted channels."""
+    length, series and summary. Explicit works (or prompts) keep summary and tags for age-restricted channels.
+    An anonymous fill shows the work without its byline: AO3's byline would name the writer."""
     fill, prompt = recorded.fill, recorded.prompt
     explicit = (isinstance(info, Work) and info.explicit) or prompt.explicit
     hide = explicit and not reader.age_restricted_channel
-    byline = ", ".join(info.authors) or "an unknown author"
-    intro = f"by **{_clip(byline, 200)}** · {fill_intro(fill, prompt)}"
+    named = reader.sees_filler(fill, private=False)
+    if named:
+        byline = ", ".join(info.authors) or "an unknown author"
+        intro = f"by **{_clip(byline, 200)}** · {fill_intro(fill, prompt)}"
+    else:
+        intro = fill_intro(fill, prompt, named=False)
     summary = None if hide else info.summary
     embed = discord.Embed(
         title=_clip(info.title, 256), url=fill.url, colour=discord.Colour.from_rgb(153, 0, 0), timestamp=fill.created_at
