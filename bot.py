@@ -142,7 +142,9 @@ class Promptfill(commands.AutoShardedBot):
             max_messages=None,  # no message events, so a message cache would only hold the bot's own sends
         )
         self.clock = clock
-        self.store = Store(database, clock=clock, rng=rng)
+        # The one random source: /prompt random draws from it, and each exchange match is seeded from it.
+        self.rng = rng or random.SystemRandom()
+        self.store = Store(database, clock=clock, rng=self.rng)
         self.dev_guild_id = dev_guild_id
         self._store_open = False
         self.background_passes = 0  # finished passes of the minute loop (for health checks and tests)
@@ -293,7 +295,8 @@ def create_bot(
 ) -> Promptfill:
     """Build the bot without touching the network or the disk; setup_hook opens the store.
 
-    `rng` drives /prompt random (default: the system's randomness); tests pass a seeded one.
+    `rng` drives /prompt random and breaks ties in exchange matches (default: the system's randomness); tests
+    pass a seeded one.
     `shard_count` None means as many shards as Discord recommends at login.
     """
     return Promptfill(

@@ -275,10 +275,10 @@ def test_equally_good_matches_differ_from_run_to_run_but_not_for_one_seed() -> N
     assert all(best_match(people, "fandom", random.Random(s)).mutual_pairs == 0 for s in range(20))
 
 
+@pytest.mark.parametrize("driver", [11], indirect=True)  # the bot's random source, seeded
 async def test_the_bots_match_reaches_the_brute_force_optimum_through_the_commands(
-    driver: Driver, db_path: Path, monkeypatch
+    driver: Driver, db_path: Path
 ) -> None:
-    monkeypatch.setenv("PROMPTFILL_EXCHANGE_SEED", "11")
     for round_number, seed in enumerate((3, 17, 42)):
         people, rule = random_exchange(random.Random(seed))
         name = f"Round {round_number}"
@@ -663,10 +663,8 @@ def followup_id(outcome: Any) -> int:
     return int(followups[-1].response["id"])
 
 
-async def test_the_match_shows_every_pair_page_by_page_with_send_and_match_again(
-    driver: Driver, db_path: Path, monkeypatch
-) -> None:
-    monkeypatch.setenv("PROMPTFILL_EXCHANGE_SEED", "5")
+@pytest.mark.parametrize("driver", [5], indirect=True)  # the bot's random source, seeded
+async def test_the_match_shows_every_pair_page_by_page_with_send_and_match_again(driver: Driver, db_path: Path) -> None:
     await create(driver, match="any")
     for member in MEMBERS:  # 24 members, 20 pairs to a page
         await sign_up(driver, member, [("Anything", None)], [("Anything", None)])
@@ -860,3 +858,18 @@ async def test_one_open_pinch_hit_is_counted_in_words(driver: Driver) -> None:
     await driver.command("exchange default", user=ALICE)
     listing = await driver.command("exchange pinchhits", user=CAROL)
     assert listing.content == "1 open pinch hit in **Yulefic**. Press **Take** to write it."
+
+
+async def test_unloading_the_exchanges_takes_its_commands_and_its_take_button_with_it(driver: Driver) -> None:
+    """A reload must leave one /exchange, one /mod exchange and one persistent Take button behind, not two."""
+    dynamic = driver.bot._connection._view_store._dynamic_items  # discord.py keeps no public list of them
+    taken = [pattern for pattern, item in dynamic.items() if item.__name__ == "TakePinchHit"]
+    assert len(taken) == 1
+    await driver.bot.unload_extension("cogs.exchanges")
+    assert not any(item.__name__ == "TakePinchHit" for item in dynamic.values())
+    mod = driver.bot.tree.get_command("mod")
+    assert driver.bot.tree.get_command("exchange") is None
+    assert mod is not None and "exchange" not in [c.name for c in mod.commands]  # type: ignore[union-attr]
+    await driver.bot.load_extension("cogs.exchanges")
+    assert [item.__name__ for item in dynamic.values()].count("TakePinchHit") == 1
+    await create(driver)  # the reloaded commands answer
