@@ -42,13 +42,27 @@ from db.errors import (
     WrongPhase,
 )
 from db.exchange_models import (
+    ASSIGNED,
+    CLOSED,
+    COMPLETE,
     COUNT_MAX,
     COUNT_MIN,
+    DELIVERED,
     DETAILS_MAX,
     NAME_MAX,
+    NOMINATIONS,
+    PHASE_AFTER,
+    PHASE_ALLOWS,
     REMIND_BEFORE_DAYS,
+    RUNNING_PHASES,
+    SENDING,
+    SENT_PHASES,
+    SIGNUPS,
+    UNKNOWN,
+    UNSENT,
     Assignment,
     Exchange,
+    ExchangeAction,
     ExchangeOffer,
     ExchangeRequest,
     ExchangeSettings,
@@ -56,6 +70,7 @@ from db.exchange_models import (
     Gift,
     NominatedFandom,
     Phase,
+    SendState,
     Signup,
 )
 from db.folding import name_key as folded_key
@@ -76,6 +91,8 @@ SETTINGS_COLUMNS = (
 )
 EXPORT_VERSION = 1
 CLOSEST_APPROVED = 3  # approved fandoms a refusal names
+# The settings that decide the match: fixed once assignments are sent ("change the rules" in PHASE_ALLOWS).
+RULE_SETTINGS = frozenset({"requests_min", "requests_max", "offers_min", "offers_max", "match_rule"})
 
 
 def name_key(name: str) -> str:
@@ -188,11 +205,13 @@ def _by_name(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Excha
     """The named exchange; with no name, the server's only exchange that is not complete."""
     if name is None:
         running = conn.execute(
-            "SELECT * FROM exchanges WHERE guild_id = ? AND phase != 'complete' LIMIT 2", (guild_id,)
+            f"SELECT * FROM exchanges WHERE guild_id = ? AND phase IN ({placeholders(RUNNING_PHASES)}) LIMIT 2",
+            (guild_id, *RUNNING_PHASES),
         ).fetchall()
         if len(running) != 1:
             count = conn.execute(
-                "SELECT COUNT(*) FROM exchanges WHERE guild_id = ? AND phase != 'complete'", (guild_id,)
+                f"SELECT COUNT(*) FROM exchanges WHERE guild_id = ? AND phase IN ({placeholders(RUNNING_PHASES)})",
+                (guild_id, *RUNNING_PHASES),
             ).fetchone()[0]
             raise ExchangeChoiceNeeded(count)
         return _exchange(running[0])
@@ -204,20 +223,23 @@ def _by_name(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Excha
     return _exchange(row)
 
 
-def _require_phase(exchange: Exchange, allowed: tuple[Phase, ...], action: str) -> None:
-    if exchange.phase in allowed:
-        return
-    # The next step from each phase; the phase itself is said in words by the refusal's sentence.
-    remedies = {
-        "nominations": "A moderator reviews the nominations with `/mod exchange nominations`, then opens sign-ups"
-        " with `/mod exchange open`",
-        "signups": "A moderator closes sign-ups first with `/mod exchange close`",
-        "closed": "A moderator can reopen sign-ups with `/mod exchange open` until assignments are sent",
-        "assigned": "Gifts are being written now",
-        "works revealed": "Only their creators are left to reveal",
-        "complete": "",
-    }
-    raise WrongPhase(exchange.name, exchange.phase, action, remedies[exchange.phase])
+def _require(exchange: Exchange, action: ExchangeAction) -> None:
+    """Refused unless the exchange's phase allows the action (PHASE_ALLOWS, on the model)."""
+    if not exchange.allows(action):
+        raise WrongPhase(exchange.name, exchange.phase, action)
+
+
+def _move_on(conn: sqlite3.Connection, exchange: Exchange, action: ExchangeAction, **columns: Any) -> Exchange:
+    """Moves the exchange to the phase the action leads to, by an UPDATE that names the phases it may leave:
+    a concurrent change of phase makes it change nothing. `columns` are set with it."""
+    _require(exchange, action)
+    leaving, to = PHASE_ALLOWS[action], PHASE_AFTER[action]
+    sets = "".join(f", {column} = ?" for column in columns)
+    conn.execute(
+        f"UPDATE exchanges SET phase = ?{sets} WHERE id = ? AND phase IN ({placeholders(leaving)})",
+        (to, *columns.values(), exchange.id, *leaving),
+    )
+    return replace(exchange, phase=to, **columns)
 
 
 def _signup_id(conn: sqlite3.Connection, exchange_id: int, member_id: int) -> int | None:
@@ -297,7 +319,7 @@ def _create(
 ):
     source = _by_name(conn, guild_id, tagset_from) if tagset_from is not None else None
     # With nominations the exchange starts by collecting them; otherwise with sign-ups open (EXCHANGES.md).
-    phase: Phase = "nominations" if settings.nominations_max is not None else "signups"
+    phase: Phase = NOMINATIONS if settings.nominations_max is not None else SIGNUPS
     try:
         cursor = conn.execute(
             "INSERT INTO exchanges (guild_id, name, name_key, phase, created_by, created_at,"
@@ -327,9 +349,8 @@ def _edit(
     now: int,
 ) -> Exchange:
     exchange = _by_name(conn, guild_id, name)
-    fixed = {"requests_min", "requests_max", "offers_min", "offers_max", "match_rule"}
-    if exchange.sent and fixed & set(changes):
-        _require_phase(exchange, ("signups", "closed"), "change the matching rule or the counts")
+    if RULE_SETTINGS & set(changes):
+        _require(exchange, "change the rules")
     settings = checked_settings(replace(exchange.settings, **changes))
     if new_name is not None:
         clash = conn.execute(
@@ -352,41 +373,25 @@ def _edit(
     return edited
 
 
-def _move(
-    conn: sqlite3.Connection,
-    guild_id: int,
-    name: str,
-    leaving: tuple[Phase, ...],
-    to: Phase,
-    action: str,
-    actor: int,
-    now: int,
-) -> Exchange:
-    exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, leaving, action)
-    conn.execute(
-        f"UPDATE exchanges SET phase = ? WHERE id = ? AND phase IN ({placeholders(leaving)})",
-        (to, exchange.id, *leaving),
-    )
-    if to == "signups":  # reopening discards an unsent match
-        conn.execute("DELETE FROM exchange_assignments WHERE exchange_id = ?", (exchange.id,))
-    moved = replace(exchange, phase=to)
-    _audit(conn, moved, actor, f"exchange {action}", now)
-    return moved
+def _close(conn: sqlite3.Connection, guild_id: int, name: str, actor: int, now: int) -> Exchange:
+    closed = _move_on(conn, _by_name(conn, guild_id, name), "close sign-ups")
+    _audit(conn, closed, actor, "exchange closed", now)
+    return closed
 
 
 def _open(conn: sqlite3.Connection, guild_id: int, name: str, actor: int, now: int) -> tuple[Exchange, bool]:
     """Opens sign-ups: the first time after nominations (then at least one fandom must be approved), or again
-    after a close. The flag says which: True for the first opening after nominations."""
+    after a close, discarding an unsent match. The flag says which: True for the first opening after
+    nominations."""
     exchange = _by_name(conn, guild_id, name)
-    if exchange.phase != "nominations":
-        return _move(conn, guild_id, name, ("closed",), "signups", "reopened", actor, now), False
-    if not _approved(conn, exchange.id):
+    first = exchange.phase == NOMINATIONS
+    if first and not _approved(conn, exchange.id):
         raise NoApprovedFandoms(exchange.name)
-    conn.execute("UPDATE exchanges SET phase = 'signups' WHERE id = ? AND phase = 'nominations'", (exchange.id,))
-    opened = replace(exchange, phase="signups")
-    _audit(conn, opened, actor, "exchange opened", now)
-    return opened, True
+    opened = _move_on(conn, exchange, "open sign-ups")
+    if not first:
+        conn.execute("DELETE FROM exchange_assignments WHERE exchange_id = ?", (exchange.id,))
+    _audit(conn, opened, actor, "exchange opened" if first else "exchange reopened", now)
+    return opened, first
 
 
 def _delete(conn: sqlite3.Connection, guild_id: int, name: str, actor: int, now: int) -> Exchange:
@@ -403,7 +408,7 @@ def _add_item(
     conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int, kind: str, draft: RequestDraft, now: int
 ) -> tuple[Exchange, Signup]:
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("signups",), f"add {'a request' if kind == 'requests' else 'an offer'}")
+    _require(exchange, "request" if kind == "requests" else "offer")
     approved = _approved(conn, exchange.id)
     if approved and fandom_match_key(draft.fandom) not in approved:
         raise FandomNotApproved(exchange.name, draft.fandom, closest_approved(draft.fandom, list(approved.values())))
@@ -442,7 +447,7 @@ def _drop_item(
     conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int, item: str
 ) -> tuple[Exchange, Signup]:
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("signups",), "change a sign-up")
+    _require(exchange, "change a sign-up")
     signup = _signup(conn, exchange, member_id)
     parts = item.strip().lower().split()
     if len(parts) != 2 or parts[0] not in ("request", "offer") or not parts[1].isdigit():
@@ -457,7 +462,7 @@ def _drop_item(
 
 def _leave(conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int) -> Exchange:
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("signups",), "leave")
+    _require(exchange, "leave")
     if (
         conn.execute(
             "DELETE FROM exchange_signups WHERE exchange_id = ? AND member_id = ?", (exchange.id, member_id)
@@ -490,14 +495,6 @@ COPY_APPROVED = (
     "INSERT INTO exchange_fandoms (exchange_id, fandom_key, fandom, approved, decided_by, decided_at)"
     " SELECT ?, fandom_key, fandom, 1, ?, ? FROM exchange_fandoms WHERE exchange_id = ? AND approved = 1"
 )
-
-
-def _require_nominations(exchange: Exchange, action: str) -> None:
-    """Nominations are taken and decided only in their own phase. The phase table's remedy names the next step
-    of the exchange, which does not lead back to nominations: this one says when they happen instead."""
-    if exchange.phase != "nominations":
-        remedy = "Nominations come before sign-ups open, in an exchange a moderator creates with them"
-        raise WrongPhase(exchange.name, exchange.phase, action, remedy)
 
 
 def _approved(conn: sqlite3.Connection, exchange_id: int) -> dict[str, str]:
@@ -539,7 +536,7 @@ def _nominate(
     if withdraw is not None:
         _withdraw(conn, guild_id, name, member_id, withdraw)
     exchange = _by_name(conn, guild_id, name)
-    _require_nominations(exchange, "nominate a fandom")
+    _require(exchange, "nominate")
     key = fandom_match_key(fandom)
     own = conn.execute(
         "SELECT fandom_key FROM exchange_nominations WHERE exchange_id = ? AND member_id = ?", (exchange.id, member_id)
@@ -561,7 +558,7 @@ def _withdraw(
     conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int, fandom: str
 ) -> tuple[Exchange, list[str]]:
     exchange = _by_name(conn, guild_id, name)
-    _require_nominations(exchange, "withdraw a nomination")
+    _require(exchange, "withdraw a nomination")
     gone = conn.execute(
         "DELETE FROM exchange_nominations WHERE exchange_id = ? AND member_id = ? AND fandom_key = ?",
         (exchange.id, member_id, fandom_match_key(fandom)),
@@ -621,7 +618,7 @@ def _decide(
     conn: sqlite3.Connection, guild_id: int, name: str, key: str, approved: bool, actor: int, now: int
 ) -> tuple[Exchange, NominatedFandom]:
     exchange = _by_name(conn, guild_id, name)
-    _require_nominations(exchange, "approve or reject fandoms")
+    _require(exchange, "decide nominations")
     fandom = next((f for f in _nominated(conn, exchange.id) if f.key == key), None)
     if fandom is None:  # withdrawn by every member who nominated it since the page was shown
         raise NotNominated(key)
@@ -688,11 +685,7 @@ def _participants(conn: sqlite3.Connection, exchange: Exchange) -> list[Particip
 
 def _matchable(conn: sqlite3.Connection, guild_id: int, name: str) -> tuple[Exchange, list[Participant]]:
     exchange = _by_name(conn, guild_id, name)
-    if exchange.phase == "signups":
-        raise WrongPhase(
-            exchange.name, exchange.phase, "match", "A moderator closes sign-ups first with `/mod exchange close`"
-        )
-    _require_phase(exchange, ("closed",), "match again")
+    _require(exchange, "match")
     return exchange, _participants(conn, exchange)
 
 
@@ -703,7 +696,7 @@ def _save_match(
     if row is None:
         raise ExchangeNotFound(str(exchange_id))
     exchange = _exchange(row)
-    _require_phase(exchange, ("closed",), "match")  # reopened or sent while the match was computed
+    _require(exchange, "match")  # reopened or sent while the match was computed
     conn.execute("DELETE FROM exchange_assignments WHERE exchange_id = ?", (exchange_id,))
     conn.executemany(
         "INSERT INTO exchange_assignments (exchange_id, recipient_id, giver_id, created_at) VALUES (?, ?, ?, ?)",
@@ -726,10 +719,10 @@ def _assign(
     """Sets the recipient's giver; returns the giver it replaced and whether the two now write for each other
     (a mutual pair, which the moderator is told of). After sending, the new row is unsent."""
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("closed", "assigned"), "assign givers")
+    _require(exchange, "assign")
     if recipient == giver:
         raise SelfAssignment()
-    if exchange.phase == "closed" and _signup_id(conn, exchange.id, recipient) is None:
+    if exchange.phase == CLOSED and _signup_id(conn, exchange.id, recipient) is None:
         raise NotSignedUp(exchange.name, recipient, False)
     giving = conn.execute(
         "SELECT recipient_id FROM exchange_assignments WHERE exchange_id = ? AND giver_id = ?", (exchange.id, giver)
@@ -751,9 +744,9 @@ def _assign(
     replaced = existing[0] if existing else None
     conn.execute(
         "INSERT INTO exchange_assignments (exchange_id, recipient_id, giver_id, created_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (exchange_id, recipient_id) DO UPDATE SET giver_id = excluded.giver_id, send_state = 'unsent',"
+        " ON CONFLICT (exchange_id, recipient_id) DO UPDATE SET giver_id = excluded.giver_id, send_state = ?,"
         " sending_token = NULL, reminded = 0",  # defaulted_by stays: /exchange status counts defaults by it
-        (exchange.id, recipient, giver, now),
+        (exchange.id, recipient, giver, now, UNSENT),
     )
     if replaced is not None:  # a gift recorded by the replaced giver is theirs, not the new giver's
         conn.execute(
@@ -770,7 +763,7 @@ def _unassign(
     conn: sqlite3.Connection, guild_id: int, name: str, recipient: int, actor: int, now: int
 ) -> tuple[Exchange, int | None]:
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("closed", "assigned"), "unassign")
+    _require(exchange, "unassign")
     row = conn.execute(
         "SELECT giver_id FROM exchange_assignments WHERE exchange_id = ? AND recipient_id = ?", (exchange.id, recipient)
     ).fetchone()
@@ -786,14 +779,7 @@ def _unassign(
 def _start_sending(conn: sqlite3.Connection, guild_id: int, name: str, actor: int, now: int) -> Exchange:
     """Refused while a complete sign-up lacks a giver or a recipient; else the exchange is `assigned`."""
     exchange = _by_name(conn, guild_id, name)
-    if exchange.phase == "signups":
-        raise WrongPhase(
-            exchange.name,
-            exchange.phase,
-            "send assignments",
-            "A moderator closes sign-ups with `/mod exchange close` and matches first",
-        )
-    _require_phase(exchange, ("closed",), "send assignments")
+    _require(exchange, "send")
     complete = set(_complete(conn, exchange).values())
     rows = _assignments(conn, exchange.id)
     givers = {a.giver_id for a in rows}
@@ -804,8 +790,7 @@ def _start_sending(conn: sqlite3.Connection, guild_id: int, name: str, actor: in
         raise MatchIncomplete(without_giver, without_recipient)
     if not rows:
         raise MatchIncomplete((), ())
-    conn.execute("UPDATE exchanges SET phase = 'assigned' WHERE id = ? AND phase = 'closed'", (exchange.id,))
-    sent = replace(exchange, phase="assigned")
+    sent = _move_on(conn, exchange, "send")
     _audit(conn, sent, actor, "exchange sent", now)
     return sent
 
@@ -815,9 +800,9 @@ def _unsent(conn: sqlite3.Connection, exchange_id: int, limit: int) -> list[Assi
     return _assignments(
         conn,
         exchange_id,
-        f"AND id IN (SELECT id FROM exchange_assignments WHERE exchange_id = ? AND send_state = 'unsent'"
-        f" AND giver_id IS NOT NULL ORDER BY id LIMIT {int(limit)})",
-        (exchange_id,),
+        "AND id IN (SELECT id FROM exchange_assignments WHERE exchange_id = ? AND send_state = ?"
+        " AND giver_id IS NOT NULL ORDER BY id LIMIT ?)",
+        (exchange_id, UNSENT, limit),
     )
 
 
@@ -825,15 +810,15 @@ def _mark_sending(conn: sqlite3.Connection, assignment_id: int, token: str) -> b
     """Recorded as being sent, by this process, before the message goes; False if another got there first."""
     return (
         conn.execute(
-            "UPDATE exchange_assignments SET send_state = 'sending', sending_token = ?"
-            " WHERE id = ? AND send_state = 'unsent' AND giver_id IS NOT NULL",
-            (token, assignment_id),
+            "UPDATE exchange_assignments SET send_state = ?, sending_token = ?"
+            " WHERE id = ? AND send_state = ? AND giver_id IS NOT NULL",
+            (SENDING, token, assignment_id, UNSENT),
         ).rowcount
         == 1
     )
 
 
-def _finish_sending(conn: sqlite3.Connection, assignment_id: int, token: str, state: str) -> None:
+def _finish_sending(conn: sqlite3.Connection, assignment_id: int, token: str, state: SendState) -> None:
     conn.execute(
         "UPDATE exchange_assignments SET send_state = ?, sending_token = NULL WHERE id = ? AND sending_token = ?",
         (state, assignment_id, token),
@@ -843,12 +828,12 @@ def _finish_sending(conn: sqlite3.Connection, assignment_id: int, token: str, st
 def _orphaned_sends(conn: sqlite3.Connection, token: str) -> list[tuple[Exchange, Assignment]]:
     """Rows another process was sending when it stopped: whether their message went is unknown."""
     rows = conn.execute(
-        "SELECT id, exchange_id FROM exchange_assignments WHERE send_state = 'sending' AND sending_token != ?", (token,)
+        "SELECT id, exchange_id FROM exchange_assignments WHERE send_state = ? AND sending_token != ?", (SENDING, token)
     ).fetchall()
     found = []
     for row in rows:
         conn.execute(
-            "UPDATE exchange_assignments SET send_state = 'unknown', sending_token = NULL WHERE id = ?", (row[0],)
+            "UPDATE exchange_assignments SET send_state = ?, sending_token = NULL WHERE id = ?", (UNKNOWN, row[0])
         )
         exchange = _exchange(conn.execute("SELECT * FROM exchanges WHERE id = ?", (row[1],)).fetchone())
         found += [(exchange, a) for a in _assignments(conn, exchange.id, "AND id = ?", (row[0],))]
@@ -860,8 +845,9 @@ def _with_unsent(conn: sqlite3.Connection) -> list[Exchange]:
     return [
         _exchange(r)
         for r in conn.execute(
-            "SELECT * FROM exchanges WHERE phase != 'signups' AND phase != 'closed' AND id IN"
-            " (SELECT exchange_id FROM exchange_assignments WHERE send_state = 'unsent' AND giver_id IS NOT NULL)"
+            f"SELECT * FROM exchanges WHERE phase IN ({placeholders(SENT_PHASES)}) AND id IN"
+            " (SELECT exchange_id FROM exchange_assignments WHERE send_state = ? AND giver_id IS NOT NULL)",
+            (*SENT_PHASES, UNSENT),
         )
     ]
 
@@ -873,8 +859,7 @@ def _assignment_of(
     conn: sqlite3.Connection, guild_id: int, name: str | None, giver: int
 ) -> tuple[Exchange, Assignment, Signup | None]:
     exchange = _by_name(conn, guild_id, name)
-    if not exchange.sent:
-        raise WrongPhase(exchange.name, exchange.phase, "see an assignment", "Assignments have not been sent yet")
+    _require(exchange, "see an assignment")
     found = _assignments(conn, exchange.id, "AND giver_id = ?", (giver,))
     if not found:
         raise NoAssignment(exchange.name, giver, True)
@@ -893,9 +878,7 @@ def _record_gift(
     now: int,
 ) -> tuple[Exchange, Gift, bool]:
     exchange = _by_name(conn, guild_id, name)
-    if not exchange.sent:
-        raise WrongPhase(exchange.name, exchange.phase, "post a gift", "Assignments have not been sent yet")
-    _require_phase(exchange, ("assigned",), "post or replace a gift")
+    _require(exchange, "post a gift")
     found = _assignments(conn, exchange.id, "AND giver_id = ?", (giver,))
     if not found:
         raise NoAssignment(exchange.name, giver, True)
@@ -923,16 +906,14 @@ def _default(
     conn: sqlite3.Connection, guild_id: int, name: str | None, giver: int, actor: int, now: int
 ) -> tuple[Exchange, Assignment]:
     exchange = _by_name(conn, guild_id, name)
-    if not exchange.sent:
-        raise WrongPhase(exchange.name, exchange.phase, "default", "Assignments have not been sent yet")
-    _require_phase(exchange, ("assigned",), "default")
+    _require(exchange, "give up")
     found = _assignments(conn, exchange.id, "AND giver_id = ?", (giver,))
     if not found:
         raise NoAssignment(exchange.name, giver, giver == actor)
     conn.execute(
-        "UPDATE exchange_assignments SET giver_id = NULL, defaulted_by = ?, send_state = 'unsent', reminded = 0"
+        "UPDATE exchange_assignments SET giver_id = NULL, defaulted_by = ?, send_state = ?, reminded = 0"
         " WHERE id = ? AND giver_id = ?",
-        (giver, found[0].id, giver),
+        (giver, UNSENT, found[0].id, giver),
     )
     conn.execute(
         "DELETE FROM exchange_gifts WHERE exchange_id = ? AND recipient_id = ?", (exchange.id, found[0].recipient_id)
@@ -945,11 +926,11 @@ def _undefault(
     conn: sqlite3.Connection, guild_id: int, name: str, member: int, actor: int, now: int
 ) -> tuple[Exchange, Assignment]:
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("assigned",), "restore an assignment")
+    _require(exchange, "restore")
     restored = conn.execute(
-        "UPDATE exchange_assignments SET giver_id = defaulted_by, defaulted_by = NULL, send_state = 'delivered'"
+        "UPDATE exchange_assignments SET giver_id = defaulted_by, defaulted_by = NULL, send_state = ?"
         " WHERE exchange_id = ? AND defaulted_by = ? AND giver_id IS NULL",
-        (exchange.id, member),
+        (DELIVERED, exchange.id, member),
     ).rowcount
     if not restored:
         raise NotDefaulted(member)
@@ -961,8 +942,7 @@ def _pinch_hits(
     conn: sqlite3.Connection, guild_id: int, name: str | None
 ) -> tuple[Exchange, list[tuple[Assignment, Signup | None]]]:
     exchange = _by_name(conn, guild_id, name)
-    if not exchange.sent:
-        raise WrongPhase(exchange.name, exchange.phase, "take pinch hits", "Assignments have not been sent yet")
+    _require(exchange, "see pinch hits")
     open_ones = _assignments(conn, exchange.id, "AND giver_id IS NULL")
     signups = (
         {s.member_id: s for s in _signups(conn, exchange, [a.recipient_id for a in open_ones])} if open_ones else {}
@@ -981,7 +961,7 @@ def _take_pinch_hit(
     if row is None:
         raise PinchHitGone()
     exchange = _exchange(row)
-    _require_phase(exchange, ("assigned",), "take a pinch hit")
+    _require(exchange, "take a pinch hit")
     if row["recipient_id"] == member:
         raise OwnPinchHit()
     if conn.execute(
@@ -990,9 +970,9 @@ def _take_pinch_hit(
         raise AlreadyGiving(member, True)
     try:
         taken = conn.execute(
-            "UPDATE exchange_assignments SET giver_id = ?, send_state = 'delivered', reminded = 0"
+            "UPDATE exchange_assignments SET giver_id = ?, send_state = ?, reminded = 0"
             " WHERE id = ? AND giver_id IS NULL",
-            (member, assignment_id),
+            (member, DELIVERED, assignment_id),
         ).rowcount
     except sqlite3.IntegrityError:
         raise AlreadyGiving(member, True) from None
@@ -1012,7 +992,7 @@ def _latest_or_running(conn: sqlite3.Connection, guild_id: int, name: str | None
             raise
         row = conn.execute(
             "SELECT * FROM exchanges WHERE guild_id = ? AND phase = ? ORDER BY created_at DESC, id DESC LIMIT 1",
-            (guild_id, "complete"),
+            (guild_id, COMPLETE),
         ).fetchone()
         if row is None:
             raise
@@ -1068,19 +1048,8 @@ def _reveal(
     and creators are revealed where the works were (the returned exchange's reveal_channel_id)."""
     exchange = _by_name(conn, guild_id, name)
     channel_id = exchange.reveal_channel_id or exchange.settings.channel_id or here
-    if what == "works":
-        _require_phase(exchange, ("assigned",), "reveal the works")
-        conn.execute(
-            "UPDATE exchanges SET phase = 'works revealed', reveal_channel_id = ? WHERE id = ? AND phase = 'assigned'",
-            (channel_id, exchange.id),
-        )
-        exchange = replace(exchange, phase="works revealed", reveal_channel_id=channel_id)
-    else:
-        _require_phase(exchange, ("works revealed",), "reveal the creators")
-        conn.execute(
-            "UPDATE exchanges SET phase = 'complete' WHERE id = ? AND phase = 'works revealed'", (exchange.id,)
-        )
-        exchange = replace(exchange, phase="complete", reveal_channel_id=channel_id)
+    action: ExchangeAction = "reveal works" if what == "works" else "reveal creators"
+    exchange = _move_on(conn, exchange, action, reveal_channel_id=channel_id)
     _audit(conn, exchange, actor, f"exchange reveal {what}", now)
     return exchange, _assignments(conn, exchange.id)
 
@@ -1098,7 +1067,7 @@ def _remove(
     their own assignment goes; returns the giver who was writing for them (to be told) and the assignment
     that now needs a pinch hit (to be announced)."""
     exchange = _by_name(conn, guild_id, name)
-    _require_phase(exchange, ("signups", "closed", "assigned"), "remove a participant")
+    _require(exchange, "remove")
     signed = _signup_id(conn, exchange.id, member) is not None
     rows = _assignments(
         conn, exchange.id, "AND (giver_id = ? OR recipient_id = ? OR defaulted_by = ?)", (member, member, member)
@@ -1131,8 +1100,8 @@ def _remove(
 def _due_reminders(conn: sqlite3.Connection, now: int) -> list[tuple[Exchange, Assignment]]:
     found = []
     for row in conn.execute(
-        "SELECT * FROM exchanges WHERE phase = 'assigned' AND due_at IS NOT NULL AND due_at > ? AND due_at <= ?",
-        (now, now + REMIND_BEFORE_DAYS * 86_400),
+        "SELECT * FROM exchanges WHERE phase = ? AND due_at IS NOT NULL AND due_at > ? AND due_at <= ?",
+        (ASSIGNED, now, now + REMIND_BEFORE_DAYS * 86_400),
     ).fetchall():
         exchange = _exchange(row)
         found += [
@@ -1151,9 +1120,8 @@ def _overdue(conn: sqlite3.Connection, now: int) -> list[tuple[Exchange, list[in
     """Exchanges whose due date has passed, not yet reported: marked reported here, once."""
     found = []
     for row in conn.execute(
-        "SELECT * FROM exchanges WHERE phase = 'assigned' AND due_at IS NOT NULL AND due_at <= ?"
-        " AND overdue_reported = 0",
-        (now,),
+        "SELECT * FROM exchanges WHERE phase = ? AND due_at IS NOT NULL AND due_at <= ? AND overdue_reported = 0",
+        (ASSIGNED, now),
     ).fetchall():
         exchange = _exchange(row)
         conn.execute("UPDATE exchanges SET overdue_reported = 1 WHERE id = ?", (exchange.id,))
@@ -1171,8 +1139,8 @@ def _names(conn: sqlite3.Connection, guild_id: int, typed: str) -> list[str]:
         r[0]
         for r in conn.execute(
             "SELECT name FROM exchanges WHERE guild_id = ? AND name_key LIKE ? ESCAPE '\\'"
-            " ORDER BY phase = 'complete', created_at DESC LIMIT 25",
-            (guild_id, pattern),
+            " ORDER BY phase = ?, created_at DESC LIMIT 25",
+            (guild_id, pattern, COMPLETE),
         )
     ]
 
@@ -1251,7 +1219,7 @@ class ExchangeRepo(Repository):
         return await self._db.read(_by_name, guild_id, name)
 
     async def close(self, guild_id: int, name: str, actor: int) -> Exchange:
-        return await self._db.write(_move, guild_id, name, ("signups",), "closed", "closed", actor, self._now())
+        return await self._db.write(_close, guild_id, name, actor, self._now())
 
     async def reopen(self, guild_id: int, name: str, actor: int) -> tuple[Exchange, bool]:
         """Opens sign-ups after nominations or after a close; True: the first opening after nominations."""
@@ -1341,7 +1309,7 @@ class ExchangeRepo(Repository):
     async def mark_sending(self, assignment_id: int) -> bool:
         return await self._db.write(_mark_sending, assignment_id, self.token)
 
-    async def finish_sending(self, assignment_id: int, state: str) -> None:
+    async def finish_sending(self, assignment_id: int, state: SendState) -> None:
         await self._db.write(_finish_sending, assignment_id, self.token, state)
 
     async def orphaned_sends(self) -> list[tuple[Exchange, Assignment]]:

@@ -9,12 +9,14 @@ import random
 import re
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
+from db.exchange_models import PHASE_ALLOWS, ExchangeAction
 from db.match_types import MatchRule, Participant, Wish
 from db.matching import best_match, score
+from interactions.refusals import ACTION_WORDS
 from tests.conftest import snapshot
 from tests.driver import (
     ALICE,
@@ -768,6 +770,13 @@ async def test_refusals_say_the_phase_in_words_and_counts_in_real_plurals(driver
         ("exchange offer", {"fandom": "Sherlock"}, "Sign-ups for Yulefic are closed and assignments go out soon"),
         ("exchange assignment", {}, "Assignments have not been sent yet"),
         ("mod exchange reveal", {"exchange": "Yulefic", "what": "works"}, "so you cannot reveal the works now"),
+        (
+            "mod exchange close",
+            {"exchange": "Yulefic"},
+            "Sign-ups for Yulefic are closed and assignments go out soon, so you cannot close sign-ups now. A"
+            " moderator can reopen sign-ups with `/mod exchange open` until assignments are sent.",
+        ),
+        ("exchange gift", {"url": "https://archiveofourown.org/works/1"}, "Assignments have not been sent yet."),
     ]
     for name, options, expected in cases:
         out = await driver.command(name, user=MOD if name.startswith("mod") else ALICE, **options)
@@ -873,3 +882,11 @@ async def test_unloading_the_exchanges_takes_its_commands_and_its_take_button_wi
     await driver.bot.load_extension("cogs.exchanges")
     assert [item.__name__ for item in dynamic.values()].count("TakePinchHit") == 1
     await create(driver)  # the reloaded commands answer
+
+
+def test_every_exchange_action_has_its_phases_and_its_words() -> None:
+    """The phase table (db/exchange_models.py) and the refusals' words cover the same actions, each once."""
+    actions = set(get_args(ExchangeAction))
+    assert len(actions) == len(get_args(ExchangeAction))
+    assert set(PHASE_ALLOWS) == actions == set(ACTION_WORDS)
+    assert all(PHASE_ALLOWS[action] for action in actions)
