@@ -89,7 +89,6 @@ SETTINGS_COLUMNS = (
     "channel_id",
     "nominations_max",
 )
-EXPORT_VERSION = 1
 CLOSEST_APPROVED = 3  # approved fandoms a refusal names
 # The settings that decide the match: fixed once assignments are sent ("change the rules" in PHASE_ALLOWS).
 RULE_SETTINGS = frozenset({"requests_min", "requests_max", "offers_min", "offers_max", "match_rule"})
@@ -706,13 +705,6 @@ def _save_match(
     return exchange
 
 
-def _exchange_assignments(
-    conn: sqlite3.Connection, guild_id: int, name: str | None
-) -> tuple[Exchange, list[Assignment]]:
-    exchange = _by_name(conn, guild_id, name)
-    return exchange, _assignments(conn, exchange.id)
-
-
 def _assign(
     conn: sqlite3.Connection, guild_id: int, name: str, recipient: int, giver: int, actor: int, now: int
 ) -> tuple[Exchange, int | None, bool]:
@@ -1287,9 +1279,6 @@ class ExchangeRepo(Repository):
 
     async def save_match(self, exchange_id: int, pairs: tuple[tuple[int, int], ...], actor: int) -> Exchange:
         return await self._db.write(_save_match, exchange_id, pairs, actor, self._now())
-
-    async def assignments(self, guild_id: int, name: str | None) -> tuple[Exchange, list[Assignment]]:
-        return await self._db.read(_exchange_assignments, guild_id, name)
 
     async def assign(
         self, guild_id: int, name: str, recipient: int, giver: int, actor: int

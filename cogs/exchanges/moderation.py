@@ -5,9 +5,7 @@ reveal, remove, delete, export) and their buttons. The group checks the moderato
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
-import json
 import logging
 import re
 from typing import Any, Literal, cast
@@ -27,7 +25,7 @@ from db.exchanges import exchange_name
 from db.match_types import MatchRule
 from db.match_worker import MatchWorker
 from db.models import Page, Viewer
-from db.transfer import spreadsheet_safe
+from db.transfer import exchange_file
 from interactions.checks import Interaction, guild_id_of, require_moderator
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS, answer_privately, dm_delivery, log_line, mention_list, post
@@ -542,7 +540,7 @@ class ModeratorCommands(GiftCommands, Outbox):
         guild_id = guild_id_of(interaction)
         (data,) = await self.store.export(guild_id, exchange)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        content = await asyncio.to_thread(export_bytes, data, format)
+        content = await asyncio.to_thread(exchange_file, data, format)
         # Named for the server and the exchange (a moderator may keep files of several servers side by side).
         server = interaction.guild.name if interaction.guild is not None else ""
         safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{server} {data['name']}").strip("-") or "exchange"
@@ -552,33 +550,3 @@ class ModeratorCommands(GiftCommands, Outbox):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-
-
-def export_bytes(data: dict[str, Any], format: str) -> bytes:
-    if format == "json":
-        return json.dumps(data, ensure_ascii=False, indent=1).encode()
-    out = io.StringIO()
-    writer = csv.writer(out)
-
-    def row(kind: str, member: Any, other: Any = "", fandom: str = "", tags: Any = (), **rest: Any) -> None:
-        cells = [kind, member, other, fandom, ", ".join(tags)]
-        cells += [rest.get(k) or "" for k in ("details", "rating", "url", "title", "state")]
-        writer.writerow([spreadsheet_safe(c) for c in cells])  # quoted as the prompt export quotes cells
-
-    writer.writerow(["kind", "member_id", "other_id", "fandom", "tags", "details", "rating", "url", "title", "state"])
-    for s in data["signups"]:
-        for r in s["requests"]:
-            row("request", s["member_id"], "", r["fandom"], r["tags"], details=r["details"], rating=r["rating"])
-        for o in s["offers"]:
-            row("offer", s["member_id"], "", o["fandom"], o["tags"])
-    for a in data["assignments"]:
-        gift = a["gift"] or {}
-        row(
-            "assignment",
-            a["giver_id"],
-            a["recipient_id"],
-            url=gift.get("url"),
-            title=gift.get("title"),
-            state=a["sent"],
-        )
-    return out.getvalue().encode()
