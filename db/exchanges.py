@@ -73,7 +73,7 @@ from db.exchange_models import (
     SendState,
     Signup,
 )
-from db.folding import name_key as folded_key
+from db.folding import fandom_match_key, name_key
 from db.match_types import Participant, Wish
 from db.models import Page, Rating
 from db.rows import placeholders, record_audit
@@ -94,7 +94,8 @@ CLOSEST_APPROVED = 3  # approved fandoms a refusal names
 RULE_SETTINGS = frozenset({"requests_min", "requests_max", "offers_min", "offers_max", "match_rule"})
 
 
-def name_key(name: str) -> str:
+def exchange_name_key(name: str) -> str:
+    """An exchange's name as its server's names are unique: ignoring case and runs of spaces (EXCHANGES.md)."""
     return " ".join(name.casefold().split())
 
 
@@ -105,6 +106,11 @@ def exchange_name(value: str | None) -> str:
     if len(cleaned) > NAME_MAX:
         raise InvalidField("Name", f"must be 1 to {NAME_MAX} characters long (yours is {len(cleaned)})")
     return cleaned
+
+
+def _settings_values(settings: ExchangeSettings) -> tuple[Any, ...]:
+    """The settings in SETTINGS_COLUMNS' order, for an INSERT or UPDATE of those columns."""
+    return tuple(getattr(settings, c) for c in SETTINGS_COLUMNS)
 
 
 def checked_settings(settings: ExchangeSettings) -> ExchangeSettings:
@@ -138,16 +144,17 @@ def request_draft(fandom: str | None, tags: str | None, details: str | None, rat
     return RequestDraft(checked, validation.tags(tags), text, validation.rating(rating) if rating else None)
 
 
-def offer_draft(fandom: str | None, tags: str | None) -> RequestDraft:
+@dataclass(frozen=True)
+class OfferDraft:
+    fandom: str
+    tags: tuple[str, ...]
+
+
+def offer_draft(fandom: str | None, tags: str | None) -> OfferDraft:
     checked = validation.fandom(fandom)
     if checked is None:
         raise InvalidField("Fandom", "is required")
-    return RequestDraft(checked, validation.tags(tags), None, None)
-
-
-def fandom_match_key(fandom: str) -> str:
-    """Fandoms are the same ignoring case, whitespace and punctuation (EXCHANGES.md, "Compatible")."""
-    return validation.dedupe_key(fandom)
+    return OfferDraft(checked, validation.tags(tags))
 
 
 # -- reading rows ---------------------------------------------------------------------------------------------
@@ -215,7 +222,7 @@ def _by_name(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Excha
             raise ExchangeChoiceNeeded(count)
         return _exchange(running[0])
     row = conn.execute(
-        "SELECT * FROM exchanges WHERE guild_id = ? AND name_key = ?", (guild_id, name_key(name))
+        "SELECT * FROM exchanges WHERE guild_id = ? AND name_key = ?", (guild_id, exchange_name_key(name))
     ).fetchone()
     if row is None:
         raise ExchangeNotFound(name)
@@ -323,7 +330,15 @@ def _create(
         cursor = conn.execute(
             "INSERT INTO exchanges (guild_id, name, name_key, phase, created_by, created_at,"
             f" {', '.join(SETTINGS_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, {placeholders(SETTINGS_COLUMNS)})",
-            (guild_id, name, name_key(name), phase, actor, now, *(getattr(settings, c) for c in SETTINGS_COLUMNS)),
+            (
+                guild_id,
+                name,
+                exchange_name_key(name),
+                phase,
+                actor,
+                now,
+                *(getattr(settings, c) for c in SETTINGS_COLUMNS),
+            ),
         )
     except sqlite3.IntegrityError as error:
         if "UNIQUE" in str(error):
@@ -354,16 +369,16 @@ def _edit(
     if new_name is not None:
         clash = conn.execute(
             "SELECT 1 FROM exchanges WHERE guild_id = ? AND name_key = ? AND id != ?",
-            (guild_id, name_key(new_name), exchange.id),
+            (guild_id, exchange_name_key(new_name), exchange.id),
         ).fetchone()
         if clash:
             raise ExchangeNameTaken(new_name)
     conn.execute(
         f"UPDATE exchanges SET {', '.join(f'{c} = ?' for c in SETTINGS_COLUMNS)}, name = ?, name_key = ? WHERE id = ?",
         (
-            *(getattr(settings, c) for c in SETTINGS_COLUMNS),
+            *_settings_values(settings),
             new_name or exchange.name,
-            name_key(new_name or exchange.name),
+            exchange_name_key(new_name or exchange.name),
             exchange.id,
         ),
     )
@@ -404,9 +419,15 @@ def _delete(conn: sqlite3.Connection, guild_id: int, name: str, actor: int, now:
 
 
 def _add_item(
-    conn: sqlite3.Connection, guild_id: int, name: str | None, member_id: int, kind: str, draft: RequestDraft, now: int
+    conn: sqlite3.Connection,
+    guild_id: int,
+    name: str | None,
+    member_id: int,
+    draft: RequestDraft | OfferDraft,
+    now: int,
 ) -> tuple[Exchange, Signup]:
     exchange = _by_name(conn, guild_id, name)
+    kind = "requests" if isinstance(draft, RequestDraft) else "offers"
     _require(exchange, "request" if kind == "requests" else "offer")
     approved = _approved(conn, exchange.id)
     if approved and fandom_match_key(draft.fandom) not in approved:
@@ -423,7 +444,7 @@ def _add_item(
         raise SignupLimitReached(kind, limit)
     tags = json.dumps(list(draft.tags), ensure_ascii=False)
     key = fandom_match_key(draft.fandom)
-    if kind == "requests":
+    if isinstance(draft, RequestDraft):
         conn.execute(
             "INSERT INTO exchange_requests (signup_id, fandom, fandom_key, tags, details, rating, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -599,7 +620,7 @@ def _nominated(conn: sqlite3.Connection, exchange_id: int) -> list[NominatedFand
         )
         for key in decided.keys() | counted.keys()
     ]
-    return sorted(fandoms, key=lambda f: (folded_key(f.name), f.key))
+    return sorted(fandoms, key=lambda f: (name_key(f.name), f.key))
 
 
 def _nomination_page(
@@ -643,9 +664,9 @@ def _approved_names(conn: sqlite3.Connection, guild_id: int, name: str | None, t
     approved = _approved(conn, exchange.id)
     if not approved:
         return None
-    key = folded_key(typed)
-    names = sorted(approved.values(), key=folded_key)
-    return [n for n in names if not key or folded_key(n).startswith(key) or f" {key}" in f" {folded_key(n)}"]
+    key = name_key(typed)
+    names = sorted(approved.values(), key=name_key)
+    return [n for n in names if not key or name_key(n).startswith(key) or f" {key}" in f" {name_key(n)}"]
 
 
 # -- matching and assignments ---------------------------------------------------------------------------------
@@ -1126,7 +1147,7 @@ def _overdue(conn: sqlite3.Connection, now: int) -> list[tuple[Exchange, list[in
 
 
 def _names(conn: sqlite3.Connection, guild_id: int, typed: str) -> list[str]:
-    pattern = "%" + name_key(typed).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = "%" + exchange_name_key(typed).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return [
         r[0]
         for r in conn.execute(
@@ -1249,12 +1270,12 @@ class ExchangeRepo(Repository):
     async def add_request(
         self, guild_id: int, name: str | None, member: int, draft: RequestDraft
     ) -> tuple[Exchange, Signup]:
-        return await self._db.write(_add_item, guild_id, name, member, "requests", draft, self._now())
+        return await self._db.write(_add_item, guild_id, name, member, draft, self._now())
 
     async def add_offer(
-        self, guild_id: int, name: str | None, member: int, draft: RequestDraft
+        self, guild_id: int, name: str | None, member: int, draft: OfferDraft
     ) -> tuple[Exchange, Signup]:
-        return await self._db.write(_add_item, guild_id, name, member, "offers", draft, self._now())
+        return await self._db.write(_add_item, guild_id, name, member, draft, self._now())
 
     async def signup(self, guild_id: int, name: str | None, member: int) -> tuple[Exchange, Signup]:
         return await self._db.read(_own_signup, guild_id, name, member)
