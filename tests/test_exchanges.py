@@ -17,7 +17,7 @@ from db.exchange_models import PHASE_ALLOWS, ExchangeAction
 from db.match_types import MatchRule, Participant, Wish
 from db.matching import best_match, score
 from interactions.refusals import ACTION_WORDS
-from tests.conftest import snapshot
+from tests.conftest import snapshot, submit
 from tests.driver import (
     ALICE,
     BOB,
@@ -154,17 +154,52 @@ async def test_phase_and_permission_refusals_change_nothing(driver: Driver, db_p
     await three_way(driver)
     before = snapshot(db_path)
     cases = [
-        (dict(name="mod exchange close", user=ALICE, exchange="Yulefic"), "Only moderators"),
-        (dict(name="mod exchange create", user=MOD, name_="yulefic"), "already"),
-        (dict(name="exchange assignment", user=ALICE), "not been sent"),
-        (dict(name="exchange gift", user=ALICE, url="https://archiveofourown.org/works/1"), "not been sent"),
-        (dict(name="mod exchange send", user=MOD, exchange="Yulefic"), "`/mod exchange close`"),
-        (dict(name="exchange status", user=ALICE, exchange="Nope"), "no exchange called"),
-        (dict(name="exchange drop", user=ALICE, item="request 7"), "no request 7"),
-        (dict(name="mod exchange create", user=MOD, name_="Bad dates", due="24/12/2026"), "YYYY-MM-DD"),
-        (dict(name="mod exchange create", user=MOD, name_="Counts", requests_min=4, requests_max=2), "more than"),
-        (dict(name="exchange request", user=BOB, fandom="Sherlock", tags="a, b, c"), "at most 3 requests"),
-        (dict(name="exchange status", user=ALICE, guild=OTHER_GUILD, channel=OTHER_CHANNEL), "no exchange running"),
+        (
+            dict(name="mod exchange close", user=ALICE, exchange="Yulefic"),
+            "Only moderators (Manage Server, or the server's moderator role) can use this.",
+        ),
+        (
+            dict(name="mod exchange create", user=MOD, name_="yulefic"),
+            "This server already has an exchange called “yulefic” (names ignore case). Choose another.",
+        ),
+        (
+            dict(name="exchange assignment", user=ALICE),
+            "Sign-ups for Yulefic are open, so you cannot see an assignment now. Assignments have not been sent yet.",
+        ),
+        (
+            dict(name="exchange gift", user=ALICE, url="https://archiveofourown.org/works/1"),
+            "Sign-ups for Yulefic are open, so you cannot post or replace a gift now. Assignments have not been sent"
+            " yet.",
+        ),
+        (
+            dict(name="mod exchange send", user=MOD, exchange="Yulefic"),
+            "Sign-ups for Yulefic are open, so you cannot send assignments now. A moderator closes sign-ups first with"
+            " `/mod exchange close`.",
+        ),
+        (
+            dict(name="exchange status", user=ALICE, exchange="Nope"),
+            "There is no exchange called “Nope” in this server. Pick one from the list the `exchange` option offers.",
+        ),
+        (
+            dict(name="exchange drop", user=ALICE, item="request 7"),
+            "Your sign-up has no request 7. `/exchange signup` shows the numbers.",
+        ),
+        (
+            dict(name="mod exchange create", user=MOD, name_="Bad dates", due="24/12/2026"),
+            "Due must be a date written YYYY-MM-DD, e.g. 2026-12-24. Nothing was changed.",
+        ),
+        (
+            dict(name="mod exchange create", user=MOD, name_="Counts", requests_min=4, requests_max=2),
+            "requests_min (4) is more than requests_max (2). Nothing was changed.",
+        ),
+        (
+            dict(name="exchange request", user=BOB, fandom="Sherlock", tags="a, b, c"),
+            "This exchange takes at most 3 requests per sign-up; remove one with `/exchange drop` first.",
+        ),
+        (
+            dict(name="exchange status", user=ALICE, guild=OTHER_GUILD, channel=OTHER_CHANNEL),
+            "This server has no exchange running. A moderator starts one with `/mod exchange create`.",
+        ),
     ]
     await sign_up(driver, BOB, [("A", None), ("B", None)], [])
     before = snapshot(db_path)
@@ -173,7 +208,7 @@ async def test_phase_and_permission_refusals_change_nothing(driver: Driver, db_p
         if "name_" in options:
             options["name"] = options.pop("name_")
         out = await driver.command(command, **options)
-        assert out.ephemeral and expected in out.content, (command, out.content)
+        assert out.ephemeral and out.content == expected, (command, out.content)  # the whole sentence
         assert snapshot(db_path) == before, f"/{command} changed something"
     await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
     closed = snapshot(db_path)
@@ -391,10 +426,15 @@ async def test_reminders_three_days_before_once_across_restarts_and_the_overdue_
 
 async def test_requests_never_appear_among_prompts_and_the_server_export_includes_exchanges(driver: Driver) -> None:
     await three_way(driver)
+    # One prompt beside the requests, sharing their fandom and tag: every prompt command finds it, and only it.
+    number = await submit(driver, "Aziraphale opens a bakery in Soho.", fandom="Good Omens", tags="Aziraphale")
     found = await driver.command("prompt search", query="Aziraphale")
-    assert "No prompts match" in found.text
-    drawn = await driver.command("prompt random")
-    assert "Good Omens" not in drawn.text
+    assert f"#{number}`" in found.text and re.findall(r"#(\d+)`", found.text) == [str(number)], found.text
+    by_fandom = await driver.command("prompt list", fandom="Good Omens")
+    assert re.findall(r"#(\d+)`", by_fandom.text) == [str(number)], by_fandom.text
+    for _ in range(5):  # a draw from the server's prompts: the one prompt every time, never a request
+        drawn = await driver.command("prompt random", user=BOB, fandom="Good Omens")  # not the prompter
+        assert "Aziraphale opens a bakery" in drawn.text and "Sherlock" not in drawn.text, drawn.text
     export = await driver.command("mod exchange export", user=MOD, exchange="Yulefic", format="json")
     ((file_name, data),) = [f for call in export.calls for f in call.files]
     assert file_name == "exchange-Writers-Den-Yulefic.json"  # the server's name, never its id
@@ -404,7 +444,7 @@ async def test_requests_never_appear_among_prompts_and_the_server_export_include
     ((_, whole),) = [f for call in server.calls for f in call.files]
     exchanges = json.loads(whole)["exchanges"]
     assert [e["name"] for e in exchanges] == ["Yulefic"] and len(exchanges[0]["signups"]) == 3
-    assert all(p["text"] != "Good Omens" for p in json.loads(whole)["prompts"])
+    assert [p["number"] for p in json.loads(whole)["prompts"]] == [number]  # the requests are not prompts
     csv_export = await driver.command("mod exchange export", user=MOD, exchange="Yulefic", format="csv")
     ((_, rows),) = [f for call in csv_export.calls for f in call.files]
     assert rows.decode().count("\nrequest,") == 3
