@@ -18,6 +18,8 @@ PHASES: tuple[Phase, ...] = get_args(Phase)
 NOMINATIONS, SIGNUPS, CLOSED, ASSIGNED, WORKS_REVEALED, COMPLETE = PHASES
 # Assignments have gone out: from here on the match is fixed (Exchange.sent, and the outbox's SQL).
 SENT_PHASES: tuple[Phase, ...] = PHASES[PHASES.index(ASSIGNED) :]
+# The gifts are public (each to everyone, its creator still hidden until the last phase).
+REVEALED_PHASES: tuple[Phase, ...] = (WORKS_REVEALED, COMPLETE)
 # Running: every phase but the last. A member's command without `exchange` picks the one running exchange.
 RUNNING_PHASES: tuple[Phase, ...] = PHASES[:-1]
 
@@ -188,6 +190,7 @@ class ExchangeStatus:
     unmatched: tuple[int, ...]  # complete sign-ups without a giver (before sending, or without a recipient)
     givers_without_gift: tuple[int, ...]  # moderators only
     needs_pinch_hit: tuple[int, ...] = ()  # recipients whose giver defaulted (moderators only)
+    revealed_gifts: tuple[Gift, ...] = ()  # once works are revealed: the first gifts, in the order posted
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ class Secrecy:
 
     def sees_gift(self, exchange: Exchange, gift: Gift) -> bool:
         """A gift is shown to its giver and moderators, to everyone once works are revealed."""
-        revealed = exchange.phase in ("works revealed", "complete")
+        revealed = exchange.phase in REVEALED_PHASES
         return revealed or self.viewer.is_moderator or self.viewer.is_member(gift.giver_id)
 
     @property

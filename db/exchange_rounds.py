@@ -32,6 +32,7 @@ from db.exchange_models import (
     DELIVERED,
     NAME_MAX,
     NOMINATIONS,
+    REVEALED_PHASES,
     SIGNUPS,
     UNSENT,
     Assignment,
@@ -52,7 +53,6 @@ from db.exchange_rows import (
     _complete,
     _exchange,
     _gift,
-    _latest_or_running,
     _move_on,
     _require,
     _settings_values,
@@ -65,6 +65,7 @@ from db.match_types import Participant, Wish
 from db.rows import placeholders
 
 # The settings that decide the match: fixed once assignments are sent ("change the rules" in PHASE_ALLOWS).
+GIFTS_SHOWN = 20  # in a status after the reveal: the count says how many there are in all
 RULE_SETTINGS = frozenset({"requests_min", "requests_max", "offers_min", "offers_max", "match_rule"})
 
 
@@ -441,7 +442,7 @@ def _take_pinch_hit(
 
 def _status(conn: sqlite3.Connection, guild_id: int, name: str | None) -> ExchangeStatus:
     """Counted in SQL: a status of a 3,000-sign-up exchange must not load every request."""
-    exchange = _latest_or_running(conn, guild_id, name)
+    exchange = _by_name(conn, guild_id, name)
     complete = set(_complete(conn, exchange).values())
     signups = conn.execute("SELECT COUNT(*) FROM exchange_signups WHERE exchange_id = ?", (exchange.id,)).fetchone()[0]
     rows = conn.execute(
@@ -477,6 +478,14 @@ def _status(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Exchan
         else (),
         givers_without_gift=tuple(sorted(r["giver_id"] for r in rows if r["giver_id"] is not None and not r["gifted"]))
         if exchange.sent
+        else (),
+        revealed_gifts=tuple(
+            _gift(r)
+            for r in conn.execute(
+                "SELECT * FROM exchange_gifts WHERE exchange_id = ? ORDER BY id LIMIT ?", (exchange.id, GIFTS_SHOWN)
+            )
+        )
+        if exchange.phase in REVEALED_PHASES
         else (),
     )
 

@@ -15,7 +15,6 @@ from db.errors import (
     WrongPhase,
 )
 from db.exchange_models import (
-    COMPLETE,
     PHASE_AFTER,
     PHASE_ALLOWS,
     RUNNING_PHASES,
@@ -101,19 +100,28 @@ def _assignments(conn: sqlite3.Connection, exchange_id: int, where: str = "", pa
 
 
 def _by_name(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Exchange:
-    """The named exchange; with no name, the server's only exchange that is not complete."""
+    """The named exchange. With no name, the server's one running exchange; with none running, its latest
+    finished one (its status shows the finished round, and a late sign-up is told it is finished); with
+    several running, the member must say which."""
     if name is None:
         running = conn.execute(
             f"SELECT * FROM exchanges WHERE guild_id = ? AND phase IN ({placeholders(RUNNING_PHASES)}) LIMIT 2",
             (guild_id, *RUNNING_PHASES),
         ).fetchall()
-        if len(running) != 1:
+        if len(running) == 1:
+            return _exchange(running[0])
+        if running:
             count = conn.execute(
                 f"SELECT COUNT(*) FROM exchanges WHERE guild_id = ? AND phase IN ({placeholders(RUNNING_PHASES)})",
                 (guild_id, *RUNNING_PHASES),
             ).fetchone()[0]
             raise ExchangeChoiceNeeded(count)
-        return _exchange(running[0])
+        latest = conn.execute(
+            "SELECT * FROM exchanges WHERE guild_id = ? ORDER BY created_at DESC, id DESC LIMIT 1", (guild_id,)
+        ).fetchone()
+        if latest is None:
+            raise ExchangeChoiceNeeded(0)
+        return _exchange(latest)
     row = conn.execute(
         "SELECT * FROM exchanges WHERE guild_id = ? AND name_key = ?", (guild_id, exchange_name_key(name))
     ).fetchone()
@@ -225,20 +233,3 @@ def _complete(conn: sqlite3.Connection, exchange: Exchange) -> dict[int, int]:
     settings = exchange.settings
     found = conn.execute(COMPLETE_SIGNUPS, (exchange.id, settings.requests_min, settings.offers_min))
     return {r["id"]: r["member_id"] for r in found}
-
-
-def _latest_or_running(conn: sqlite3.Connection, guild_id: int, name: str | None) -> Exchange:
-    """As `_by_name`; with no name and nothing running, the server's latest finished exchange (a status after
-    the reveal shows the finished round rather than "no exchange running")."""
-    try:
-        return _by_name(conn, guild_id, name)
-    except ExchangeChoiceNeeded as error:
-        if error.running != 0:
-            raise
-        row = conn.execute(
-            "SELECT * FROM exchanges WHERE guild_id = ? AND phase = ? ORDER BY created_at DESC, id DESC LIMIT 1",
-            (guild_id, COMPLETE),
-        ).fetchone()
-        if row is None:
-            raise
-        return _exchange(row)

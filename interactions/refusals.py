@@ -108,7 +108,7 @@ NEXT_STEP: dict[Phase, str] = {
     "closed": "A moderator can reopen sign-ups with `/mod exchange open` until assignments are sent",
     "assigned": "Gifts are being written now",
     "works revealed": "Only their creators are left to reveal",
-    "complete": "",
+    "complete": "A moderator starts a new exchange with `/mod exchange create`",
 }
 
 

@@ -785,17 +785,37 @@ async def test_status_after_the_reveal_shows_the_finished_exchange(driver: Drive
     await whole_round_in(driver, FILLS)
     running = await driver.command("exchange status", user=ALICE)
     assert "Assignments for Yulefic have been sent" in running.text and "Due: <t:" in running.text
+    for number, giver in enumerate((ALICE, BOB, CAROL), start=1):
+        await driver.command("exchange gift", user=giver, url=f"https://archiveofourown.org/works/{number}")
     await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works")
+    revealed = await driver.command("exchange status", user=BOB)
+    shown = next(f for f in revealed.embeds[0]["fields"] if f["name"].startswith("Gifts"))["value"]
+    # The works are out, their creators not yet: Bob sees every gift, and only his own with its creator.
+    assert len(shown.splitlines()) == 3 and shown.count(", by <@") == 1 and f"by <@{BOB.id}>" in shown, shown
     await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="creators")
     finished = await driver.command("exchange status", user=ALICE)
     assert finished.ephemeral and "Yulefic is finished" in finished.text and f"<#{FILLS.id}>" in finished.text
     assert "no exchange running" not in finished.text
     readable(finished.text)
-    # A finished exchange does not count as running for the commands that change things.
+    # With it, its gifts as revealed: each work for its recipient, and its creator now that creators are out.
+    gifts = next(f for f in finished.embeds[0]["fields"] if f["name"].startswith("Gifts"))
+    assert gifts["name"] == "Gifts" and len(gifts["value"].splitlines()) == 3, gifts
+    assert all(re.search(r"\]\(https://\S+\) for <@\d+>, by <@\d+>$", line) for line in gifts["value"].splitlines())
+    # Member commands without `exchange` pick the latest exchange when none runs: a late request is told it is
+    # finished, and nothing changes.
     before = snapshot(db_path)
     late = await driver.command("exchange request", user=ALICE, fandom="Sherlock")
-    assert late.ephemeral and "no exchange running" in late.content and "`/mod exchange create`" in late.content
+    assert late.ephemeral and late.content == (
+        "Yulefic is finished: its gifts and their creators have been revealed, so you cannot add a request now."
+        " A moderator starts a new exchange with `/mod exchange create`."
+    )
     assert snapshot(db_path) == before
+    # Once a new one runs, it is the one they pick; the status without `exchange` shows it too.
+    await create(driver, "Spring")
+    added = await driver.command("exchange request", user=ALICE, fandom="Sherlock")
+    assert added.content == "Request added." and "Spring" in added.text and "Yulefic" not in added.text
+    status = await driver.command("exchange status", user=ALICE)
+    assert status.embeds[0]["title"] == "Spring"
 
 
 async def test_refusals_say_the_phase_in_words_and_counts_in_real_plurals(driver: Driver, db_path: Path) -> None:

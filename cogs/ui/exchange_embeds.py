@@ -166,6 +166,14 @@ def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
         where = f" in <#{exchange.reveal_channel_id}>" if exchange.reveal_channel_id else ""
         lines.append(f"Thank you, everyone: the gifts and who wrote them are posted{where}.")
     embed.description = "\n".join(lines)
+    if status.revealed_gifts:
+        shown = len(status.revealed_gifts)
+        more = f" (the first {shown} of {status.gifts})" if status.gifts > shown else ""
+        embed.add_field(
+            name=f"Gifts{more}",
+            value=lines_within([revealed_gift_line(exchange, g, secrecy) for g in status.revealed_gifts], FIELD_ROOM),
+            inline=False,
+        )
     if secrecy.sees_everyone:
         embed.add_field(
             name=f"Unmatched ({len(status.unmatched)})",
@@ -227,6 +235,12 @@ def revealed_creators_embed(exchange: Exchange, gifts: Sequence[Gift], secrecy: 
     embed = discord.Embed(title=f"Who wrote what · {exchange.name}", colour=COLOUR)
     embed.description = lines_within(lines, 4000, empty="No gifts were posted.")
     return fitted(embed)
+
+
+def revealed_gift_line(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> str:
+    """A revealed gift in a list: the work for its recipient, and its creator once the reader may know."""
+    by = f", by <@{gift.giver_id}>" if secrecy.sees_giver(exchange, gift.giver_id) else ""
+    return f"{gift_line(gift)} for <@{gift.recipient_id}>{by}"
 
 
 def gift_words(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> str:
