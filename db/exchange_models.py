@@ -35,6 +35,7 @@ ExchangeAction = Literal[
     "leave",
     "open sign-ups",
     "close sign-ups",
+    "set the closing date",
     "change the rules",
     "match",
     "assign",
@@ -60,6 +61,7 @@ PHASE_ALLOWS: dict[ExchangeAction, tuple[Phase, ...]] = {
     "leave": (SIGNUPS,),
     "open sign-ups": (NOMINATIONS, CLOSED),  # the first opening after nominations, or again after a close
     "close sign-ups": (SIGNUPS,),
+    "set the closing date": (NOMINATIONS, SIGNUPS),  # signups_close: sign-ups close by themselves on it
     "change the rules": (NOMINATIONS, SIGNUPS, CLOSED),  # the match rule and the counts, until assignments go
     "match": (CLOSED,),
     "assign": (CLOSED, ASSIGNED),
@@ -105,6 +107,7 @@ class ExchangeSettings:
     reveal_at: int | None = None
     channel_id: int | None = None
     nominations_max: int | None = None  # fandoms each member may nominate; None: no nominations phase
+    signups_close_at: int | None = None  # sign-ups close by themselves then (the sweep); None: by a moderator
 
 
 @dataclass(frozen=True)

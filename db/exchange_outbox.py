@@ -11,13 +11,14 @@ from db.exchange_models import (
     REMIND_BEFORE_DAYS,
     SENDING,
     SENT_PHASES,
+    SIGNUPS,
     UNKNOWN,
     UNSENT,
     Assignment,
     Exchange,
     SendState,
 )
-from db.exchange_rows import _assignments, _exchange
+from db.exchange_rows import _assignments, _audit, _exchange, _move_on
 from db.rows import placeholders
 
 
@@ -95,6 +96,21 @@ def _due_reminders(conn: sqlite3.Connection, now: int) -> list[tuple[Exchange, A
 
 def _mark_reminded(conn: sqlite3.Connection, assignment_id: int) -> None:
     conn.execute("UPDATE exchange_assignments SET reminded = 1 WHERE id = ?", (assignment_id,))
+
+
+def _close_due_signups(conn: sqlite3.Connection, now: int) -> list[Exchange]:
+    """Exchanges whose sign-ups reached their closing date: closed here, as /mod exchange close closes them
+    (the same phase move), each once."""
+    closed = []
+    for row in conn.execute(
+        "SELECT * FROM exchanges WHERE phase = ? AND signups_close_at IS NOT NULL AND signups_close_at <= ?",
+        (SIGNUPS, now),
+    ).fetchall():
+        exchange = _move_on(conn, _exchange(row), "close sign-ups")
+        # Recorded as the act of the moderator who created the exchange, by the date they gave.
+        _audit(conn, exchange, exchange.created_by, "exchange closed on its date", now)
+        closed.append(exchange)
+    return closed
 
 
 def _overdue(conn: sqlite3.Connection, now: int) -> list[tuple[Exchange, list[int]]]:

@@ -91,6 +91,12 @@ def checked_settings(settings: ExchangeSettings) -> ExchangeSettings:
     return settings
 
 
+def _check_closing_date(close_at: int | None, now: int) -> None:
+    """A closing date is today or later: a past one would close sign-ups at the sweep's next pass."""
+    if close_at is not None and close_at < now:
+        raise InvalidField("Sign-ups close", "is a day already past: give today or a later date (YYYY-MM-DD)")
+
+
 def _create(
     conn: sqlite3.Connection,
     guild_id: int,
@@ -100,6 +106,7 @@ def _create(
     now: int,
     tagset_from: str | None = None,
 ):
+    _check_closing_date(settings.signups_close_at, now)
     source = _by_name(conn, guild_id, tagset_from) if tagset_from is not None else None
     # With nominations the exchange starts by collecting them; otherwise with sign-ups open (EXCHANGES.md).
     phase: Phase = NOMINATIONS if settings.nominations_max is not None else SIGNUPS
@@ -142,6 +149,9 @@ def _edit(
     exchange = _by_name(conn, guild_id, name)
     if RULE_SETTINGS & set(changes):
         _require(exchange, "change the rules")
+    if "signups_close_at" in changes:
+        _require(exchange, "set the closing date")
+        _check_closing_date(changes["signups_close_at"], now)
     settings = checked_settings(replace(exchange.settings, **changes))
     if new_name is not None:
         clash = conn.execute(
@@ -179,6 +189,10 @@ def _open(conn: sqlite3.Connection, guild_id: int, name: str, actor: int, now: i
     if first and not _approved(conn, exchange.id):
         raise NoApprovedFandoms(exchange.name)
     opened = _move_on(conn, exchange, "open sign-ups")
+    if opened.settings.signups_close_at is not None and opened.settings.signups_close_at <= now:
+        # Opened after its closing date: the date is spent (else the sweep would close them again at once).
+        conn.execute("UPDATE exchanges SET signups_close_at = NULL WHERE id = ?", (exchange.id,))
+        opened = replace(opened, settings=replace(opened.settings, signups_close_at=None))
     if not first:
         conn.execute("DELETE FROM exchange_assignments WHERE exchange_id = ?", (exchange.id,))
     _audit(conn, opened, actor, "exchange opened" if first else "exchange reopened", now)

@@ -39,6 +39,7 @@ SETTINGS_COLUMNS = (
     "reveal_at",
     "channel_id",
     "nominations_max",
+    "signups_close_at",
 )
 
 

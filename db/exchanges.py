@@ -32,6 +32,7 @@ from db.exchange_models import (
     Signup,
 )
 from db.exchange_outbox import (
+    _close_due_signups,
     _due_reminders,
     _finish_sending,
     _mark_reminded,
@@ -271,6 +272,9 @@ class ExchangeRepo(Repository):
 
     async def mark_reminded(self, assignment_id: int) -> None:
         await self._db.write(_mark_reminded, assignment_id)
+
+    async def close_due_signups(self) -> list[Exchange]:
+        return await self._db.write(_close_due_signups, self._now())
 
     async def overdue(self) -> list[tuple[Exchange, list[int]]]:
         return await self._db.write(_overdue, self._now())

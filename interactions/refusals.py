@@ -85,6 +85,7 @@ ACTION_WORDS: dict[ExchangeAction, str] = {
     "leave": "leave",
     "open sign-ups": "open sign-ups",
     "close sign-ups": "close sign-ups",
+    "set the closing date": "set the date sign-ups close",
     "change the rules": "change the matching rule or the counts",
     "match": "match",
     "assign": "assign givers",

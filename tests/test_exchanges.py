@@ -950,3 +950,80 @@ def test_every_exchange_action_has_its_phases_and_its_words() -> None:
     assert len(actions) == len(get_args(ExchangeAction))
     assert set(PHASE_ALLOWS) == actions == set(ACTION_WORDS)
     assert all(PHASE_ALLOWS[action] for action in actions)
+
+
+def exchange_row(db_path: Path) -> tuple[str, int | None]:
+    """(phase, signups_close_at) of the one exchange, straight from the file."""
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT phase, signups_close_at FROM exchanges").fetchone()
+
+
+async def test_sign_ups_close_by_themselves_at_the_end_of_their_closing_date(
+    driver: Driver, db_path: Path, clock
+) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    out = await with_channel_option(driver, "mod exchange create", FILLS, name="Yulefic", signups_close="2026-03-05")
+    assert "open for sign-ups" in out.content
+    status = await driver.command("exchange status", user=ALICE)
+    assert "Sign-ups close by themselves: <t:1772755199:D>" in status.text  # 2026-03-05 23:59:59 UTC
+    await sign_up(driver, ALICE, [("Good Omens", None)], [("Sherlock", None)])
+    clock.advance(days=4, hours=11, minutes=59)  # 2026-03-05 23:59: the last minute of the day, still open
+    await driver.bot.sweep()
+    assert exchange_row(db_path)[0] == "signups"
+    clock.advance(minutes=1)
+    await driver.bot.sweep()
+    assert exchange_row(db_path)[0] == "closed"
+    # Announced where /mod exchange close announces, and the moderators are told what comes next.
+    assert driver.posts(FILLS)[-1]["content"].startswith("🎁 Sign-ups for **Yulefic** are closed.")
+    line = driver.posts(LOG)[-1]["content"]
+    assert line.startswith("🎁 Sign-ups for Yulefic closed on their closing date.") and "mod exchange match" in line
+    readable(line)
+    posted = len(driver.posts(FILLS))
+    await driver.bot.sweep()  # once: a later pass finds nothing to close
+    assert len(driver.posts(FILLS)) == posted
+    log = await driver.command("mod log", user=MOD)
+    assert "Sign-ups for Yulefic closed by themselves on their closing date" in log.text
+    late = await driver.command("exchange offer", user=BOB, fandom="Sherlock")
+    assert late.ephemeral and "Sign-ups for Yulefic are closed" in late.content
+    # Reopened after its date: the date is spent, so the next pass leaves sign-ups open.
+    await driver.command("mod exchange open", user=MOD, exchange="Yulefic")
+    await driver.bot.sweep()
+    assert exchange_row(db_path) == ("signups", None)
+
+
+async def test_a_closing_date_is_refused_when_past_malformed_or_too_late_and_nothing_changes(
+    driver: Driver, db_path: Path
+) -> None:
+    await create(driver)
+    before = snapshot(db_path)
+    cases: list[tuple[str, dict[str, Any], str]] = [
+        (
+            "mod exchange create",
+            {"name": "Spring", "signups_close": "2026-02-28"},
+            "Sign-ups close is a day already past: give today or a later date (YYYY-MM-DD). Nothing was changed.",
+        ),
+        (
+            "mod exchange edit",
+            {"exchange": "Yulefic", "signups_close": "28/03/2026"},
+            "Sign-ups close must be a date written YYYY-MM-DD, e.g. 2026-12-24. Nothing was changed.",
+        ),
+        (
+            "mod exchange edit",
+            {"exchange": "Yulefic", "signups_close": "2026-01-01"},
+            "Sign-ups close is a day already past: give today or a later date (YYYY-MM-DD). Nothing was changed.",
+        ),
+    ]
+    for command, options, expected in cases:
+        out = await driver.command(command, user=MOD, **options)
+        assert out.ephemeral and out.content == expected, (command, out.content)
+        assert snapshot(db_path) == before, f"/{command} changed something"
+    edited = await driver.command("mod exchange edit", user=MOD, exchange="Yulefic", signups_close="2026-03-01")
+    assert edited.content == "**Yulefic** is updated."  # today is not past: they close tonight
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    closed = snapshot(db_path)
+    late = await driver.command("mod exchange edit", user=MOD, exchange="Yulefic", signups_close="2026-03-10")
+    assert late.ephemeral and late.content == (
+        "Sign-ups for Yulefic are closed and assignments go out soon, so you cannot set the date sign-ups close now."
+        " A moderator can reopen sign-ups with `/mod exchange open` until assignments are sent."
+    )
+    assert snapshot(db_path) == closed

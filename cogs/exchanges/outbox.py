@@ -53,7 +53,8 @@ class Outbox(ExchangeCog):
             await asyncio.gather(*self._resuming, return_exceptions=True)
 
     async def sweep(self) -> None:
-        """Sends what a restart left unsent, reports what it left unknown, reminds, and reports overdue gifts."""
+        """Sends what a restart left unsent, reports what it left unknown, closes sign-ups that reached their
+        closing date, reminds, and reports overdue gifts."""
         for exchange, assignment in await self.store.orphaned_sends():
             await log_line(
                 self.bot,
@@ -69,6 +70,14 @@ class Outbox(ExchangeCog):
             task = asyncio.create_task(self.deliver(exchange))
             self._resuming.add(task)
             task.add_done_callback(self._resuming.discard)
+        for exchange in await self.store.close_due_signups():
+            posted = await self._announce(exchange, render.signups_closed_post(exchange), None)
+            await log_line(
+                self.bot,
+                exchange.guild_id,
+                f"🎁 Sign-ups for {exchange.name} closed on their closing date.{posted}"
+                f" Next: {self.bot.mention('mod exchange match')}.",
+            )
         for exchange, assignment in await self.store.due_reminders():
             if assignment.giver_id is None:
                 continue

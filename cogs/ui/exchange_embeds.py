@@ -15,6 +15,8 @@ import discord
 
 from cogs.ui.embeds import excerpt, fitted, lines_within, link
 from db.exchange_models import (
+    NOMINATIONS,
+    SIGNUPS,
     Assignment,
     Exchange,
     ExchangeRequest,
@@ -158,6 +160,11 @@ def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
         f"Defaults: {status.defaults}",
         f"Open pinch hits: {status.open_pinch_hits}",
         f"Due: {date(settings.due_at)}" + (f" · reveal: {date(settings.reveal_at)}" if settings.reveal_at else ""),
+        *(
+            [f"Sign-ups close by themselves: {date(settings.signups_close_at)}"]
+            if settings.signups_close_at is not None and exchange.phase in (NOMINATIONS, SIGNUPS)
+            else []
+        ),
         f"Matching: {MATCH_RULE_WORDS.get(settings.match_rule, settings.match_rule)};"
         f" requests {settings.requests_min}–{settings.requests_max},"
         f" offers {settings.offers_min}–{settings.offers_max}",
