@@ -47,9 +47,7 @@ def request_draft(fandom: str | None, tags: str | None, details: str | None, rat
     checked = validation.fandom(fandom)
     if checked is None:
         raise InvalidField("Fandom", "is required")
-    text = validation.clean(details)
-    if text is not None and len(text) > DETAILS_MAX:
-        raise InvalidField("Details", f"must be up to {DETAILS_MAX:,} characters long (yours is {len(text):,})")
+    text = validation.optional_text("Details", details, DETAILS_MAX)  # blank or invisible only: refused
     return RequestDraft(checked, validation.tags(tags), text, validation.rating(rating) if rating else None)
 
 
@@ -141,19 +139,17 @@ def _leave(conn: sqlite3.Connection, guild_id: int, name: str | None, member_id:
     return exchange
 
 
-def _signup_page(
-    conn: sqlite3.Connection, guild_id: int, name: str, page: int, per_page: int
-) -> tuple[Exchange, list[Signup], int]:
+def _signup_sheet(conn: sqlite3.Connection, guild_id: int, name: str, number: int) -> tuple[Exchange, Page[Signup]]:
+    """One sign-up, the `number`th (from 0) in the order members signed up, past the last: the last."""
     exchange = _by_name(conn, guild_id, name)
     total = conn.execute("SELECT COUNT(*) FROM exchange_signups WHERE exchange_id = ?", (exchange.id,)).fetchone()[0]
-    members = [
-        r[0]
-        for r in conn.execute(
-            "SELECT member_id FROM exchange_signups WHERE exchange_id = ? ORDER BY id LIMIT ? OFFSET ?",
-            (exchange.id, per_page, page * per_page),
-        )
-    ]
-    return exchange, _signups(conn, exchange, members) if members else [], total
+    number = min(max(number, 0), max(total - 1, 0))
+    member = conn.execute(
+        "SELECT member_id FROM exchange_signups WHERE exchange_id = ? ORDER BY id LIMIT 1 OFFSET ?",
+        (exchange.id, number),
+    ).fetchone()
+    items = tuple(_signups(conn, exchange, [member[0]])) if member else ()
+    return exchange, Page(items=items, total=total, page=number, per_page=1)
 
 
 # A later exchange reuses an earlier one's approved fandoms: (new exchange, actor, now, earlier exchange).

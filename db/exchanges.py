@@ -82,7 +82,7 @@ from db.exchange_signups import (
     _nomination_page,
     _nominations_of,
     _own_signup,
-    _signup_page,
+    _signup_sheet,
     _withdraw,
     closest_approved,
     offer_draft,
@@ -185,10 +185,8 @@ class ExchangeRepo(Repository):
     async def leave(self, guild_id: int, name: str | None, member: int) -> Exchange:
         return await self._db.write(_leave, guild_id, name, member)
 
-    async def signup_page(
-        self, guild_id: int, name: str, page: int, per_page: int
-    ) -> tuple[Exchange, list[Signup], int]:
-        return await self._db.read(_signup_page, guild_id, name, page, per_page)
+    async def signup_sheet(self, guild_id: int, name: str, number: int) -> tuple[Exchange, Page[Signup]]:
+        return await self._db.read(_signup_sheet, guild_id, name, number)
 
     async def signups_of(self, exchange: Exchange, member_ids: list[int]) -> list[Signup]:
         return await self._db.read(_signups, exchange, member_ids)

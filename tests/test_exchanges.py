@@ -472,8 +472,7 @@ async def test_the_remaining_commands_each_do_their_part(driver: Driver, db_path
     edited = await driver.command("mod exchange edit", user=MOD, exchange="Yulefic", offers_max=2, name="Yulefic 2026")
     assert "Yulefic 2026" in edited.content
     listing = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic 2026")
-    assert "3 sign-ups." in listing.text and f"<@{ALICE.id}>" in listing.text
-    assert str(ALICE.id) not in json.dumps([f["name"] for f in listing.embeds[0]["fields"]])  # no raw id headings
+    assert "Sign-up 1 of 3" in listing.text and f"<@{ALICE.id}>'s sign-up is complete" in listing.text
     await driver.command("mod exchange close", user=MOD, exchange="Yulefic 2026")
     reopened = await driver.command("mod exchange open", user=MOD, exchange="Yulefic 2026")
     assert "open again" in reopened.content
@@ -1027,3 +1026,61 @@ async def test_a_closing_date_is_refused_when_past_malformed_or_too_late_and_not
         " A moderator can reopen sign-ups with `/mod exchange open` until assignments are sent."
     )
     assert snapshot(db_path) == closed
+
+
+async def test_moderators_read_each_sign_up_whole_one_a_page(driver: Driver, db_path: Path) -> None:
+    await create(driver, requests_max=3)
+    await driver.command(
+        "exchange request",
+        user=ALICE,
+        fandom="Good Omens",
+        tags="Aziraphale, Crowley",
+        details="A picnic in St James's Park.\nNo angst, please.",
+        rating="T",
+    )
+    await driver.command("exchange request", user=ALICE, fandom="Sherlock")
+    await driver.command("exchange offer", user=ALICE, fandom="Discworld", tags="Vimes")
+    await driver.command("exchange offer", user=ALICE, fandom="Hannibal")
+    await sign_up(driver, BOB, [("Sherlock", None)], [("Good Omens", None)])
+    sheet = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic")
+    assert sheet.ephemeral and sheet.embeds[0]["description"] == "\n".join(
+        [
+            f"<@{ALICE.id}>'s sign-up is complete ✅.",
+            "**Requests (2)**",
+            "**1.** Good Omens · tags: Aziraphale, Crowley · up to T",
+            "A picnic in St James's Park.\nNo angst, please.",
+            "**2.** Sherlock",
+            "**Offers (2)**",
+            "**1.** Discworld · tags: Vimes",
+            "**2.** Hannibal · anything in it",
+        ]
+    )
+    assert sheet.embeds[0]["footer"]["text"] == "Sign-up 1 of 2"
+    following = await driver.click(sheet.message_id, "promptfill:page:next", user=MOD)
+    assert f"<@{BOB.id}>'s sign-up is complete" in following.text and "Sign-up 2 of 2" in following.text
+    jumped = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic", page=2)
+    assert jumped.embeds[0]["description"] == following.embeds[0]["description"]
+
+
+async def test_a_sign_up_too_long_for_a_page_shares_its_room_and_says_where_the_rest_is(driver: Driver) -> None:
+    await create(driver, requests_max=3)
+    for fandom in ("Good Omens", "Sherlock", "Discworld"):
+        await driver.command("exchange request", user=ALICE, fandom=fandom, details=f"{fandom} " + "word " * 790)
+    sheet = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic")
+    text = sheet.embeds[0]["description"]
+    assert len(text) <= 4096 and text.endswith("`/mod exchange export` has every word.*")
+    assert all(f"**{i}.** {f}" in text for i, f in enumerate(("Good Omens", "Sherlock", "Discworld"), start=1))
+    assert text.count("…") == 3  # each of the three details shortened, none dropped
+
+
+async def test_blank_or_invisible_details_are_refused_like_a_prompts_and_nothing_changes(
+    driver: Driver, db_path: Path
+) -> None:
+    await create(driver)
+    before = snapshot(db_path)
+    for blank in ("   ", "\u200b\u200b", "\u2800"):
+        out = await driver.command("exchange request", user=ALICE, fandom="Sherlock", details=blank)
+        assert out.ephemeral and out.content == (
+            "Details is empty once blank and invisible characters are removed. Nothing was changed."
+        )
+        assert snapshot(db_path) == before

@@ -20,7 +20,7 @@ from cogs.ui import exchange_embeds as render
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
 from db.errors import InvalidField
-from db.exchange_models import NAME_MAX, Exchange, ExchangeSettings, NominatedFandom, Secrecy
+from db.exchange_models import NAME_MAX, Exchange, ExchangeSettings, NominatedFandom, Secrecy, Signup
 from db.exchanges import exchange_name
 from db.match_types import MatchRule
 from db.match_worker import MatchWorker
@@ -360,14 +360,18 @@ class ModeratorCommands(GiftCommands, Outbox):
             self.bot, guild_id, f"🎁 <@{interaction.user.id}> matched {found.name}: {result.matched} of {len(people)}."
         )
 
-    @moderators.command(name="signups", description="Every sign-up, page by page")
-    @app_commands.describe(exchange="The exchange", page="Page number (10 sign-ups a page)")
+    @moderators.command(name="signups", description="Every sign-up, whole, one a page")
+    @app_commands.describe(exchange="The exchange", page="Which sign-up to start at (1 is the first)")
     async def signups(
         self, interaction: Interaction, exchange: ExchangeOption, page: app_commands.Range[int, 1] = 1
     ) -> None:
-        found, signups, total = await self.store.signup_page(guild_id_of(interaction), exchange, page - 1, 10)
-        pages = (total + 9) // 10
-        await answer_privately(interaction, "", embed=render.signups_page_embed(found, signups, page - 1, pages, total))
+        guild_id = guild_id_of(interaction)
+        found, first = await self.store.signup_sheet(guild_id, exchange, page - 1)
+
+        async def fetch(number: int) -> Page[Signup]:
+            return (await self.store.signup_sheet(guild_id, found.name, number))[1]
+
+        await Paginator.send(interaction, fetch, lambda shown: render.signup_sheet_embed(found, shown), first=first)
 
     @moderators.command(name="assign", description="Set the giver for a recipient")
     @app_commands.describe(

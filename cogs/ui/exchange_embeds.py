@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from db.exchange_models import (
     SIGNUPS,
     Assignment,
     Exchange,
+    ExchangeOffer,
     ExchangeRequest,
     ExchangeStatus,
     Gift,
@@ -98,23 +100,45 @@ def signup_embed(exchange: Exchange, signup: Signup, *, title: str = "Your sign-
     return fitted(embed)
 
 
-def signups_page_embed(
-    exchange: Exchange, signups: Sequence[Signup], page: int, pages: int, total: int, per_page: int = 10
-) -> discord.Embed:
-    """Moderators' list of sign-ups (only they may run it)."""
-    embed = discord.Embed(
-        title=f"Sign-ups · {exchange.name}", description=f"{counted(total, 'sign-up')}.", colour=COLOUR
+SHEET_ROOM = 3_900  # a sign-up's sheet in one embed description (Discord: 4,096), with room for the note
+SHORTENED = "\n*Details shortened to fit here: `/mod exchange export` has every word.*"
+
+
+def offer_line(number: int, offer: ExchangeOffer) -> str:
+    return f"**{number}.** {offer.fandom}" + (
+        f" · tags: {', '.join(offer.tags)}" if offer.tags else " · anything in it"
     )
-    # A field's heading cannot show a mention: the heading numbers the sign-up, its first line names the member.
-    for number, signup in enumerate(signups, start=page * per_page + 1):
-        requests = "; ".join(r.fandom for r in signup.requests) or "none"
-        offers = "; ".join(o.fandom for o in signup.offers) or "none"
-        embed.add_field(
-            name=f"{number}. {'✅ Complete' if signup.complete else '… Not complete yet'}",
-            value=excerpt(f"<@{signup.member_id}> · requests: {requests} · offers: {offers}", 900),
-            inline=False,
+
+
+def signup_sheet_embed(exchange: Exchange, page: Page[Signup]) -> discord.Embed:
+    """`/mod exchange signups`: one sign-up a page, whole (moderators only may run it): every request with its
+    tags, rating and details, every offer with its tags. Details too long for one page share its room evenly."""
+    embed = discord.Embed(title=f"Sign-ups · {exchange.name}", colour=COLOUR)
+    if not page.items:
+        embed.description = "Nobody has signed up yet."
+        return embed
+    signup = page.items[0]
+    state = "complete ✅" if signup.complete else "not complete yet"
+    head = f"<@{signup.member_id}>'s sign-up is {state}."
+
+    def sheet(details_room: int | None) -> str:
+        requests = []
+        for i, r in enumerate(signup.requests, start=1):
+            shown = r if details_room is None or not r.details else replace(r, details=excerpt(r.details, details_room))
+            requests.append(request_line(i, shown, full=True))
+        offers = [offer_line(i, o) for i, o in enumerate(signup.offers, start=1)]
+        return "\n".join(
+            [head, f"**Requests ({len(requests)})**", *(requests or ["none"]), f"**Offers ({len(offers)})**"]
+            + (offers or ["none"])
         )
-    embed.set_footer(text=f"Page {page + 1} of {max(pages, 1)}")
+
+    text = sheet(None)
+    if len(text) > SHEET_ROOM:
+        with_details = [r for r in signup.requests if r.details]
+        bare = len(sheet(1)) + len(SHORTENED)  # every details cut to its ellipsis
+        text = sheet(max(20, (SHEET_ROOM - bare) // max(1, len(with_details)))) + SHORTENED
+    embed.description = text
+    embed.set_footer(text=f"Sign-up {page.page + 1} of {page.total:,}")
     return fitted(embed)
 
 
