@@ -95,6 +95,9 @@ class Config:
         )
 
 
+SEED_VARIABLE = "PROMPTFILL_EXCHANGE_SEED"
+
+
 def _positive_int(name: str) -> int | None:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -102,6 +105,14 @@ def _positive_int(name: str) -> int | None:
     if not raw.isdigit() or int(raw) < 1:
         raise ValueError(f"{name} must be a whole number of 1 or more, not {raw!r}.")
     return int(raw)
+
+
+def random_source_from_environment() -> random.Random:
+    """The bot's random source when none is injected: seeded by PROMPTFILL_EXCHANGE_SEED where it is set (how a
+    test fixes a match, EXCHANGES.md), else the system's randomness. Read here with the other settings."""
+    seed = os.environ.get(SEED_VARIABLE, "").strip()
+    # Not for secrets: it draws prompts and breaks ties between equally good matches.
+    return random.Random(int(seed)) if seed.lstrip("-").isdigit() else random.SystemRandom()  # noqa: S311
 
 
 def minimal_intents() -> discord.Intents:
@@ -143,7 +154,9 @@ class Promptfill(commands.AutoShardedBot):
             max_messages=None,  # no message events, so a message cache would only hold the bot's own sends
         )
         self.clock = clock
-        self.store = Store(database, clock=clock, rng=rng)
+        # The one random source: /prompt random draws from it, and each exchange match is seeded from it.
+        self.rng = rng or random_source_from_environment()
+        self.store = Store(database, clock=clock, rng=self.rng)
         self.dev_guild_id = dev_guild_id
         self._store_open = False
         self.background_passes = 0  # finished passes of the minute loop (for health checks and tests)
@@ -294,7 +307,8 @@ def create_bot(
 ) -> Promptfill:
     """Build the bot without touching the network or the disk; setup_hook opens the store.
 
-    `rng` drives /prompt random (default: the system's randomness); tests pass a seeded one.
+    `rng` drives /prompt random and breaks ties in exchange matches; tests pass a seeded one (without it,
+    PROMPTFILL_EXCHANGE_SEED seeds it where set, else the system's randomness is used).
     `shard_count` None means as many shards as Discord recommends at login.
     """
     return Promptfill(

@@ -44,9 +44,9 @@ def seed_signups(conn: sqlite3.Connection, guild_id: int, rng: random.Random, no
         member = 740_000_000_000_000_000 + index
         for fandom in rng.choices(fandoms, weights, k=3):
             draft = request_draft(fandom, ", ".join(rng.sample(tags, 2)), "Anything cosy.", "T")
-            _add_item(conn, guild_id, NAME, member, "requests", draft, now)
+            _add_item(conn, guild_id, NAME, member, draft, now)
         for fandom in rng.choices(fandoms, weights, k=rng.randint(4, 6)):
-            _add_item(conn, guild_id, NAME, member, "offers", offer_draft(fandom, None), now)
+            _add_item(conn, guild_id, NAME, member, offer_draft(fandom, None), now)
 
 
 def counts(path: Path) -> tuple[int, int]:

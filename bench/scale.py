@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import db.collector
 import db.transfer
 from bench.measure import callback_latency_ms, percentile, rss_mib
 from bench.seed import BIG_GUILD, NOW, SMALL_GUILD, cached_database
@@ -375,7 +376,7 @@ async def transaction_sizes(driver: Driver, exported: list[tuple[str, bytes]]) -
             db.transfer.IMPORT_CHUNK, db.transfer._import = size, timed
             done = asyncio.Event()
             watcher = asyncio.ensure_future(others_meanwhile(driver, done))
-            with StallMonitor() as monitor, db.transfer.collector_paused():
+            with StallMonitor() as monitor, db.collector.collector_paused():
                 started = time.perf_counter()
                 await driver.bot.store.transfer.import_entries(SIZE_PROBE_GUILD + serial, 1, entries)
                 seconds = time.perf_counter() - started

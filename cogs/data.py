@@ -14,7 +14,8 @@ from discord.ext import commands
 
 from cogs.ui.configuring import imported_offer
 from cogs.ui.embeds import CONTENT_LIMIT, fitted_content
-from db.transfer import collector_paused, parse_import
+from db.collector import collector_paused
+from db.transfer import parse_import
 from interactions.checks import Interaction, guild_id_of, moderators_only
 from interactions.refusals import sentence
 from interactions.sending import NO_MENTIONS, log_line

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -27,7 +27,7 @@ from cogs.ui.paginator import Paginator
 from cogs.ui.search_suggestion import offer_suggestion
 from db import validation
 from db.browse import DrawFilters
-from db.models import ListSort, Page, Prompt, PromptDraft, PromptEdit, PromptStatus
+from db.models import ListSort, Page, Prompt, PromptDraft, PromptEdit, PromptStatus, Rating
 from interactions.checks import Interaction, guild_id_of, is_moderator, viewer_of
 from interactions.refusals import report
 from interactions.sending import NO_MENTIONS, answer_privately, log_line, note_unlogged, send_dm
@@ -35,7 +35,6 @@ from interactions.sending import NO_MENTIONS, answer_privately, log_line, note_u
 if TYPE_CHECKING:
     from bot import Promptfill
 
-RatingChoice = Literal["G", "T", "M", "E", "NR"]
 PER_PAGE = 8
 
 
@@ -204,7 +203,7 @@ class Prompts(commands.Cog):
         title: str | None = None,
         fandom: str | None = None,
         tags: str | None = None,
-        rating: RatingChoice | None = None,
+        rating: Rating | None = None,
         anonymous: bool = False,
     ) -> None:
         guild_id_of(interaction)
@@ -261,7 +260,7 @@ class Prompts(commands.Cog):
         interaction: Interaction,
         fandom: str | None = None,
         tag: str | None = None,
-        rating: RatingChoice | None = None,
+        rating: Rating | None = None,
         include_filled: bool = False,
         include_claimed: bool = False,
     ) -> None:
@@ -346,7 +345,7 @@ class Prompts(commands.Cog):
         title: str | None = None,
         fandom: str | None = None,
         tags: str | None = None,
-        rating: RatingChoice | None = None,
+        rating: Rating | None = None,
     ) -> None:
         edit = validation.prompt_edit(text=text, title_=title, fandom_=fandom, tags_=tags, rating_=rating)
 

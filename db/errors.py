@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.exchange_models import ExchangeAction, Phase
 from db.models import PromptStatus
 
 
@@ -253,12 +254,11 @@ class ExchangeNameTaken(Refusal):
 
 @dataclass(eq=False)
 class WrongPhase(Refusal):
-    """The exchange's phase does not allow this; `remedy` says what a moderator must do first."""
+    """The exchange's phase does not allow the action (PHASE_ALLOWS); the sentence says what comes next."""
 
     name: str
-    phase: str
-    action: str
-    remedy: str
+    phase: Phase
+    action: ExchangeAction
 
 
 @dataclass(eq=False)

@@ -7,16 +7,87 @@ or a sign-up to the member reading, as prompt anonymity is asked of `Viewer`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from db.match_types import MatchRule
 from db.models import Rating, Viewer
 
 Phase = Literal["nominations", "signups", "closed", "assigned", "works revealed", "complete"]
 # In order; "nominations" only for an exchange created with nominations (its fandoms are approved first).
-PHASES: tuple[Phase, ...] = ("nominations", "signups", "closed", "assigned", "works revealed", "complete")
-MATCH_RULES: tuple[MatchRule, ...] = ("fandom", "fandom_and_tag", "any")
+PHASES: tuple[Phase, ...] = get_args(Phase)
+NOMINATIONS, SIGNUPS, CLOSED, ASSIGNED, WORKS_REVEALED, COMPLETE = PHASES
+# Assignments have gone out: from here on the match is fixed (Exchange.sent, and the outbox's SQL).
+SENT_PHASES: tuple[Phase, ...] = PHASES[PHASES.index(ASSIGNED) :]
+# The gifts are public (each to everyone, its creator still hidden until the last phase).
+REVEALED_PHASES: tuple[Phase, ...] = (WORKS_REVEALED, COMPLETE)
+# Running: every phase but the last. A member's command without `exchange` picks the one running exchange.
+RUNNING_PHASES: tuple[Phase, ...] = PHASES[:-1]
+
+# What members and moderators do to an exchange, and the phases that allow each: the one table of it (as the
+# prompt statuses' on db/models.py). A refusal names the action in words (interactions/refusals.py).
+ExchangeAction = Literal[
+    "nominate",
+    "withdraw a nomination",
+    "decide nominations",
+    "request",
+    "offer",
+    "change a sign-up",
+    "leave",
+    "open sign-ups",
+    "close sign-ups",
+    "set the closing date",
+    "change the rules",
+    "match",
+    "assign",
+    "unassign",
+    "send",
+    "see an assignment",
+    "post a gift",
+    "give up",
+    "restore",
+    "see pinch hits",
+    "take a pinch hit",
+    "reveal works",
+    "reveal creators",
+    "remove",
+]
+PHASE_ALLOWS: dict[ExchangeAction, tuple[Phase, ...]] = {
+    "nominate": (NOMINATIONS,),
+    "withdraw a nomination": (NOMINATIONS,),
+    "decide nominations": (NOMINATIONS,),
+    "request": (SIGNUPS,),
+    "offer": (SIGNUPS,),
+    "change a sign-up": (SIGNUPS,),
+    "leave": (SIGNUPS,),
+    "open sign-ups": (NOMINATIONS, CLOSED),  # the first opening after nominations, or again after a close
+    "close sign-ups": (SIGNUPS,),
+    "set the closing date": (NOMINATIONS, SIGNUPS),  # signups_close: sign-ups close by themselves on it
+    "change the rules": (NOMINATIONS, SIGNUPS, CLOSED),  # the match rule and the counts, until assignments go
+    "match": (CLOSED,),
+    "assign": (CLOSED, ASSIGNED),
+    "unassign": (CLOSED, ASSIGNED),
+    "send": (CLOSED,),
+    "see an assignment": SENT_PHASES,
+    "post a gift": (ASSIGNED,),
+    "give up": (ASSIGNED,),
+    "restore": (ASSIGNED,),
+    "see pinch hits": SENT_PHASES,
+    "take a pinch hit": (ASSIGNED,),
+    "reveal works": (ASSIGNED,),
+    "reveal creators": (WORKS_REVEALED,),
+    "remove": (SIGNUPS, CLOSED, ASSIGNED),
+}
+# The actions that move an exchange on, and the phase each leads to (from any phase the table allows it in).
+PHASE_AFTER: dict[ExchangeAction, Phase] = {
+    "open sign-ups": SIGNUPS,
+    "close sign-ups": CLOSED,
+    "send": ASSIGNED,
+    "reveal works": WORKS_REVEALED,
+    "reveal creators": COMPLETE,
+}
+
 SendState = Literal["unsent", "sending", "delivered", "refused", "unknown"]
+UNSENT, SENDING, DELIVERED, REFUSED, UNKNOWN = get_args(SendState)
 DETAILS_MAX = 4000
 NAME_MAX = 50
 COUNT_MIN, COUNT_MAX = 1, 10
@@ -36,6 +107,7 @@ class ExchangeSettings:
     reveal_at: int | None = None
     channel_id: int | None = None
     nominations_max: int | None = None  # fandoms each member may nominate; None: no nominations phase
+    signups_close_at: int | None = None  # sign-ups close by themselves then (the sweep); None: by a moderator
 
 
 @dataclass(frozen=True)
@@ -52,7 +124,10 @@ class Exchange:
     @property
     def sent(self) -> bool:
         """Assignments have gone out: from here on the match is fixed."""
-        return PHASES.index(self.phase) >= PHASES.index("assigned")
+        return self.phase in SENT_PHASES
+
+    def allows(self, action: ExchangeAction) -> bool:
+        return self.phase in PHASE_ALLOWS[action]
 
 
 @dataclass(frozen=True)
@@ -105,10 +180,6 @@ class Assignment:
     send_state: SendState
     gift: Gift | None = None
 
-    @property
-    def needs_pinch_hit(self) -> bool:
-        return self.giver_id is None
-
 
 @dataclass(frozen=True)
 class ExchangeStatus:
@@ -122,6 +193,7 @@ class ExchangeStatus:
     unmatched: tuple[int, ...]  # complete sign-ups without a giver (before sending, or without a recipient)
     givers_without_gift: tuple[int, ...]  # moderators only
     needs_pinch_hit: tuple[int, ...] = ()  # recipients whose giver defaulted (moderators only)
+    revealed_gifts: tuple[Gift, ...] = ()  # once works are revealed: the first gifts, in the order posted
 
 
 @dataclass(frozen=True)
@@ -151,7 +223,7 @@ class Secrecy:
 
     def sees_gift(self, exchange: Exchange, gift: Gift) -> bool:
         """A gift is shown to its giver and moderators, to everyone once works are revealed."""
-        revealed = exchange.phase in ("works revealed", "complete")
+        revealed = exchange.phase in REVEALED_PHASES
         return revealed or self.viewer.is_moderator or self.viewer.is_member(gift.giver_id)
 
     @property

@@ -16,8 +16,8 @@ from rapidfuzz import fuzz, process, utils
 from db import rows
 from db.database import Repository
 from db.errors import InvalidField, NameNotUsed, Refusal, SameName
-from db.exchanges import _by_name, fandom_match_key  # pyright: ignore[reportPrivateUsage]
-from db.folding import name_key
+from db.exchanges import _by_name  # pyright: ignore[reportPrivateUsage]
+from db.folding import fandom_match_key, name_key
 from db.search_words import indexed_words
 
 NameKind = Literal["fandom", "tag"]

@@ -4,8 +4,10 @@ The fold ignores case (casefold), accents (NFKD, then the combining marks droppe
 compatibility forms such as full-width letters become plain ones), invisible characters (Unicode's
 Default_Ignorable_Code_Point and format characters: zero-width spaces, direction marks), apostrophes
 (Ocean's = Oceans), and treats every other run of whitespace, punctuation or symbols as one word break.
-Each kind of name has one key function built on it, so a prompt's text, a fandom and a tag are each
-compared the same way wherever they are compared.
+Each use has one key function built on it, named for it, so a prompt's text, a fandom and a tag are each
+compared the same way wherever they are compared for that use: `name_key` where names are listed, grouped and
+merged (fandoms and tags; tags in exchange matching too), `fandom_match_key` where an exchange compares fandoms
+(whitespace ignored as well, EXCHANGES.md), `text_key` for duplicate prompts.
 """
 
 from __future__ import annotations
@@ -51,6 +53,13 @@ def words(text: str) -> list[str]:
 def name_key(name: str) -> str:
     """A fandom's or a tag's key: its folded words, one space apart ("Good Omens (TV)" -> "good omens tv")."""
     return " ".join(words(name))
+
+
+def fandom_match_key(fandom: str) -> str:
+    """A fandom's key where an exchange compares it: case, accents, punctuation and whitespace ignored
+    (EXCHANGES.md, "Compatible": "Good Omens" = "GoodOmens"). Stored as the fandom_key of exchange requests,
+    offers, nominations and approved fandoms."""
+    return text_key(fandom)
 
 
 def text_key(text: str) -> str:

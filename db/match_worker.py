@@ -20,8 +20,8 @@ from asyncio.subprocess import PIPE, Process
 from collections.abc import Sequence
 from pathlib import Path
 
+from db.collector import collector_paused
 from db.match_types import Match, MatchRule, Participant
-from db.transfer import collector_paused
 
 SOLVER_MODULE = "db.matching"
 SLICE = 50  # participants per pickle.dumps call (see _handover)

@@ -65,8 +65,8 @@ class Store:
         self.fills = FillRepo(self.db, clock)
         self.profiles = ProfileRepo(self.db, clock)
         self.audit = AuditRepo(self.db, clock)
-        self.transfer = TransferRepo(self.db, clock)
         self.exchanges = ExchangeRepo(self.db, clock)
+        self.transfer = TransferRepo(self.db, clock, self.exchanges)
 
     async def open(self) -> None:
         """Take the database for this process (DatabaseInUse if another holds it), then open and migrate it."""

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import csv
-import gc
 import gzip
 import io
 import json
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from db import rows
-from db.database import Repository, to_epoch
+from db import rows, validation
+from db.collector import collector_paused
+from db.database import Clock, Database, Repository, to_epoch
 from db.errors import ImportUnreadable, InvalidField, Refusal
-from db.exchanges import export_exchanges, validation
+from db.exchanges import ExchangeRepo
 from db.models import (
     PROMPT_STATUSES,
     Claim,
@@ -158,20 +157,6 @@ def _render(document: dict[str, Any], fmt: ExportFormat) -> bytes:
     return b"".join(pieces)
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Building or reading a big file makes hundreds of thousands of objects, and the cyclic collector's
-    full pass over them would hold the interpreter lock (the event loop with it) for most of a second; they
-    are freed by reference counting anyway. Paused for the duration, resumed after (if it was running)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _export_files(
     snap: _Snapshot, guild_id: int, exported_at: str, fmt: ExportFormat, limit: int | None
 ) -> ExportFiles:
@@ -274,14 +259,22 @@ def spreadsheet_safe(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _as_csv(document: dict[str, Any]) -> str:
-    return b"".join(_csv_chunks(document)).decode("utf-8")
+def csv_file(columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """The one way a CSV is written (the server's export, an exchange's): a header of `columns`, then a line a
+    row (missing cells empty), each cell safe from spreadsheets, in pieces of about 256 KB."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({column: spreadsheet_safe(row.get(column)) for column in columns})
+        if out.tell() > 256_000:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
 def _csv_chunks(document: dict[str, Any]) -> Iterator[bytes]:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
     rows: list[dict[str, Any]] = []
     for name, value in document["settings"].items():
         rows.append({"record": "setting", "setting": name, "value": value})
@@ -326,13 +319,47 @@ def _csv_chunks(document: dict[str, Any]) -> Iterator[bytes]:
                     "created_at": f["created_at"],
                 }
             )
-    for row in rows:
-        writer.writerow({column: spreadsheet_safe(row.get(column)) for column in CSV_COLUMNS})
-        if out.tell() > 256_000:
-            yield out.getvalue().encode("utf-8")
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue().encode("utf-8")
+    return csv_file(CSV_COLUMNS, rows)
+
+
+EXCHANGE_CSV_COLUMNS = ("kind", "member_id", "other_id", "fandom", "tags", "details", "rating", "url", "title", "state")
+
+
+def exchange_file(data: dict[str, Any], fmt: ExportFormat) -> bytes:
+    """`/mod exchange export`: one exchange (as ExchangeRepo.export reads it) as JSON, or as CSV with a row per
+    request, offer and assignment."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=1).encode()
+    rows: list[dict[str, Any]] = []
+    for s in data["signups"]:
+        for r in s["requests"]:
+            rows.append(
+                {
+                    "kind": "request",
+                    "member_id": s["member_id"],
+                    "fandom": r["fandom"],
+                    "tags": ", ".join(r["tags"]),
+                    "details": r["details"],
+                    "rating": r["rating"],
+                }
+            )
+        for o in s["offers"]:
+            rows.append(
+                {"kind": "offer", "member_id": s["member_id"], "fandom": o["fandom"], "tags": ", ".join(o["tags"])}
+            )
+    for a in data["assignments"]:
+        gift = a["gift"] or {}
+        rows.append(
+            {
+                "kind": "assignment",
+                "member_id": a["giver_id"],
+                "other_id": a["recipient_id"],
+                "url": gift.get("url"),
+                "title": gift.get("title"),
+                "state": a["sent"],
+            }
+        )
+    return b"".join(csv_file(EXCHANGE_CSV_COLUMNS, rows))
 
 
 def parse_import(filename: str, data: bytes) -> list[tuple[str, dict[str, Any]]]:
@@ -689,6 +716,12 @@ def _record_import(conn: sqlite3.Connection, guild_id: int, actor_id: int, added
 
 
 class TransferRepo(Repository):
+    """A server's export and import. Its exchanges are read through their own repository."""
+
+    def __init__(self, db: Database, clock: Clock, exchanges: ExchangeRepo) -> None:
+        super().__init__(db, clock)
+        self._exchanges = exchanges
+
     async def _snapshot(self, guild_id: int) -> _Snapshot:
         whole = await self._db.read(_export_page, guild_id, 0)
         page = whole
@@ -714,7 +747,7 @@ class TransferRepo(Repository):
         # pass over them meanwhile (it would stall the event loop), see collector_paused().
         with collector_paused():
             snap = await self._snapshot(guild_id)
-            snap.exchanges = await self._db.read(export_exchanges, guild_id, None)
+            snap.exchanges = await self._exchanges.export(guild_id)
             return await asyncio.to_thread(_export_files, snap, guild_id, self._clock().isoformat(), fmt, limit)
 
     async def import_entries(self, guild_id: int, actor_id: int, entries: list[tuple[str, Any]]) -> ImportReport:

@@ -77,6 +77,12 @@ def _bounded(field: str, value: str | None, maximum: int, minimum: int = 1) -> s
     return cleaned
 
 
+def optional_text(field: str, value: str | None, maximum: int) -> str | None:
+    """An optional text option: None when not given; refused when given but blank or invisible only, or longer
+    than `maximum` (as a prompt's title and notes are)."""
+    return _bounded(field, value, maximum)
+
+
 def prompt_text(value: str | None) -> str:
     cleaned = clean(value)
     if cleaned is None:

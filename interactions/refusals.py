@@ -61,6 +61,7 @@ from db.errors import (
     WrongPhase,
     WrongStatus,
 )
+from db.exchange_models import NOMINATIONS, PHASE_ALLOWS, PHASES, SENT_PHASES, ExchangeAction, Phase
 from interactions.checks import Interaction, ModeratorsOnly, ServerOnly
 from interactions.sending import answer_privately, mention_list
 from interactions.words import STATUS_WORDS, followed, plural
@@ -78,6 +79,56 @@ def phase_sentence(name: str, phase: str) -> str:
         "works revealed": f"The gifts of {name} have been revealed",
         "complete": f"{name} is finished: its gifts and their creators have been revealed",
     }.get(phase, name)
+
+
+# Each exchange action in a refusal's words: "…, so you cannot add a request now."
+ACTION_WORDS: dict[ExchangeAction, str] = {
+    "nominate": "nominate a fandom",
+    "withdraw a nomination": "withdraw a nomination",
+    "decide nominations": "approve or reject fandoms",
+    "request": "add a request",
+    "offer": "add an offer",
+    "change a sign-up": "change a sign-up",
+    "leave": "leave",
+    "open sign-ups": "open sign-ups",
+    "close sign-ups": "close sign-ups",
+    "set the closing date": "set the date sign-ups close",
+    "change the rules": "change the matching rule or the counts",
+    "match": "match",
+    "assign": "assign givers",
+    "unassign": "unassign",
+    "send": "send assignments",
+    "see an assignment": "see an assignment",
+    "post a gift": "post or replace a gift",
+    "give up": "give up an assignment",
+    "restore": "restore an assignment",
+    "see pinch hits": "take pinch hits",
+    "take a pinch hit": "take a pinch hit",
+    "reveal works": "reveal the works",
+    "reveal creators": "reveal the creators",
+    "remove": "remove a participant",
+}
+# The next step from each phase, said after a refusal of what the phase does not allow.
+NEXT_STEP: dict[Phase, str] = {
+    "nominations": "A moderator reviews the nominations with `/mod exchange nominations`, then opens sign-ups"
+    " with `/mod exchange open`",
+    "signups": "A moderator closes sign-ups first with `/mod exchange close`",
+    "closed": "A moderator can reopen sign-ups with `/mod exchange open` until assignments are sent",
+    "assigned": "Gifts are being written now",
+    "works revealed": "Only their creators are left to reveal",
+    "complete": "A moderator starts a new exchange with `/mod exchange create`",
+}
+
+
+def phase_remedy(phase: Phase, action: ExchangeAction) -> str:
+    """What comes before the action can happen: nominations have their own time, an action of a later phase
+    waits for the assignments, anything else waits for the phase's next step."""
+    allowed = PHASE_ALLOWS[action]
+    if allowed == (NOMINATIONS,):  # the next step never leads back to nominations: say when they happen
+        return "Nominations come before sign-ups open, in an exchange a moderator creates with them"
+    if allowed[0] in SENT_PHASES and PHASES.index(phase) < PHASES.index(allowed[0]):
+        return "Assignments have not been sent yet"
+    return NEXT_STEP[phase]
 
 
 def sentence(error: BaseException) -> str | None:
@@ -207,8 +258,9 @@ def sentence(error: BaseException) -> str | None:
         case ExchangeNameTaken():
             return f"This server already has an exchange called “{error.name}” (names ignore case). Choose another."
         case WrongPhase():
-            remedy = f" {error.remedy}." if error.remedy else ""
-            return f"{phase_sentence(error.name, error.phase)}, so you cannot {error.action} now.{remedy}"
+            remedy = phase_remedy(error.phase, error.action)
+            then = f" {remedy}." if remedy else ""
+            return f"{phase_sentence(error.name, error.phase)}, so you cannot {ACTION_WORDS[error.action]} now.{then}"
         case SignupLimitReached():
             return (
                 f"This exchange takes at most {plural(error.limit, error.kind[:-1])} per sign-up; "

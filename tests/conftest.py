@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -37,8 +38,10 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def driver(db_path: Path, clock: MovableClock) -> AsyncIterator[Driver]:
-    started = await Driver.start(db_path, clock=clock)
+async def driver(db_path: Path, clock: MovableClock, request: pytest.FixtureRequest) -> AsyncIterator[Driver]:
+    """A test seeds the bot's random source with `@pytest.mark.parametrize("driver", [seed], indirect=True)`."""
+    seed = getattr(request, "param", None)
+    started = await Driver.start(db_path, clock=clock, rng=random.Random(seed) if seed is not None else None)
     try:
         yield started
     finally:

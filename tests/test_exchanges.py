@@ -9,13 +9,15 @@ import random
 import re
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
+from db.exchange_models import PHASE_ALLOWS, ExchangeAction
 from db.match_types import MatchRule, Participant, Wish
 from db.matching import best_match, score
-from tests.conftest import snapshot
+from interactions.refusals import ACTION_WORDS
+from tests.conftest import snapshot, submit
 from tests.driver import (
     ALICE,
     BOB,
@@ -152,17 +154,52 @@ async def test_phase_and_permission_refusals_change_nothing(driver: Driver, db_p
     await three_way(driver)
     before = snapshot(db_path)
     cases = [
-        (dict(name="mod exchange close", user=ALICE, exchange="Yulefic"), "Only moderators"),
-        (dict(name="mod exchange create", user=MOD, name_="yulefic"), "already"),
-        (dict(name="exchange assignment", user=ALICE), "not been sent"),
-        (dict(name="exchange gift", user=ALICE, url="https://archiveofourown.org/works/1"), "not been sent"),
-        (dict(name="mod exchange send", user=MOD, exchange="Yulefic"), "`/mod exchange close`"),
-        (dict(name="exchange status", user=ALICE, exchange="Nope"), "no exchange called"),
-        (dict(name="exchange drop", user=ALICE, item="request 7"), "no request 7"),
-        (dict(name="mod exchange create", user=MOD, name_="Bad dates", due="24/12/2026"), "YYYY-MM-DD"),
-        (dict(name="mod exchange create", user=MOD, name_="Counts", requests_min=4, requests_max=2), "more than"),
-        (dict(name="exchange request", user=BOB, fandom="Sherlock", tags="a, b, c"), "at most 3 requests"),
-        (dict(name="exchange status", user=ALICE, guild=OTHER_GUILD, channel=OTHER_CHANNEL), "no exchange running"),
+        (
+            dict(name="mod exchange close", user=ALICE, exchange="Yulefic"),
+            "Only moderators (Manage Server, or the server's moderator role) can use this.",
+        ),
+        (
+            dict(name="mod exchange create", user=MOD, name_="yulefic"),
+            "This server already has an exchange called “yulefic” (names ignore case). Choose another.",
+        ),
+        (
+            dict(name="exchange assignment", user=ALICE),
+            "Sign-ups for Yulefic are open, so you cannot see an assignment now. Assignments have not been sent yet.",
+        ),
+        (
+            dict(name="exchange gift", user=ALICE, url="https://archiveofourown.org/works/1"),
+            "Sign-ups for Yulefic are open, so you cannot post or replace a gift now. Assignments have not been sent"
+            " yet.",
+        ),
+        (
+            dict(name="mod exchange send", user=MOD, exchange="Yulefic"),
+            "Sign-ups for Yulefic are open, so you cannot send assignments now. A moderator closes sign-ups first with"
+            " `/mod exchange close`.",
+        ),
+        (
+            dict(name="exchange status", user=ALICE, exchange="Nope"),
+            "There is no exchange called “Nope” in this server. Pick one from the list the `exchange` option offers.",
+        ),
+        (
+            dict(name="exchange drop", user=ALICE, item="request 7"),
+            "Your sign-up has no request 7. `/exchange signup` shows the numbers.",
+        ),
+        (
+            dict(name="mod exchange create", user=MOD, name_="Bad dates", due="24/12/2026"),
+            "Due must be a date written YYYY-MM-DD, e.g. 2026-12-24. Nothing was changed.",
+        ),
+        (
+            dict(name="mod exchange create", user=MOD, name_="Counts", requests_min=4, requests_max=2),
+            "requests_min (4) is more than requests_max (2). Nothing was changed.",
+        ),
+        (
+            dict(name="exchange request", user=BOB, fandom="Sherlock", tags="a, b, c"),
+            "This exchange takes at most 3 requests per sign-up; remove one with `/exchange drop` first.",
+        ),
+        (
+            dict(name="exchange status", user=ALICE, guild=OTHER_GUILD, channel=OTHER_CHANNEL),
+            "This server has no exchange running. A moderator starts one with `/mod exchange create`.",
+        ),
     ]
     await sign_up(driver, BOB, [("A", None), ("B", None)], [])
     before = snapshot(db_path)
@@ -171,7 +208,7 @@ async def test_phase_and_permission_refusals_change_nothing(driver: Driver, db_p
         if "name_" in options:
             options["name"] = options.pop("name_")
         out = await driver.command(command, **options)
-        assert out.ephemeral and expected in out.content, (command, out.content)
+        assert out.ephemeral and out.content == expected, (command, out.content)  # the whole sentence
         assert snapshot(db_path) == before, f"/{command} changed something"
     await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
     closed = snapshot(db_path)
@@ -275,10 +312,10 @@ def test_equally_good_matches_differ_from_run_to_run_but_not_for_one_seed() -> N
     assert all(best_match(people, "fandom", random.Random(s)).mutual_pairs == 0 for s in range(20))
 
 
+@pytest.mark.parametrize("driver", [11], indirect=True)  # the bot's random source, seeded
 async def test_the_bots_match_reaches_the_brute_force_optimum_through_the_commands(
-    driver: Driver, db_path: Path, monkeypatch
+    driver: Driver, db_path: Path
 ) -> None:
-    monkeypatch.setenv("PROMPTFILL_EXCHANGE_SEED", "11")
     for round_number, seed in enumerate((3, 17, 42)):
         people, rule = random_exchange(random.Random(seed))
         name = f"Round {round_number}"
@@ -389,10 +426,15 @@ async def test_reminders_three_days_before_once_across_restarts_and_the_overdue_
 
 async def test_requests_never_appear_among_prompts_and_the_server_export_includes_exchanges(driver: Driver) -> None:
     await three_way(driver)
+    # One prompt beside the requests, sharing their fandom and tag: every prompt command finds it, and only it.
+    number = await submit(driver, "Aziraphale opens a bakery in Soho.", fandom="Good Omens", tags="Aziraphale")
     found = await driver.command("prompt search", query="Aziraphale")
-    assert "No prompts match" in found.text
-    drawn = await driver.command("prompt random")
-    assert "Good Omens" not in drawn.text
+    assert f"#{number}`" in found.text and re.findall(r"#(\d+)`", found.text) == [str(number)], found.text
+    by_fandom = await driver.command("prompt list", fandom="Good Omens")
+    assert re.findall(r"#(\d+)`", by_fandom.text) == [str(number)], by_fandom.text
+    for _ in range(5):  # a draw from the server's prompts: the one prompt every time, never a request
+        drawn = await driver.command("prompt random", user=BOB, fandom="Good Omens")  # not the prompter
+        assert "Aziraphale opens a bakery" in drawn.text and "Sherlock" not in drawn.text, drawn.text
     export = await driver.command("mod exchange export", user=MOD, exchange="Yulefic", format="json")
     ((file_name, data),) = [f for call in export.calls for f in call.files]
     assert file_name == "exchange-Writers-Den-Yulefic.json"  # the server's name, never its id
@@ -402,7 +444,7 @@ async def test_requests_never_appear_among_prompts_and_the_server_export_include
     ((_, whole),) = [f for call in server.calls for f in call.files]
     exchanges = json.loads(whole)["exchanges"]
     assert [e["name"] for e in exchanges] == ["Yulefic"] and len(exchanges[0]["signups"]) == 3
-    assert all(p["text"] != "Good Omens" for p in json.loads(whole)["prompts"])
+    assert [p["number"] for p in json.loads(whole)["prompts"]] == [number]  # the requests are not prompts
     csv_export = await driver.command("mod exchange export", user=MOD, exchange="Yulefic", format="csv")
     ((_, rows),) = [f for call in csv_export.calls for f in call.files]
     assert rows.decode().count("\nrequest,") == 3
@@ -430,8 +472,7 @@ async def test_the_remaining_commands_each_do_their_part(driver: Driver, db_path
     edited = await driver.command("mod exchange edit", user=MOD, exchange="Yulefic", offers_max=2, name="Yulefic 2026")
     assert "Yulefic 2026" in edited.content
     listing = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic 2026")
-    assert "3 sign-ups." in listing.text and f"<@{ALICE.id}>" in listing.text
-    assert str(ALICE.id) not in json.dumps([f["name"] for f in listing.embeds[0]["fields"]])  # no raw id headings
+    assert "Sign-up 1 of 3" in listing.text and f"<@{ALICE.id}>'s sign-up is complete" in listing.text
     await driver.command("mod exchange close", user=MOD, exchange="Yulefic 2026")
     reopened = await driver.command("mod exchange open", user=MOD, exchange="Yulefic 2026")
     assert "open again" in reopened.content
@@ -663,10 +704,8 @@ def followup_id(outcome: Any) -> int:
     return int(followups[-1].response["id"])
 
 
-async def test_the_match_shows_every_pair_page_by_page_with_send_and_match_again(
-    driver: Driver, db_path: Path, monkeypatch
-) -> None:
-    monkeypatch.setenv("PROMPTFILL_EXCHANGE_SEED", "5")
+@pytest.mark.parametrize("driver", [5], indirect=True)  # the bot's random source, seeded
+async def test_the_match_shows_every_pair_page_by_page_with_send_and_match_again(driver: Driver, db_path: Path) -> None:
     await create(driver, match="any")
     for member in MEMBERS:  # 24 members, 20 pairs to a page
         await sign_up(driver, member, [("Anything", None)], [("Anything", None)])
@@ -745,17 +784,37 @@ async def test_status_after_the_reveal_shows_the_finished_exchange(driver: Drive
     await whole_round_in(driver, FILLS)
     running = await driver.command("exchange status", user=ALICE)
     assert "Assignments for Yulefic have been sent" in running.text and "Due: <t:" in running.text
+    for number, giver in enumerate((ALICE, BOB, CAROL), start=1):
+        await driver.command("exchange gift", user=giver, url=f"https://archiveofourown.org/works/{number}")
     await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works")
+    revealed = await driver.command("exchange status", user=BOB)
+    shown = next(f for f in revealed.embeds[0]["fields"] if f["name"].startswith("Gifts"))["value"]
+    # The works are out, their creators not yet: Bob sees every gift, and only his own with its creator.
+    assert len(shown.splitlines()) == 3 and shown.count(", by <@") == 1 and f"by <@{BOB.id}>" in shown, shown
     await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="creators")
     finished = await driver.command("exchange status", user=ALICE)
     assert finished.ephemeral and "Yulefic is finished" in finished.text and f"<#{FILLS.id}>" in finished.text
     assert "no exchange running" not in finished.text
     readable(finished.text)
-    # A finished exchange does not count as running for the commands that change things.
+    # With it, its gifts as revealed: each work for its recipient, and its creator now that creators are out.
+    gifts = next(f for f in finished.embeds[0]["fields"] if f["name"].startswith("Gifts"))
+    assert gifts["name"] == "Gifts" and len(gifts["value"].splitlines()) == 3, gifts
+    assert all(re.search(r"\]\(https://\S+\) for <@\d+>, by <@\d+>$", line) for line in gifts["value"].splitlines())
+    # Member commands without `exchange` pick the latest exchange when none runs: a late request is told it is
+    # finished, and nothing changes.
     before = snapshot(db_path)
     late = await driver.command("exchange request", user=ALICE, fandom="Sherlock")
-    assert late.ephemeral and "no exchange running" in late.content and "`/mod exchange create`" in late.content
+    assert late.ephemeral and late.content == (
+        "Yulefic is finished: its gifts and their creators have been revealed, so you cannot add a request now."
+        " A moderator starts a new exchange with `/mod exchange create`."
+    )
     assert snapshot(db_path) == before
+    # Once a new one runs, it is the one they pick; the status without `exchange` shows it too.
+    await create(driver, "Spring")
+    added = await driver.command("exchange request", user=ALICE, fandom="Sherlock")
+    assert added.content == "Request added." and "Spring" in added.text and "Yulefic" not in added.text
+    status = await driver.command("exchange status", user=ALICE)
+    assert status.embeds[0]["title"] == "Spring"
 
 
 async def test_refusals_say_the_phase_in_words_and_counts_in_real_plurals(driver: Driver, db_path: Path) -> None:
@@ -770,6 +829,13 @@ async def test_refusals_say_the_phase_in_words_and_counts_in_real_plurals(driver
         ("exchange offer", {"fandom": "Sherlock"}, "Sign-ups for Yulefic are closed and assignments go out soon"),
         ("exchange assignment", {}, "Assignments have not been sent yet"),
         ("mod exchange reveal", {"exchange": "Yulefic", "what": "works"}, "so you cannot reveal the works now"),
+        (
+            "mod exchange close",
+            {"exchange": "Yulefic"},
+            "Sign-ups for Yulefic are closed and assignments go out soon, so you cannot close sign-ups now. A"
+            " moderator can reopen sign-ups with `/mod exchange open` until assignments are sent.",
+        ),
+        ("exchange gift", {"url": "https://archiveofourown.org/works/1"}, "Assignments have not been sent yet."),
     ]
     for name, options, expected in cases:
         out = await driver.command(name, user=MOD if name.startswith("mod") else ALICE, **options)
@@ -860,3 +926,161 @@ async def test_one_open_pinch_hit_is_counted_in_words(driver: Driver) -> None:
     await driver.command("exchange default", user=ALICE)
     listing = await driver.command("exchange pinchhits", user=CAROL)
     assert listing.content == "1 open pinch hit in **Yulefic**. Press **Take** to write it."
+
+
+async def test_unloading_the_exchanges_takes_its_commands_and_its_take_button_with_it(driver: Driver) -> None:
+    """A reload must leave one /exchange, one /mod exchange and one persistent Take button behind, not two."""
+    dynamic = driver.bot._connection._view_store._dynamic_items  # discord.py keeps no public list of them
+    taken = [pattern for pattern, item in dynamic.items() if item.__name__ == "TakePinchHit"]
+    assert len(taken) == 1
+    await driver.bot.unload_extension("cogs.exchanges")
+    assert not any(item.__name__ == "TakePinchHit" for item in dynamic.values())
+    mod = driver.bot.tree.get_command("mod")
+    assert driver.bot.tree.get_command("exchange") is None
+    assert mod is not None and "exchange" not in [c.name for c in mod.commands]  # type: ignore[union-attr]
+    await driver.bot.load_extension("cogs.exchanges")
+    assert [item.__name__ for item in dynamic.values()].count("TakePinchHit") == 1
+    await create(driver)  # the reloaded commands answer
+
+
+def test_every_exchange_action_has_its_phases_and_its_words() -> None:
+    """The phase table (db/exchange_models.py) and the refusals' words cover the same actions, each once."""
+    actions = set(get_args(ExchangeAction))
+    assert len(actions) == len(get_args(ExchangeAction))
+    assert set(PHASE_ALLOWS) == actions == set(ACTION_WORDS)
+    assert all(PHASE_ALLOWS[action] for action in actions)
+
+
+def exchange_row(db_path: Path) -> tuple[str, int | None]:
+    """(phase, signups_close_at) of the one exchange, straight from the file."""
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT phase, signups_close_at FROM exchanges").fetchone()
+
+
+async def test_sign_ups_close_by_themselves_at_the_end_of_their_closing_date(
+    driver: Driver, db_path: Path, clock
+) -> None:
+    await driver.command("settings set", user=MOD, log_channel=LOG)
+    out = await with_channel_option(driver, "mod exchange create", FILLS, name="Yulefic", signups_close="2026-03-05")
+    assert "open for sign-ups" in out.content
+    status = await driver.command("exchange status", user=ALICE)
+    assert "Sign-ups close by themselves: <t:1772755199:D>" in status.text  # 2026-03-05 23:59:59 UTC
+    await sign_up(driver, ALICE, [("Good Omens", None)], [("Sherlock", None)])
+    clock.advance(days=4, hours=11, minutes=59)  # 2026-03-05 23:59: the last minute of the day, still open
+    await driver.bot.sweep()
+    assert exchange_row(db_path)[0] == "signups"
+    clock.advance(minutes=1)
+    await driver.bot.sweep()
+    assert exchange_row(db_path)[0] == "closed"
+    # Announced where /mod exchange close announces, and the moderators are told what comes next.
+    assert driver.posts(FILLS)[-1]["content"].startswith("🎁 Sign-ups for **Yulefic** are closed.")
+    line = driver.posts(LOG)[-1]["content"]
+    assert line.startswith("🎁 Sign-ups for Yulefic closed on their closing date.") and "mod exchange match" in line
+    readable(line)
+    posted = len(driver.posts(FILLS))
+    await driver.bot.sweep()  # once: a later pass finds nothing to close
+    assert len(driver.posts(FILLS)) == posted
+    log = await driver.command("mod log", user=MOD)
+    assert "Sign-ups for Yulefic closed by themselves on their closing date" in log.text
+    late = await driver.command("exchange offer", user=BOB, fandom="Sherlock")
+    assert late.ephemeral and "Sign-ups for Yulefic are closed" in late.content
+    # Reopened after its date: the date is spent, so the next pass leaves sign-ups open.
+    await driver.command("mod exchange open", user=MOD, exchange="Yulefic")
+    await driver.bot.sweep()
+    assert exchange_row(db_path) == ("signups", None)
+
+
+async def test_a_closing_date_is_refused_when_past_malformed_or_too_late_and_nothing_changes(
+    driver: Driver, db_path: Path
+) -> None:
+    await create(driver)
+    before = snapshot(db_path)
+    cases: list[tuple[str, dict[str, Any], str]] = [
+        (
+            "mod exchange create",
+            {"name": "Spring", "signups_close": "2026-02-28"},
+            "Sign-ups close is a day already past: give today or a later date (YYYY-MM-DD). Nothing was changed.",
+        ),
+        (
+            "mod exchange edit",
+            {"exchange": "Yulefic", "signups_close": "28/03/2026"},
+            "Sign-ups close must be a date written YYYY-MM-DD, e.g. 2026-12-24. Nothing was changed.",
+        ),
+        (
+            "mod exchange edit",
+            {"exchange": "Yulefic", "signups_close": "2026-01-01"},
+            "Sign-ups close is a day already past: give today or a later date (YYYY-MM-DD). Nothing was changed.",
+        ),
+    ]
+    for command, options, expected in cases:
+        out = await driver.command(command, user=MOD, **options)
+        assert out.ephemeral and out.content == expected, (command, out.content)
+        assert snapshot(db_path) == before, f"/{command} changed something"
+    edited = await driver.command("mod exchange edit", user=MOD, exchange="Yulefic", signups_close="2026-03-01")
+    assert edited.content == "**Yulefic** is updated."  # today is not past: they close tonight
+    await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
+    closed = snapshot(db_path)
+    late = await driver.command("mod exchange edit", user=MOD, exchange="Yulefic", signups_close="2026-03-10")
+    assert late.ephemeral and late.content == (
+        "Sign-ups for Yulefic are closed and assignments go out soon, so you cannot set the date sign-ups close now."
+        " A moderator can reopen sign-ups with `/mod exchange open` until assignments are sent."
+    )
+    assert snapshot(db_path) == closed
+
+
+async def test_moderators_read_each_sign_up_whole_one_a_page(driver: Driver, db_path: Path) -> None:
+    await create(driver, requests_max=3)
+    await driver.command(
+        "exchange request",
+        user=ALICE,
+        fandom="Good Omens",
+        tags="Aziraphale, Crowley",
+        details="A picnic in St James's Park.\nNo angst, please.",
+        rating="T",
+    )
+    await driver.command("exchange request", user=ALICE, fandom="Sherlock")
+    await driver.command("exchange offer", user=ALICE, fandom="Discworld", tags="Vimes")
+    await driver.command("exchange offer", user=ALICE, fandom="Hannibal")
+    await sign_up(driver, BOB, [("Sherlock", None)], [("Good Omens", None)])
+    sheet = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic")
+    assert sheet.ephemeral and sheet.embeds[0]["description"] == "\n".join(
+        [
+            f"<@{ALICE.id}>'s sign-up is complete ✅.",
+            "**Requests (2)**",
+            "**1.** Good Omens · tags: Aziraphale, Crowley · up to T",
+            "A picnic in St James's Park.\nNo angst, please.",
+            "**2.** Sherlock",
+            "**Offers (2)**",
+            "**1.** Discworld · tags: Vimes",
+            "**2.** Hannibal · anything in it",
+        ]
+    )
+    assert sheet.embeds[0]["footer"]["text"] == "Sign-up 1 of 2"
+    following = await driver.click(sheet.message_id, "promptfill:page:next", user=MOD)
+    assert f"<@{BOB.id}>'s sign-up is complete" in following.text and "Sign-up 2 of 2" in following.text
+    jumped = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic", page=2)
+    assert jumped.embeds[0]["description"] == following.embeds[0]["description"]
+
+
+async def test_a_sign_up_too_long_for_a_page_shares_its_room_and_says_where_the_rest_is(driver: Driver) -> None:
+    await create(driver, requests_max=3)
+    for fandom in ("Good Omens", "Sherlock", "Discworld"):
+        await driver.command("exchange request", user=ALICE, fandom=fandom, details=f"{fandom} " + "word " * 790)
+    sheet = await driver.command("mod exchange signups", user=MOD, exchange="Yulefic")
+    text = sheet.embeds[0]["description"]
+    assert len(text) <= 4096 and text.endswith("`/mod exchange export` has every word.*")
+    assert all(f"**{i}.** {f}" in text for i, f in enumerate(("Good Omens", "Sherlock", "Discworld"), start=1))
+    assert text.count("…") == 3  # each of the three details shortened, none dropped
+
+
+async def test_blank_or_invisible_details_are_refused_like_a_prompts_and_nothing_changes(
+    driver: Driver, db_path: Path
+) -> None:
+    await create(driver)
+    before = snapshot(db_path)
+    for blank in ("   ", "\u200b\u200b", "\u2800"):
+        out = await driver.command("exchange request", user=ALICE, fandom="Sherlock", details=blank)
+        assert out.ephemeral and out.content == (
+            "Details is empty once blank and invisible characters are removed. Nothing was changed."
+        )
+        assert snapshot(db_path) == before

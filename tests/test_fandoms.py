@@ -12,7 +12,6 @@ from pathlib import Path
 
 from db import folding, validation
 from db.database import migrate
-from db.exchanges import fandom_match_key
 from db.models import MEMBER_VISIBLE_STATUSES
 from tests.conftest import snapshot, submit
 from tests.driver import ALICE, BOB, GUILD, LOG, MOD, OTHER_GUILD, Driver
@@ -365,7 +364,11 @@ async def test_accent_duplicates_are_refused_on_edit_and_import_and_merged_in_ta
 
 
 def test_exchange_fandoms_match_ignoring_accents() -> None:
-    assert fandom_match_key("Pokémon") == fandom_match_key("POKEMON!") == fandom_match_key("Poke\u0301mon")
+    assert (
+        folding.fandom_match_key("Pokémon")
+        == folding.fandom_match_key("POKEMON!")
+        == folding.fandom_match_key("Poke\u0301mon")
+    )
 
 
 # -- moderators merge names ------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
-from db.exchange_models import MATCH_RULES, PHASES, SendState
+from db.exchange_models import PHASES, SendState
+from db.match_types import MatchRule
 from db.models import PROMPT_STATUSES, SETTING_COLUMNS, SETTING_NAMES, ClaimStatus
 from tests.story import Sent, Story, run_story
 
@@ -25,7 +26,7 @@ INTERNAL_NAMES: frozenset[str] = frozenset(
         *get_args(ClaimStatus),
         *PHASES,
         *get_args(SendState),
-        *MATCH_RULES,
+        *get_args(MatchRule),
         *SETTING_NAMES,
         *SETTING_COLUMNS.values(),
     ]

@@ -78,6 +78,8 @@ def _exchange(entry: AuditEntry, actor: str, target: str) -> str:
             return f"{actor} edited the exchange {name}" + (f" ({more})" if more else "")
         case "closed":
             return f"{actor} closed sign-ups for {name}"
+        case "closed on its date":
+            return f"Sign-ups for {name} closed by themselves on their closing date"
         case "reopened":
             return f"{actor} reopened sign-ups for {name}"
         case "opened":

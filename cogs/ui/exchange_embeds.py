@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,11 @@ import discord
 
 from cogs.ui.embeds import excerpt, fitted, lines_within, link
 from db.exchange_models import (
+    NOMINATIONS,
+    SIGNUPS,
     Assignment,
     Exchange,
+    ExchangeOffer,
     ExchangeRequest,
     ExchangeStatus,
     Gift,
@@ -96,23 +100,45 @@ def signup_embed(exchange: Exchange, signup: Signup, *, title: str = "Your sign-
     return fitted(embed)
 
 
-def signups_page_embed(
-    exchange: Exchange, signups: Sequence[Signup], page: int, pages: int, total: int, per_page: int = 10
-) -> discord.Embed:
-    """Moderators' list of sign-ups (only they may run it)."""
-    embed = discord.Embed(
-        title=f"Sign-ups · {exchange.name}", description=f"{counted(total, 'sign-up')}.", colour=COLOUR
+SHEET_ROOM = 3_900  # a sign-up's sheet in one embed description (Discord: 4,096), with room for the note
+SHORTENED = "\n*Details shortened to fit here: `/mod exchange export` has every word.*"
+
+
+def offer_line(number: int, offer: ExchangeOffer) -> str:
+    return f"**{number}.** {offer.fandom}" + (
+        f" · tags: {', '.join(offer.tags)}" if offer.tags else " · anything in it"
     )
-    # A field's heading cannot show a mention: the heading numbers the sign-up, its first line names the member.
-    for number, signup in enumerate(signups, start=page * per_page + 1):
-        requests = "; ".join(r.fandom for r in signup.requests) or "none"
-        offers = "; ".join(o.fandom for o in signup.offers) or "none"
-        embed.add_field(
-            name=f"{number}. {'✅ Complete' if signup.complete else '… Not complete yet'}",
-            value=excerpt(f"<@{signup.member_id}> · requests: {requests} · offers: {offers}", 900),
-            inline=False,
+
+
+def signup_sheet_embed(exchange: Exchange, page: Page[Signup]) -> discord.Embed:
+    """`/mod exchange signups`: one sign-up a page, whole (moderators only may run it): every request with its
+    tags, rating and details, every offer with its tags. Details too long for one page share its room evenly."""
+    embed = discord.Embed(title=f"Sign-ups · {exchange.name}", colour=COLOUR)
+    if not page.items:
+        embed.description = "Nobody has signed up yet."
+        return embed
+    signup = page.items[0]
+    state = "complete ✅" if signup.complete else "not complete yet"
+    head = f"<@{signup.member_id}>'s sign-up is {state}."
+
+    def sheet(details_room: int | None) -> str:
+        requests = []
+        for i, r in enumerate(signup.requests, start=1):
+            shown = r if details_room is None or not r.details else replace(r, details=excerpt(r.details, details_room))
+            requests.append(request_line(i, shown, full=True))
+        offers = [offer_line(i, o) for i, o in enumerate(signup.offers, start=1)]
+        return "\n".join(
+            [head, f"**Requests ({len(requests)})**", *(requests or ["none"]), f"**Offers ({len(offers)})**"]
+            + (offers or ["none"])
         )
-    embed.set_footer(text=f"Page {page + 1} of {max(pages, 1)}")
+
+    text = sheet(None)
+    if len(text) > SHEET_ROOM:
+        with_details = [r for r in signup.requests if r.details]
+        bare = len(sheet(1)) + len(SHORTENED)  # every details cut to its ellipsis
+        text = sheet(max(20, (SHEET_ROOM - bare) // max(1, len(with_details)))) + SHORTENED
+    embed.description = text
+    embed.set_footer(text=f"Sign-up {page.page + 1} of {page.total:,}")
     return fitted(embed)
 
 
@@ -158,6 +184,11 @@ def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
         f"Defaults: {status.defaults}",
         f"Open pinch hits: {status.open_pinch_hits}",
         f"Due: {date(settings.due_at)}" + (f" · reveal: {date(settings.reveal_at)}" if settings.reveal_at else ""),
+        *(
+            [f"Sign-ups close by themselves: {date(settings.signups_close_at)}"]
+            if settings.signups_close_at is not None and exchange.phase in (NOMINATIONS, SIGNUPS)
+            else []
+        ),
         f"Matching: {MATCH_RULE_WORDS.get(settings.match_rule, settings.match_rule)};"
         f" requests {settings.requests_min}–{settings.requests_max},"
         f" offers {settings.offers_min}–{settings.offers_max}",
@@ -166,6 +197,14 @@ def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
         where = f" in <#{exchange.reveal_channel_id}>" if exchange.reveal_channel_id else ""
         lines.append(f"Thank you, everyone: the gifts and who wrote them are posted{where}.")
     embed.description = "\n".join(lines)
+    if status.revealed_gifts:
+        shown = len(status.revealed_gifts)
+        more = f" (the first {shown} of {status.gifts})" if status.gifts > shown else ""
+        embed.add_field(
+            name=f"Gifts{more}",
+            value=lines_within([revealed_gift_line(exchange, g, secrecy) for g in status.revealed_gifts], FIELD_ROOM),
+            inline=False,
+        )
     if secrecy.sees_everyone:
         embed.add_field(
             name=f"Unmatched ({len(status.unmatched)})",
@@ -227,6 +266,12 @@ def revealed_creators_embed(exchange: Exchange, gifts: Sequence[Gift], secrecy: 
     embed = discord.Embed(title=f"Who wrote what · {exchange.name}", colour=COLOUR)
     embed.description = lines_within(lines, 4000, empty="No gifts were posted.")
     return fitted(embed)
+
+
+def revealed_gift_line(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> str:
+    """A revealed gift in a list: the work for its recipient, and its creator once the reader may know."""
+    by = f", by <@{gift.giver_id}>" if secrecy.sees_giver(exchange, gift.giver_id) else ""
+    return f"{gift_line(gift)} for <@{gift.recipient_id}>{by}"
 
 
 def gift_words(exchange: Exchange, gift: Gift, secrecy: Secrecy) -> str:

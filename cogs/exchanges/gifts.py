@@ -1,0 +1,179 @@
+"""/exchange's commands once assignments are out: the assignment, the gift, giving up (a default) and pinch
+hits with their persistent Take button. A new member command about writing a gift goes here."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from cogs.exchanges.base import ExchangeCog, ExchangeOption, exchange
+from cogs.ui import exchange_embeds as render
+from db import validation
+from db.errors import PinchHitGone
+from db.exchange_models import Assignment, Exchange
+from interactions.checks import Interaction, guild_id_of, require_moderator
+from interactions.refusals import report
+from interactions.sending import TRANSIENT_ERRORS, answer_privately, log_line
+
+log = logging.getLogger(__name__)
+PINCH_HITS_SHOWN = 5
+
+
+class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptfill:pinch:(?P<assignment>\d+)"):
+    """Take button on an open pinch hit. Persistent: the assignment lives in the custom_id; the first wins."""
+
+    def __init__(self, assignment_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Take", style=discord.ButtonStyle.success, custom_id=f"promptfill:pinch:{assignment_id}"
+            )
+        )
+        self.assignment_id = assignment_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> TakePinchHit:
+        return cls(int(match["assignment"]))
+
+    async def callback(self, interaction: Interaction) -> Any:  # type: ignore[override]
+        try:
+            exchanges = interaction.client.store.exchanges
+            guild_id = guild_id_of(interaction)
+            exchange, assignment = await exchanges.take_pinch_hit(guild_id, self.assignment_id, interaction.user.id)
+            _, _, recipient = await exchanges.assignment_of(guild_id, exchange.name, interaction.user.id)
+            await answer_privately(
+                interaction,
+                "Thank you for pinch-hitting! This assignment is yours now.",
+                embed=render.assignment_embed(interaction.client, exchange, assignment, recipient),
+            )
+            await log_line(
+                interaction.client,
+                guild_id,
+                f"🎁 {exchange.name}: the pinch hit for <@{assignment.recipient_id}> was taken.",
+            )
+            await self._close_post(interaction)
+        except PinchHitGone as error:
+            await report(interaction, error)
+            await self._close_post(interaction)  # taken elsewhere (the list, a moderator): the post catches up
+        except Exception as error:
+            await report(interaction, error)
+
+    @staticmethod
+    async def _close_post(interaction: Interaction) -> None:
+        """A pinch-hit post in the exchange's channel says it is taken and loses its button (never naming who)."""
+        message = interaction.message
+        bot_user = interaction.client.user
+        if message is None or message.flags.ephemeral or bot_user is None or message.author.id != bot_user.id:
+            return
+        try:
+            await message.edit(content=render.pinch_hit_taken_post(message.content), view=None)
+        except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
+            log.warning("could not mark the pinch-hit post %s as taken: %r", message.id, error)
+
+
+class GiftCommands(ExchangeCog):
+    async def _announce_pinch_hit(self, exchange: Exchange, assignment: Assignment, here: int | None) -> str:
+        """The post asks for a pinch hitter with a Take button; taking it there edits the post (TakePinchHit)."""
+        view = discord.ui.View(timeout=None)
+        view.add_item(TakePinchHit(assignment.id))
+        return await self._announce(
+            exchange, render.pinch_hit_wanted_post(self.bot, exchange, assignment.recipient_id), here, view=view
+        )
+
+    @exchange.command(name="assignment", description="Whom you are writing for, and their requests")
+    @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
+    async def assignment(self, interaction: Interaction, exchange: ExchangeOption | None = None) -> None:
+        found, assignment, recipient = await self.store.assignment_of(
+            guild_id_of(interaction), exchange, interaction.user.id
+        )
+        await answer_privately(interaction, "", embed=render.assignment_embed(self.bot, found, assignment, recipient))
+
+    @exchange.command(name="gift", description="Record the work you wrote for your assignment")
+    @app_commands.describe(
+        url="Link to the work (http or https), e.g. on Archive of Our Own",
+        title="The work's title",
+        notes="A note for your recipient",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    async def gift(
+        self,
+        interaction: Interaction,
+        url: app_commands.Range[str, 1, 2048],
+        title: app_commands.Range[str, 1, 200] | None = None,
+        notes: app_commands.Range[str, 1, 1000] | None = None,
+        exchange: ExchangeOption | None = None,
+    ) -> None:
+        checked_url = validation.fill_url(url)
+        found, gift, replaced = await self.store.record_gift(
+            guild_id_of(interaction),
+            exchange,
+            interaction.user.id,
+            checked_url,
+            validation.title(title),
+            validation.notes(notes),
+        )
+        words = "replaced" if replaced else "recorded"
+        await answer_privately(
+            interaction,
+            f"Your gift is {words}. It stays hidden until the works are revealed.",
+            embed=render.gift_embed(found, gift, await self._secrecy(interaction)),
+        )
+
+    @exchange.command(name="default", description="Give up your assignment (moderators: name a member)")
+    @app_commands.describe(exchange="Which exchange", member="Moderators only: the giver to default")
+    async def default(
+        self,
+        interaction: Interaction,
+        exchange: ExchangeOption | None = None,
+        member: discord.User | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        giver = interaction.user.id
+        if member is not None and member.id != interaction.user.id:
+            await require_moderator(interaction)
+            giver = member.id
+        found, assignment = await self.store.default(guild_id, exchange, giver, interaction.user.id)
+        whose = "Your assignment is" if giver == interaction.user.id else f"<@{giver}>'s assignment is"
+        await answer_privately(
+            interaction, f"{whose} given up. A pinch hitter will take it over; thank you for saying so."
+        )
+        # Moderators learn who needs a pinch hit; the line never says who defaulted (the recipient may read it).
+        await log_line(
+            self.bot,
+            guild_id,
+            f"🆘 {found.name}: <@{assignment.recipient_id}> needs a pinch hit"
+            f" ({self.bot.mention('exchange pinchhits')}).",
+        )
+        # Only in the exchange's own channel: posted where the giver typed the command, it would point at them.
+        await self._announce_pinch_hit(found, assignment, None)
+
+    @exchange.command(name="pinchhits", description="Open pinch hits you can take over")
+    @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
+    async def pinchhits(self, interaction: Interaction, exchange: ExchangeOption | None = None) -> None:
+        found, open_ones = await self.store.pinch_hits(guild_id_of(interaction), exchange)
+        if not open_ones:
+            await answer_privately(interaction, f"**{found.name}** has no open pinch hits. Thank you for looking!")
+            return
+        # Discord counts 6,000 characters across all of a message's embeds: five pinch hits of at most
+        # PINCH_HIT_ROOM each fit, with one Take button each on a single row.
+        shown = open_ones[:PINCH_HITS_SHOWN]
+        view = discord.ui.View(timeout=None)
+        for assignment, _ in shown:
+            view.add_item(TakePinchHit(assignment.id))
+        more = f" Showing the first {len(shown)}." if len(open_ones) > len(shown) else ""
+        how = (
+            "Press **Take** to write it."
+            if len(shown) == 1
+            else "Each **Take** button, from the left, takes the pinch hit at the same place in the list."
+        )
+        await answer_privately(
+            interaction,
+            f"{render.counted(len(open_ones), 'open pinch hit')} in **{found.name}**.{more} {how}",
+            embeds=[render.pinch_hit_embed(found, a, s) for a, s in shown],
+            view=view,
+        )
