@@ -13,7 +13,7 @@ from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import UnclaimButton, by_member, expiry_message, reminder_message, unclaim_and_reply
 from cogs.ui.embeds import claims_embed
 from db.claims import ClaimEvent
-from interactions.checks import Interaction, guild_id_of
+from interactions.checks import Interaction, guild_id_of, viewer_of
 from interactions.sending import NO_MENTIONS, Delivery, dm_delivery
 
 if TYPE_CHECKING:
@@ -49,9 +49,9 @@ class Claims(commands.Cog):
     @app_commands.guild_only()
     async def claims(self, interaction: Interaction, member: discord.User | None = None) -> None:
         who = member or interaction.user
-        held = await self.bot.store.claims.of_member(guild_id_of(interaction), who.id)
+        held = await self.bot.store.claims.held_by(guild_id_of(interaction), who.id)
         await interaction.response.send_message(
-            embed=claims_embed(who.id, held), ephemeral=True, allowed_mentions=NO_MENTIONS
+            embed=claims_embed(who.id, held, await viewer_of(interaction)), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     async def sweep(self) -> None:

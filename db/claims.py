@@ -157,6 +157,10 @@ def _member_claims(conn: sqlite3.Connection, guild_id: int, member_id: int) -> l
     return [claim_from_row(r) for r in found]
 
 
+def _held_by(conn: sqlite3.Connection, guild_id: int, member_id: int) -> list[ClaimEvent]:
+    return _events(conn, [c.id for c in _member_claims(conn, guild_id, member_id)])
+
+
 def _due_reminders(conn: sqlite3.Connection, now: int, after: tuple[int, int], limit: int) -> list[ClaimEvent]:
     """Claims whose reminder is due and not yet delivered (mark_reminded records each delivery), past `after`
     (a member id and a claim id): a reminder that could not be delivered stays due, so the sweep pages by key,
@@ -222,6 +226,10 @@ class ClaimRepo(Repository):
 
     async def of_member(self, guild_id: int, member_id: int) -> list[Claim]:
         return await self._db.read(_member_claims, guild_id, member_id)
+
+    async def held_by(self, guild_id: int, member_id: int) -> list[ClaimEvent]:
+        """The member's active claims with their prompts (for /claims, which names each prompt), soonest due first."""
+        return await self._db.read(_held_by, guild_id, member_id)
 
     async def due_reminders(self, *, after: tuple[int, int] = (0, 0)) -> list[ClaimEvent]:
         """Up to SWEEP_BATCH reminders due, by member then claim id, past `after` (a member id, a claim id)."""

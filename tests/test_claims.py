@@ -139,13 +139,16 @@ async def test_unclaim_frees_the_slot_and_refuses_without_a_claim(driver: Driver
 
 
 async def test_claims_lists_active_claims_with_deadlines(driver: Driver) -> None:
-    await submit(driver, "Idea about a haunted lighthouse", user=BOB)
+    await submit(driver, "Idea about a haunted lighthouse", user=BOB, title="The Lighthouse")
     await submit(driver, "Idea about a lonely robot", user=BOB)
-    await driver.command("claim", user=CAROL, prompt=1)
-    await driver.command("claim", user=CAROL, prompt=2)
+    await submit(driver, "Idea about two rival duellists", user=BOB, title="Duel", rating="E")
+    for number in (1, 2, 3):
+        await driver.command("claim", user=CAROL, prompt=number)
     out = await driver.command("claims", user=ALICE, member=CAROL)
-    description = out.embeds[0]["description"]
-    assert "`#1`" in description and "`#2`" in description and "due <t:" in description
+    lines = out.embeds[0]["description"].splitlines()[1:]
+    # Each prompt by number and title (an Explicit one's title only where it may be read), then its dates.
+    assert [line.split(":")[0] for line in lines] == ["#1 · The Lighthouse", "Prompt #2", "Prompt #3 (Explicit)"]
+    assert all("claimed <t:" in line and "due <t:" in line for line in lines)
     assert "No active claims" in (await driver.command("claims", user=ALICE)).embeds[0]["description"]
 
 

@@ -15,6 +15,7 @@ import discord
 
 from ao3.parse import Series, Work
 from cogs.ui.audit_lines import audit_line
+from db.claims import ClaimEvent
 from db.fandoms import NameList
 from db.fills import FillRecorded
 from db.models import (
@@ -327,8 +328,21 @@ def prompt_list_embed(title: str, page: Page[Prompt]) -> discord.Embed:
     return fitted(embed)
 
 
-def claims_embed(member_id: int, claims: Iterable[Claim]) -> discord.Embed:
-    lines = [f"`#{c.prompt_number}` claimed {timestamp(c.claimed_at)}, due {timestamp(c.deadline)}" for c in claims]
+def claims_embed(member_id: int, held: Iterable[ClaimEvent], reader: Viewer) -> discord.Embed:
+    """Active claims, each prompt by number and title (an Explicit one's title only where it may be read) with a
+    link to its post, then when it was claimed and when it is due."""
+    lines = []
+    for event in held:
+        prompt = event.prompt
+        if not reader.reads_text(prompt, private=True):
+            named = f"Prompt #{prompt.number} (Explicit)"
+        elif prompt.title:
+            named = f"#{prompt.number} · {discord.utils.escape_markdown(prompt.title)}"
+        else:
+            named = f"Prompt #{prompt.number}"
+        post = prompt_link(prompt)
+        named = f"[{named}]({post})" if post else named
+        lines.append(f"{named}: claimed {timestamp(event.claim.claimed_at)}, due {timestamp(event.claim.deadline)}")
     heading_line = f"<@{member_id}>\n"
     listed = lines_within(lines, DESCRIPTION_LIMIT - len(heading_line), empty="No active claims.")
     return fitted(
