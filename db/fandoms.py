@@ -11,9 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz, process, utils
-
-from db import rows
+from db import fuzzy, rows
 from db.database import Repository
 from db.errors import InvalidField, NameNotUsed, Refusal, SameName
 from db.exchanges import _by_name, fandom_match_key  # pyright: ignore[reportPrivateUsage]
@@ -81,10 +79,8 @@ def closest(typed: str, candidates: list[tuple[str, str]], *, limit: int = 1) ->
         return []
     keys = [k for k, _ in candidates]
     names = dict(candidates)
-    found = process.extract(
-        key, keys, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=NEAR_MISS_SCORE, limit=limit + 1
-    )
-    return [names[k] for k, _, _ in found if k != key][:limit]
+    found = fuzzy.closest(key, keys, score_cutoff=NEAR_MISS_SCORE, limit=limit + 1, normalise=True)
+    return [names[k] for k in found if k != key][:limit]
 
 
 def _near_miss(conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: str) -> str | None:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from rapidfuzz import fuzz, process
-
+from db import fuzzy
 from db.database import Database
 from db.folding import name_key
 from db.search_words import server_key, tokens
@@ -53,12 +52,10 @@ def _suggest(conn: sqlite3.Connection, guild_id: int, query: str) -> list[str]:
         if " " in word or _indexed(conn, key, word) or len(word) < WORD_MIN_LENGTH:
             options.append([word])
             continue
-        close = process.extract(
-            word, _words_from(conn, key, word[0]), scorer=fuzz.ratio, score_cutoff=WORD_SCORE, limit=CANDIDATES
-        )
+        close = fuzzy.closest(word, _words_from(conn, key, word[0]), score_cutoff=WORD_SCORE, limit=CANDIDATES)
         if not close:
             return []
-        options.append([found for found, _, _ in close])
+        options.append(close)
         changed = True
     if not changed:
         return []
