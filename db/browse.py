@@ -24,7 +24,7 @@ from db.models import (
     Viewer,
 )
 from db.rows import COUNT_CAP, PROMPT_COLUMNS, placeholders, prompt_from_row
-from db.search_words import match_query
+from db.search_words import match_query_in
 from db.seconds import seconders_of
 
 # How /prompt list orders prompts: the ORDER BY of each, both walked through an index (prompts_status_number
@@ -123,10 +123,10 @@ def _list(
     )
 
 
-def fts_query(guild_id: int, text: str) -> str:
+def fts_query(conn: sqlite3.Connection, guild_id: int, text: str) -> str:
     """The member's words as an FTS5 query in this server: each word quoted (never FTS syntax), all required,
     prefixes."""
-    query = match_query(guild_id, text)
+    query = match_query_in(conn, guild_id, text)
     if query is None:
         raise InvalidField("Query", "needs at least one word or number to look for")
     return query
@@ -140,7 +140,7 @@ SEARCH_SOURCE = "prompt_search CROSS JOIN prompts p ON p.id = prompt_search.rowi
 def _search(
     conn: sqlite3.Connection, guild_id: int, viewer: Viewer, query: str, page: int, per_page: int
 ) -> Page[Prompt]:
-    params: list[Any] = [fts_query(guild_id, query), guild_id]
+    params: list[Any] = [fts_query(conn, guild_id, query), guild_id]
     where = "prompt_search MATCH ? AND p.guild_id = ?" + visibility_clause(viewer, params)
     total = conn.execute(
         f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_SOURCE} WHERE {where} LIMIT ?)", [*params, COUNT_CAP + 1]
@@ -178,7 +178,7 @@ def _autocomplete(
             ).fetchall()
             if len(rows) >= limit:
                 break
-    elif (words := match_query(guild_id, typed)) is not None:
+    elif (words := match_query_in(conn, guild_id, typed)) is not None:
         rows = conn.execute(
             f"SELECT {CHOICE_COLUMNS} FROM {SEARCH_SOURCE}"
             f" WHERE prompt_search MATCH ? AND {where} ORDER BY prompt_search.rowid DESC LIMIT ?",

@@ -36,7 +36,9 @@ def _indexed(conn: sqlite3.Connection, key: str, word: str) -> bool:
     end = word[:-1] + chr(ord(word[-1]) + 1)
     return (
         conn.execute(
-            "SELECT 1 FROM prompt_search_vocab WHERE term >= ? AND term < ? LIMIT 1", (key + word, key + end)
+            # The instance kind stops at the first occurrence (migration 0008); the row kind counts them all.
+            "SELECT 1 FROM prompt_search_terms WHERE term >= ? AND term < ? LIMIT 1",
+            (key + word, key + end),
         ).fetchone()
         is not None
     )
