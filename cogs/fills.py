@@ -179,12 +179,14 @@ class Fills(commands.Cog):
         """Each member who seconded the prompt hears of its fill in a direct message of their own (one who does not
         accept them costs nobody else theirs). The seam for the daily digest (issue 24, following): once it
         exists, these become lines of each seconder's digest instead."""
+        told = [member_id for member_id in recorded.seconders if member_id != recorded.fill.member_id]
+        if not told:
+            return  # the common case: no card to build (it was every fill's second embed, profiled in issue 25)
         named = in_server(recorded.prompt, server_name(self.bot, recorded.fill.guild_id))
         content = f"✨ A prompt you seconded has a new fill: {named}."
         card = fill_embed(recorded, Viewer.channel_reader(age_restricted=False))
-        for member_id in recorded.seconders:
-            if member_id != recorded.fill.member_id:
-                await send_dm(self.bot, member_id, content=content, embed=card)
+        for member_id in told:
+            await send_dm(self.bot, member_id, content=content, embed=card)
 
     async def _not_announced(
         self, interaction: Interaction, recorded: FillRecorded, channel_id: int, failure: object

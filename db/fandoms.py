@@ -91,6 +91,15 @@ def _near_miss(conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: st
     return found[0] if found else None
 
 
+def _canonical_and_near_miss(
+    conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: str
+) -> tuple[str, str | None]:
+    """The name a merge sent this one to (or itself), and a known name close to that one when it is new here:
+    what a submission asks before storing, in one hand-off to the store instead of two."""
+    name = canonical_name(conn, guild_id, kind, name)
+    return name, _near_miss(conn, guild_id, kind, name)
+
+
 def _near_offer(conn: sqlite3.Connection, guild_id: int, exchange: str | None, fandom: str) -> str | None:
     """For a request: an offered fandom close to this one when nobody in the exchange offers this one.
 
@@ -228,8 +237,8 @@ class NameRepo(Repository):
     ) -> list[KnownName]:
         return await self._db.read(_autocomplete, guild_id, kind, typed, limit)
 
-    async def near_miss(self, guild_id: int, kind: NameKind, name: str) -> str | None:
-        return await self._db.read(_near_miss, guild_id, kind, name)
+    async def canonical_and_near_miss(self, guild_id: int, kind: NameKind, name: str) -> tuple[str, str | None]:
+        return await self._db.read(_canonical_and_near_miss, guild_id, kind, name)
 
     async def canonical(self, guild_id: int, kind: NameKind, name: str) -> str:
         return await self._db.read(canonical_name, guild_id, kind, name)
