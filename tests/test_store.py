@@ -12,10 +12,11 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from db import Store, validation
+from db import validation
 from db.database import MIGRATIONS_DIR, run_on_worker_thread
 from db.errors import DatabaseTooNew
 from db.search_words import EXPANDED_WORDS_MAX, indexed_words, match_query, match_query_in, server_key
+from db.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
