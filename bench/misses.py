@@ -9,6 +9,7 @@ limits it and what was tried.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 _SHARES = (
@@ -140,8 +141,28 @@ class Misses:
         return "MISS"
 
     def summary(self) -> str:
+        """Every target met, or each MISS with its reason; a reason several misses share is printed once."""
         if not self.missed:
             return "\nEvery target met."
         lines = ["\nWhy each MISS (what limits it and what was tried; the runs behind it in bench/README.md):"]
-        lines += [f"- {case}: {REASONS[case]}" for case in self.missed]
+        shown: set[str] = set()
+        for case in self.missed:
+            reason = REASONS[case]
+            shared = next((part for part in _SHARED if reason.startswith(part)), None)
+            if shared is None:
+                lines.append(_wrapped(f"- {case}: {reason}", "  "))
+                continue
+            if shared not in shown:
+                alike = [c for c in self.missed if REASONS[c].startswith(shared)]
+                lines.append(_wrapped(f"- {', '.join(alike)}: {shared.strip()}", "  "))
+                shown.add(shared)
+            if rest := reason[len(shared) :].strip():
+                lines.append(_wrapped(f"  - {case}: {rest}", "    "))
         return "\n".join(lines)
+
+
+_SHARED = (_SHARES, _DRAWS, _WORDS, _BURST)
+
+
+def _wrapped(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=116, subsequent_indent=indent, break_on_hyphens=False)
