@@ -53,9 +53,9 @@ REASONS: dict[str, str] = {
     + "A draw is one read; on the event loop it builds its embed and a view with Claim and Draw again for each"
     " draw (about 0.4 ms together, bench.profile); not reduced.",
     "claim + unclaim": _SHARES
-    + "A claim and an unclaim are five hand-offs: the claim, the post re-read when its turn comes, the unclaim's"
-    " read of the prompt and its write, the post re-read again. The re-reads are the rule that a post always"
-    " shows the current state; kept.",
+    + "A claim and an unclaim are four hand-offs: the claim, the post re-read when its turn comes, the unclaim"
+    " (with the prompt its reply names, one hand-off since issue 25, two before), the post re-read again. The"
+    " re-reads are the rule that a post always shows the current state; kept.",
     "fill": _SHARES
     + "A fill is three hand-offs (the record; the announcement's message id, known only once Discord answers; the"
     " prompt's post re-read) and the URL check and two embeds (announcement, post). Taken out in issue 25: a third"
