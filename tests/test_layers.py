@@ -92,7 +92,7 @@ def test_db_has_no_import_circle() -> None:
         visit(module)
 
 
-# The one deliberate exception, by module and imported package: rapidfuzz costs the bot 2.5 to 6 MiB from
+# The one deliberate exception, by module and imported package: rapidfuzz costs the bot about 2.6 MiB from
 # start to stop for the rare near miss or empty search, so db/fuzzy.py loads it on first use (issue 25's idle
 # target of 60 MiB); tests/test_match_worker.py checks that the started bot has not loaded it.
 LAZY_IMPORTS = {("db.fuzzy", "rapidfuzz")}
