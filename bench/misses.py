@@ -96,13 +96,17 @@ REASONS: dict[str, str] = {
     " no run has shown since the store batched its hand-offs; look for a stall (the sweep, an import).",
     "export within 10 MiB": "Exports are split into gzip parts of at most 10 MiB (Discord's upload limit); a part"
     " over it means the split's estimate of a compressed size was wrong.",
-    "export or import stall": "The import validates entries off the store's thread and writes them in"
-    " transactions of db.transfer.IMPORT_CHUNK entries (the table above compares sizes); the loop stalls while it"
-    " hands each batch over and when the cyclic collector runs over the hundreds of thousands of objects an import"
-    " holds (paused for whole imports and exports). Measured 2026-11-26 before those steps: 193 ms.",
-    "others during import": "Another server's interaction waits behind the import's transaction on the one store"
-    " thread (each holds it for its chunk of entries, indexed for search with three prefix indexes); smaller"
-    " transactions shorten the wait and lengthen the import (the table above).",
+    "export or import stall": "A stall is the event loop's own thread not running for that long. Tried: entries"
+    " validated on a thread before the write, the collector paused for whole imports and exports (a full pass"
+    " over an import's objects stalled 736 ms), the file's entries freed before it resumes. What is left moves"
+    " with the machine: 128 to 313 ms in runs at load 5 to 7, where the exports in the same runs stalled 64 to"
+    " 315 ms too, and 75 to 121 ms in quieter ones; not traced further.",
+    "others during import": "Another server's interaction waits on the one store thread behind the import's"
+    " current transaction (50 entries, each indexed for search with three prefix indexes; p50 10 to 30 ms, but"
+    " up to 100 to 160 ms when FTS5 merges its segments inside it). Tried: 200 to 50 entries per transaction"
+    " (others' p99 790 to 184 ms on the whole import), a millisecond's pause between chunks so that what queued"
+    " runs in a batch of its own (72 to 148 ms in runs at load 2 to 5). Next step, not built: FTS5's automerge"
+    " with a bounded ('merge', N) step between chunks, so no member's wait holds a merge.",
     # python -m bench.startup
     "idle memory": "What the bot loads at start (a fresh interpreter, 2026-12-04): asyncio and ssl 10.7 MiB,"
     " aiohttp 14.5, discord.py 8.4, regex 1.9, bs4 1.9 (the AO3 page parser, needed by the first AO3 fill), the"
