@@ -19,9 +19,10 @@ _SHARES = (
     " `python -m bench.profile <command>` shows by function. "
 )
 _DRAWS = (
-    "A draw probes random numbers by the (server, number) index, 8, then 64, then 256, before it counts the matches"
-    " (counting up to 1,000 reads rows with a tag probe each: 5 to 25 ms when a fandom + tag pair holds 2% of"
-    " 100,000 prompts; the batch of 256 was added for that, issue 25). What is left is the event loop's own"
+    "A draw probes random numbers by the (server, number) index, 8 then 64, then (when the fandom and tag it names"
+    " are each on 1,000 prompts or more) 256, before it counts the matches: counting up to 1,000 reads rows with a"
+    " tag probe each, 5 to 25 ms when a fandom + tag pair holds 2% of 100,000 prompts (the batch of 256, issue 25;"
+    " for every draw it cost a rare tag 1.5 ms on the 1,000,000-prompt file). What is left is the event loop's own"
     " time for the command (about 0.5 ms at p50) and this VM: a p99 of a few milliseconds moves by 1 to 3 ms"
     " between runs of the same code, more when other work shares the 2 cores."
 )

@@ -194,14 +194,14 @@ def _autocomplete(
 
 # The first batch is small: when most prompts are eligible (a draw without filters), 8 numbers nearly always
 # find one, and probing 64 cost a quarter of a millisecond of the store's thread (profiled, 2026-12-04).
-# Before counting, a third batch of 256 (about 0.3 ms quiet, 0.9 ms loaded): counting matches up to RARE reads
-# RARE / (their share of the fandom's prompts) rows with a tag probe each (5 to 25 ms when a fandom + tag
-# pair holds 2% of 100,000 prompts, issue 25), and 328 probes miss such a pair once in 2,000 draws where 72
-# missed it once in 5; a rare filter pays the 256 probes before its count.
+# When the filters name a fandom and a tag that each have many prompts, a third batch of 256 comes before
+# the count (about 0.3 ms quiet, 0.9 ms loaded): counting matches up to RARE reads RARE / (their share of the
+# fandom's prompts) rows with a tag probe each (5 to 25 ms when a fandom + tag pair holds 2% of 100,000
+# prompts, issue 25), and 328 probes miss such a pair once in 2,000 draws where 72 missed it once in 5. A rare
+# name counts at once, as before: on the 1,000,000-prompt file the 256 probes cost a rare tag's draw 1.5 ms.
 FIRST_DRAW_BATCH = 8
 DRAW_BATCH = 64
 BEFORE_COUNT_BATCH = 256
-COUNT_AT_BATCH = 3
 DRAW_BATCHES = 9
 # Fewer matches than this are drawn from directly; with more, probing by number finds one quickly (at
 # 1,000 in 100,000, a batch of 64 hits with a probability near one half).
@@ -247,6 +247,9 @@ def _draw(
     if mine:
         rules.append((f"{{c}}id NOT IN ({placeholders(mine)})", mine))
     tag_key = validation.tag_key(filters.tag) if filters.tag is not None else None
+    # The third, larger batch of probes before counting (see BEFORE_COUNT_BATCH) only for common names.
+    common = _each_used_by_many(conn, guild_id, validation.fandom_key(filters.fandom), tag_key)
+    count_at = 3 if common else 2
     top = conn.execute("SELECT MAX(number) FROM prompts WHERE guild_id = ?", (guild_id,)).fetchone()[0]
     if top is None:
         raise NothingToDraw(_active_filters(filters))
@@ -280,7 +283,7 @@ def _draw(
         return rows.prompt_by_id(conn, row.fetchone()[0])
 
     for batch in range(DRAW_BATCHES):
-        if batch == COUNT_AT_BATCH:
+        if batch == count_at:
             # The first batches missed. Count the matches, stopping at RARE: none ends the draw, a few are
             # drawn from directly (the k-th of them), many mean probing by number will find one soon.
             few = conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)", [*params, RARE])
@@ -290,7 +293,7 @@ def _draw(
             if matches < RARE:
                 return kth(matches)
         # random() rather than randint(): a third of the cost, and uniform to within 2**-53 of 1..top.
-        size = FIRST_DRAW_BATCH if batch == 0 else BEFORE_COUNT_BATCH if batch == COUNT_AT_BATCH - 1 else DRAW_BATCH
+        size = FIRST_DRAW_BATCH if batch == 0 else BEFORE_COUNT_BATCH if batch == 2 and common else DRAW_BATCH
         numbers = [int(rng.random() * top) + 1 for _ in range(size)]
         found = dict(
             conn.execute(
@@ -307,6 +310,20 @@ def _draw(
     if count == 0:
         raise NothingToDraw(_active_filters(filters))
     return kth(count)
+
+
+def _each_used_by_many(conn: sqlite3.Connection, guild_id: int, fandom_key: str | None, tag_key: str | None) -> bool:
+    """Whether a fandom or tag is named and each one named is on at least RARE prompts (server_names' counts,
+    kept by triggers). Only a guess at the matches: it chooses the batches of a draw, never which prompt is
+    drawn (both ways are uniform)."""
+    named = [(kind, key) for kind, key in (("fandom", fandom_key), ("tag", tag_key)) if key is not None]
+    for kind, key in named:
+        row = conn.execute(
+            "SELECT uses FROM server_names WHERE guild_id = ? AND kind = ? AND name_key = ?", (guild_id, kind, key)
+        ).fetchone()
+        if row is None or row[0] < RARE:
+            return False
+    return bool(named)
 
 
 def _active_filters(filters: DrawFilters) -> tuple[str, ...]:
