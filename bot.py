@@ -29,12 +29,12 @@ from discord.ext import commands, tasks
 from dotenv import load_dotenv
 
 from ao3.client import AO3Client, AO3Config
-from db import Store
 from db.backup import backup as backup_database
 from db.backup import restore, timestamped_backup_path
 from db.database import Clock, real_clock
 from db.errors import DatabaseInUse, UnusableBackup
 from db.lock import DatabaseLock
+from db.store import Store
 from interactions.words import plural
 
 log = logging.getLogger("promptfill")

@@ -24,6 +24,7 @@ import aiosqlite
 import discord
 
 from bench.measure import callback_latency_ms, percentile, rss_mib
+from bench.misses import Misses
 from db.database import MIGRATIONS_DIR, migrate
 from db.errors import Refusal
 from db.models import Viewer
@@ -420,7 +421,9 @@ async def main() -> int:
             commands = await command_throughput(driver, count)
             results["commands_per_s"] = commands
             if throughput_only:
-                print_commands(results)
+                misses = Misses()
+                print_commands(results, misses)
+                print(misses.summary())
                 return 0
             gc.collect()
             results["burst"] = await burst(driver, 1000)
@@ -457,7 +460,12 @@ async def main() -> int:
     return 0
 
 
+# Timed from the burst's start (issue 25's target; bench/misses.py says why it is out of reach on this path).
+BURST_TARGET_MS = 250.0
+
+
 def print_report(results: dict[str, Any], sizes: list[int]) -> None:
+    misses = Misses()
     framework = results["framework_ceiling_per_s"]
     store = results["store_ceiling_per_s"]
     print("\n== Ceilings (interactions or transactions per second)")
@@ -473,11 +481,13 @@ def print_report(results: dict[str, Any], sizes: list[int]) -> None:
         f"store: bare aiosqlite, submission inserts: {store['statement_per_call']:.0f}/s statement per call, "
         f"{store['one_hop_per_transaction']:.0f}/s one hop per transaction"
     )
-    print_commands(results)
+    print_commands(results, misses)
     b = results["burst"]
+    burst_ok = misses.verdict(b["p99_ms"] < BURST_TARGET_MS, "burst")
     print(
         f"\n== Burst: {b['interactions']} mixed interactions at once (60% reads): p50 {b['p50_ms']:.1f} ms, "
-        f"p99 {b['p99_ms']:.1f} ms, max {b['max_ms']:.1f} ms, past 3 s: {b['past_3s']} (wall {b['wall_s']:.2f} s)"
+        f"p99 {b['p99_ms']:.1f} ms (target < {BURST_TARGET_MS:g} ms: {burst_ok}),"
+        f" max {b['max_ms']:.1f} ms, past 3 s: {b['past_3s']} (wall {b['wall_s']:.2f} s)"
     )
     print("\n== Scale: latency to the interaction's callback, p50 / p99 ms")
     names = [n for n in results["scale"][str(sizes[0])] if n != "seed_s"]
@@ -490,18 +500,19 @@ def print_report(results: dict[str, Any], sizes: list[int]) -> None:
         ]
         ceiling = SCALE_TARGETS_MS.get(name)
         p99 = results["scale"][last][name]["p99_ms"]
-        verdict = f"p99 < {ceiling:g} ms: {'pass' if p99 < ceiling else 'MISS'}" if ceiling else ""
+        verdict = f"p99 < {ceiling:g} ms: {misses.verdict(p99 < ceiling, name)}" if ceiling else ""
         rows.append([name, *cells, f"{results['scale_ratio_last_to_first_p99'][name]:.2f}", verdict])
     print(table(rows))
     seeds = ", ".join(f"{s:,}: {results['scale'][str(s)]['seed_s']:.1f} s" for s in sizes)
     print(f"(seeding through the store: {seeds})")
     m = results["memory_mib"]
     print(f"\n== Memory (RSS): {m['idle_after_start']:.0f} MiB idle after start, {m['after_seed']:.0f} MiB after seed")
-    print_servers(results["servers"])
+    print_servers(results["servers"], misses)
     print(f"errors logged during the run: {results['errors_logged']}")
     for error in results["first_errors"]:
         print("  " + error.replace("\n", "\n  "))
     print(f"results written to {RESULTS}")
+    print(misses.summary())
 
 
 # Shares of the no-op command's throughput with 50 in flight (issue 25): what a command adds to the framework.
@@ -509,7 +520,7 @@ READ_SHARE_TARGET, WRITE_SHARE_TARGET = 0.60, 0.45
 WRITES = ("prompt submit", "claim + unclaim", "fill")
 
 
-def print_commands(results: dict[str, Any]) -> None:
+def print_commands(results: dict[str, Any], misses: Misses) -> None:
     framework = results["framework_ceiling_per_s"]
     print(
         "\n== Commands (per second, and as a share of the no-op command measured in turns with each;"
@@ -518,7 +529,7 @@ def print_commands(results: dict[str, Any]) -> None:
     rows = [["command", "sequential", "ratio", "50 in flight", "no-op meanwhile", "ratio", "target", "by CPU time"]]
     for name, f in results["commands_per_s"].items():
         share = READ_SHARE_TARGET if name not in WRITES else WRITE_SHARE_TARGET
-        verdict = "pass" if f["ratio_in_flight_50"] >= share else "MISS"
+        verdict = misses.verdict(f["ratio_in_flight_50"] >= share, name)
         rows.append(
             [
                 name,
@@ -535,13 +546,13 @@ def print_commands(results: dict[str, Any]) -> None:
     print(table(rows))
 
 
-def print_servers(servers: dict[str, Any]) -> None:
+def print_servers(servers: dict[str, Any], misses: Misses) -> None:
     print("\n== Servers in one process: realistic GUILD_CREATE payloads through discord.py's parser (4 shards)")
     rows = [["bot", "RSS at start", "1,000 servers", "10,000 servers", "per 1,000", "ingest 10,000", "target"]]
     for name, f in servers.items():
         marks = f["checkpoints"]
         per_1000 = f["per_1000_mib"]
-        verdict = "pass" if per_1000 < SERVER_MEMORY_TARGET_MIB else "miss"
+        verdict = misses.verdict(per_1000 < SERVER_MEMORY_TARGET_MIB, "servers") if name == "promptfill" else ""
         rows.append(
             [
                 "Promptfill (guilds intent)" if name == "promptfill" else "default intents and caches (for comparison)",

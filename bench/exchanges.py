@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import percentile
+from bench.misses import Misses
 from bench.scale import StallMonitor
 from db.exchanges import _add_item, _by_name, _participants, offer_draft, request_draft
 from db.matching import _fandom_edges
@@ -170,9 +171,11 @@ def _dm_counts(driver: Driver) -> dict[int, int]:
 
 
 def report(r: dict[str, Any]) -> None:
-    match_ok = "pass" if r["match_s"] < 1 else "MISS"
-    stall_ok = "pass" if r["match_stall_ms"] < 50 else "MISS"
-    equal = "pass" if r["without_giver"] == r["no_compatible_giver"] else "MISS"
+    misses = Misses()
+    match_ok = misses.verdict(r["match_s"] < 1, "match")
+    stall_ok = misses.verdict(r["match_stall_ms"] < 50, "match stall")
+    equal = misses.verdict(r["without_giver"] == r["no_compatible_giver"], "match leaves none out")
+    sent_ok = misses.verdict(r["sent_twice"] == 0, "sent twice")
     print(
         f"\n== Exchanges: {PARTICIPANTS:,} complete sign-ups (3 requests, 4-6 offers, {FANDOMS:,} fandoms long-tailed;"
         f" median {r['median_compatible_givers']} compatible givers each; seeded in {r['seed_s']:.1f} s)\n"
@@ -186,8 +189,9 @@ def report(r: dict[str, Any]) -> None:
         f"/exchange send of {r['assignments']:,} at {RATE:.0f} requests/s: first process killed after"
         f" {r['first_half_s']:.0f} s, the restarted one finished the rest in {r['second_half_s']:.0f} s;"
         f" states {json.dumps(r['states'])}; sent twice: {r['sent_twice']} (target 0:"
-        f" {'pass' if r['sent_twice'] == 0 else 'MISS'})"
+        f" {sent_ok})"
     )
+    print(misses.summary())
 
 
 def main() -> int:

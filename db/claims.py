@@ -115,9 +115,11 @@ def _find_active(conn: sqlite3.Connection, guild_id: int, number: int, member_id
     return claim
 
 
-def _drop(conn: sqlite3.Connection, guild_id: int, number: int, member: Viewer, now: int) -> Claim:
+def _drop(conn: sqlite3.Connection, guild_id: int, number: int, member: Viewer, now: int) -> tuple[Claim, Prompt]:
+    """The member's own claim ended, and the prompt as it is now (the reply names it): one hand-off, not two."""
     claim = _find_active(conn, guild_id, number, member.member_id, member)
-    return end_claim(conn, claim, status="dropped", actor_id=member.member_id, now=now)
+    ended = end_claim(conn, claim, status="dropped", actor_id=member.member_id, now=now)
+    return ended, rows.prompt(conn, guild_id, number)
 
 
 def _release(conn: sqlite3.Connection, guild_id: int, number: int, member_id: int, actor_id: int, now: int) -> Claim:
@@ -214,7 +216,7 @@ class ClaimRepo(Repository):
         """A claim for `member` (its moderator flag decides whether a pending prompt is "no prompt #N")."""
         return await self._db.write(_take, guild_id, number, member, self._now())
 
-    async def drop(self, guild_id: int, number: int, member: Viewer) -> Claim:
+    async def drop(self, guild_id: int, number: int, member: Viewer) -> tuple[Claim, Prompt]:
         return await self._db.write(_drop, guild_id, number, member, self._now())
 
     # Release and extend are moderators' commands: every prompt exists for them.

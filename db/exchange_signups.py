@@ -7,9 +7,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz, process, utils
-
-from db import validation
+from db import fuzzy, validation
 from db.errors import (
     AlreadyNominated,
     ExchangeChoiceNeeded,
@@ -161,10 +159,7 @@ COPY_APPROVED = (
 
 def closest_approved(fandom: str, approved: list[str]) -> tuple[str, ...]:
     """The approved names nearest to what was typed (rapidfuzz), best first, for the refusal to offer."""
-    found = process.extract(
-        fandom, approved, scorer=fuzz.WRatio, processor=utils.default_process, limit=CLOSEST_APPROVED
-    )
-    return tuple(name for name, _, _ in found)
+    return tuple(fuzzy.closest_weighted(fandom, approved, limit=CLOSEST_APPROVED))
 
 
 def _own_nominations(conn: sqlite3.Connection, exchange_id: int, member_id: int) -> list[str]:

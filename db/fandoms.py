@@ -11,9 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz, process, utils
-
-from db import rows
+from db import fuzzy, rows
 from db.database import Repository
 from db.errors import InvalidField, NameNotUsed, Refusal, SameName
 from db.exchanges import _by_name  # pyright: ignore[reportPrivateUsage]
@@ -81,10 +79,8 @@ def closest(typed: str, candidates: list[tuple[str, str]], *, limit: int = 1) ->
         return []
     keys = [k for k, _ in candidates]
     names = dict(candidates)
-    found = process.extract(
-        key, keys, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=NEAR_MISS_SCORE, limit=limit + 1
-    )
-    return [names[k] for k, _, _ in found if k != key][:limit]
+    found = fuzzy.closest(key, keys, score_cutoff=NEAR_MISS_SCORE, limit=limit + 1, normalise=True)
+    return [names[k] for k in found if k != key][:limit]
 
 
 def _near_miss(conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: str) -> str | None:
@@ -93,6 +89,15 @@ def _near_miss(conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: st
         return None
     found = closest(name, _all_names(conn, guild_id, kind))
     return found[0] if found else None
+
+
+def _canonical_and_near_miss(
+    conn: sqlite3.Connection, guild_id: int, kind: NameKind, name: str
+) -> tuple[str, str | None]:
+    """The name a merge sent this one to (or itself), and a known name close to that one when it is new here:
+    what a submission asks before storing, in one hand-off to the store instead of two."""
+    name = canonical_name(conn, guild_id, kind, name)
+    return name, _near_miss(conn, guild_id, kind, name)
 
 
 def _near_offer(conn: sqlite3.Connection, guild_id: int, exchange: str | None, fandom: str) -> str | None:
@@ -232,8 +237,8 @@ class NameRepo(Repository):
     ) -> list[KnownName]:
         return await self._db.read(_autocomplete, guild_id, kind, typed, limit)
 
-    async def near_miss(self, guild_id: int, kind: NameKind, name: str) -> str | None:
-        return await self._db.read(_near_miss, guild_id, kind, name)
+    async def canonical_and_near_miss(self, guild_id: int, kind: NameKind, name: str) -> tuple[str, str | None]:
+        return await self._db.read(_canonical_and_near_miss, guild_id, kind, name)
 
     async def canonical(self, guild_id: int, kind: NameKind, name: str) -> str:
         return await self._db.read(canonical_name, guild_id, kind, name)

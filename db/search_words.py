@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 import unicodedata
 
 import regex
@@ -57,3 +58,55 @@ def match_query(guild_id: int, typed: str, *, limit: int = 20) -> str | None:
         return None
     key = server_key(guild_id)
     return " ".join(f'"{key}{word}"*' for word in words)
+
+
+# A typed word of up to 3 letters is served by the prefix indexes (the 6-character key and 1 to 3 letters).
+INDEXED_PREFIX = 3
+# A longer word that begins more indexed words than this stays a prefix query (a few letters of a common
+# start in a large server): reading the words one by one would cost more than the merge it saves.
+EXPANDED_WORDS_MAX = 16
+
+
+def folded(word: str) -> str | None:
+    """The word as the tokenizer stores it (lower case, accents removed) when that is plain ASCII; None for
+    the rest, whose exact folding only the tokenizer knows (such a word stays a prefix query)."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)).lower()
+    return bare if bare.isascii() else None
+
+
+def match_query_in(conn: sqlite3.Connection, guild_id: int, typed: str, *, limit: int = 20) -> str | None:
+    """match_query's matches, as a query SQLite 3.40's FTS5 answers without reading every match first: each
+    typed word longer than the prefix indexes becomes the exact indexed words it begins, joined by OR (an OR
+    walks its words lazily, newest first, and stops when the page is full; a prefix query merges every
+    matching word's whole list before the first row: 8 ms against 0.2 ms for a word in 50,000 prompts).
+    None when no word."""
+    words = tokens(typed)[:limit]
+    if not words:
+        return None
+    key = server_key(guild_id)
+    return " AND ".join(_word_query(conn, key, word) for word in words)
+
+
+def _word_query(conn: sqlite3.Connection, key: str, word: str) -> str:
+    prefix = f'"{key}{word}"*'
+    base = folded(word)
+    if base is None or len(base) <= INDEXED_PREFIX:
+        return prefix
+    start = key + base
+    end = start[:-1] + chr(ord(start[-1]) + 1)
+    found: list[str] = []
+    after = start
+    while len(found) <= EXPANDED_WORDS_MAX:
+        # The next indexed word in the range: "\x01" sorts after a word and before any longer one (words hold
+        # only letters and digits), and ">=" lets the vocabulary seek where ">" would read the word's every
+        # occurrence first.
+        row = conn.execute(
+            "SELECT term FROM prompt_search_terms WHERE term >= ? AND term < ? LIMIT 1", (after, end)
+        ).fetchone()
+        if row is None:
+            break
+        found.append(row[0])
+        after = row[0] + "\x01"
+    if not found or len(found) > EXPANDED_WORDS_MAX:
+        return prefix
+    return "(" + " OR ".join(f'"{term}"' for term in found) + ")"

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from rapidfuzz import fuzz, process
-
+from db import fuzzy
 from db.database import Database
 from db.folding import name_key
 from db.search_words import server_key, tokens
@@ -37,7 +36,9 @@ def _indexed(conn: sqlite3.Connection, key: str, word: str) -> bool:
     end = word[:-1] + chr(ord(word[-1]) + 1)
     return (
         conn.execute(
-            "SELECT 1 FROM prompt_search_vocab WHERE term >= ? AND term < ? LIMIT 1", (key + word, key + end)
+            # The instance kind stops at the first occurrence (migration 0008); the row kind counts them all.
+            "SELECT 1 FROM prompt_search_terms WHERE term >= ? AND term < ? LIMIT 1",
+            (key + word, key + end),
         ).fetchone()
         is not None
     )
@@ -53,12 +54,10 @@ def _suggest(conn: sqlite3.Connection, guild_id: int, query: str) -> list[str]:
         if " " in word or _indexed(conn, key, word) or len(word) < WORD_MIN_LENGTH:
             options.append([word])
             continue
-        close = process.extract(
-            word, _words_from(conn, key, word[0]), scorer=fuzz.ratio, score_cutoff=WORD_SCORE, limit=CANDIDATES
-        )
+        close = fuzzy.closest(word, _words_from(conn, key, word[0]), score_cutoff=WORD_SCORE, limit=CANDIDATES)
         if not close:
             return []
-        options.append([found for found, _, _ in close])
+        options.append(close)
         changed = True
     if not changed:
         return []

@@ -33,11 +33,12 @@ from tests.driver import MOD, Driver
 from tests.driver.world import User
 
 async def main():
-    seen = {"after import bot": heavy()}
+    seen = {"after import bot": heavy(), "rapidfuzz after import bot": "rapidfuzz" in sys.modules}
     driver = await Driver.start(Path(sys.argv[1]))  # setup_hook: the store, every cog, the command tree
     try:
         seen["cogs"] = sorted(driver.bot.extensions)
         seen["after loading every cog"] = heavy()
+        seen["rapidfuzz after loading every cog"] = "rapidfuzz" in sys.modules
         await driver.command("mod exchange create", user=MOD, name="Ring", match="any")
         for i in range(6):
             member = User(731000000000000000 + i, f"ringer{i}")
@@ -55,7 +56,7 @@ asyncio.run(main())
 """
 
 
-def test_the_bot_with_every_cog_never_loads_numpy_or_scipy_even_to_match(tmp_path: Path) -> None:
+def test_the_bot_with_every_cog_never_loads_numpy_or_scipy_even_to_match_nor_rapidfuzz_at_start(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", WHOLE_BOT_THEN_A_MATCH, str(tmp_path / "promptfill.db")],
         cwd=ROOT,
@@ -69,6 +70,9 @@ def test_the_bot_with_every_cog_never_loads_numpy_or_scipy_even_to_match(tmp_pat
     assert "cogs.exchanges" in seen["cogs"] and len(seen["cogs"]) == len(EXTENSIONS), seen["cogs"]
     assert seen["after import bot"] == []
     assert seen["after loading every cog"] == []
+    # rapidfuzz too waits for its first use (db/fuzzy.py): a near miss, an empty search
+    assert seen["rapidfuzz after import bot"] is False
+    assert seen["rapidfuzz after loading every cog"] is False
     assert "Participants: 6" in seen["reply"] and "Matched: 6" in seen["reply"], seen["reply"]
     assert seen["after a match"] == []  # the solver ran elsewhere
     assert seen["errors"] == []

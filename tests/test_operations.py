@@ -130,7 +130,7 @@ async def test_the_lock_goes_with_the_process_even_when_it_is_killed(db_path, cl
         [
             sys.executable,
             "-c",
-            "import asyncio, sys; from db import Store\n"
+            "import asyncio, sys; from db.store import Store\n"
             "async def hold():\n"
             "    store = Store(sys.argv[1]); await store.open(); print('open', flush=True); await asyncio.sleep(60)\n"
             "asyncio.run(hold())",

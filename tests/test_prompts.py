@@ -479,6 +479,48 @@ async def test_the_counting_fallback_is_uniform_too(db_path, clock, monkeypatch)
         await driver.close()
 
 
+async def test_a_draw_by_common_names_probes_longer_before_counting_and_stays_uniform(
+    db_path, clock, monkeypatch
+) -> None:
+    """issue 25: a fandom and a tag each on at least RARE prompts get a third batch of probes before the count;
+    a rare name counts at once. The guess only chooses the batches: draws stay uniform over the matches."""
+    import sqlite3
+
+    import db.browse
+
+    monkeypatch.setattr(db.browse, "RARE", 5)
+    driver = await seeded_driver(db_path, clock, seed=11)
+    try:
+        eligible = [
+            await submit(driver, f"Matching idea {i} about a comet", user=BOB, fandom="Hades", tags="heist")
+            for i in range(6)
+        ]
+        for i in range(6):
+            await submit(driver, f"Other idea {i} about a lantern", user=BOB, fandom="Hades", tags="fluff")
+        await submit(driver, "A lone idea about a violin", user=BOB, fandom="Leverage", tags="heist")
+        conn = sqlite3.connect(db_path)
+        try:
+            used = db.browse._each_used_by_many  # pyright: ignore[reportPrivateUsage]
+            assert used(conn, GUILD.id, "hades", "heist")  # 12 and 7 prompts: both at least 5
+            assert not used(conn, GUILD.id, "leverage", "heist")  # 1 prompt: counted at once
+            assert not used(conn, GUILD.id, "hades", "nowhere")  # a tag no prompt uses
+            assert not used(conn, GUILD.id, None, None)  # no name: the first batches suffice
+        finally:
+            conn.close()
+        counts: Counter[int] = Counter()
+        for _ in range(20):
+            outs = await asyncio.gather(
+                *(driver.command("prompt random", user=CAROL, fandom="Hades", tag="heist") for _ in range(30))
+            )
+            counts.update(drawn_number(o) for o in outs)
+        assert set(counts) == set(eligible)
+        expected = 600 / 6
+        chi_square = sum((counts[n] - expected) ** 2 / expected for n in eligible)
+        assert chi_square < 20.515, (chi_square, counts)  # 5 degrees of freedom, p = 0.001
+    finally:
+        await driver.close()
+
+
 async def test_text_title_and_tags_that_render_as_nothing_are_refused(driver: Driver, db_path) -> None:
     before = snapshot(db_path)
     cases: list[dict[str, str]] = [

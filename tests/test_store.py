@@ -12,10 +12,11 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from db import Store, validation
+from db import validation
 from db.database import MIGRATIONS_DIR, run_on_worker_thread
 from db.errors import DatabaseTooNew
-from db.search_words import indexed_words, match_query, server_key
+from db.search_words import EXPANDED_WORDS_MAX, indexed_words, match_query, match_query_in, server_key
+from db.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -299,3 +300,67 @@ async def test_the_search_index_keys_each_word_by_server(db_path: Path) -> None:
     finally:
         conn.close()
     assert match_query(1, "  !!  ") is None
+
+
+async def test_whole_words_become_the_exact_indexed_words_they_begin_with_the_same_matches(db_path: Path) -> None:
+    """issue 25: a typed word longer than the prefix indexes is turned into an OR of the indexed words it
+    begins (lazy in SQLite 3.40's FTS5, where a long prefix query merges every match first); the matches are
+    exactly the prefix query's, whatever the case, accents, script, or the number of words a prefix begins."""
+    texts = [
+        "A Lighthouse keeper and a lighthouses fan meet at the café",
+        "The LIGHTHOUSE at night, lights everywhere, a Cafè du Monde",
+        "Ruins of a cafeteria where the lightning struck twice",
+        "Σελήνη over the harbour, moonlight on the water",
+        "Straße und Brücke, a naïve dragon in Zürich",
+        *(
+            f"Prompt number {i} about the lightkeeper{chr(97 + i)} and more words"
+            for i in range(EXPANDED_WORDS_MAX + 2)
+        ),
+    ]
+    store = Store(db_path)
+    await store.open()
+    try:
+        for guild in (1, 2):
+            for text in texts:
+                await store.prompts.submit(guild, 10, validation.draft(text=text))
+    finally:
+        await store.close()
+    conn = sqlite3.connect(db_path)
+    try:
+        typed_cases = [
+            "lighthouse",
+            "LightHouse",
+            "lighthouses",
+            "light",
+            "ligh",
+            "lig",
+            "café",
+            "CAFE",
+            "cafet",
+            "Cafè du",
+            "lightkeeper",
+            "lightk",
+            "σελήνη",
+            "straße",
+            "brücke",
+            "naive",
+            "zürich",
+            "zurich",
+            "nowhere",
+            "light café",
+        ]
+        for guild in (1, 2):
+            for typed in typed_cases:
+                plain, expanded = match_query(guild, typed), match_query_in(conn, guild, typed)
+                assert plain is not None and expanded is not None
+                query = "SELECT rowid FROM prompt_search WHERE prompt_search MATCH ? ORDER BY rowid"
+                want = conn.execute(query, (plain,)).fetchall()
+                assert conn.execute(query, (expanded,)).fetchall() == want, (typed, plain, expanded)
+        key = server_key(1)
+        assert match_query_in(conn, 1, "LightHouse") == f'("{key}lighthouse" OR "{key}lighthouses")'
+        assert match_query_in(conn, 1, "lig") == f'"{key}lig"*'  # served by the prefix index as it is
+        assert match_query_in(conn, 1, "lightk") == f'"{key}lightk"*'  # begins too many words: left a prefix
+        assert match_query_in(conn, 1, "σελήνη") == f'"{key}σελήνη"*'  # folded by the tokenizer alone
+        assert match_query_in(conn, 1, "  !!  ") is None
+    finally:
+        conn.close()

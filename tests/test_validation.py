@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db import search_words, validation
+from db import folding, search_words, validation
 from db.errors import InvalidField
 from db.models import PromptEdit
 
@@ -59,6 +59,19 @@ def test_keys_fold_case_and_spacing() -> None:
     assert validation.tag_key("  Slow   Burn ") == validation.tag_key("slow burn")
     assert validation.fandom_key("Good  Omens") == validation.fandom_key("good omens")
     assert validation.dedupe_key("Hello, World!") == validation.dedupe_key("hello world")
+
+
+def test_the_ascii_fold_is_the_general_fold_on_every_ascii_character() -> None:
+    """words() folds ASCII text on a short path (issue 25); it must give what the general path gives."""
+    for code in range(128):
+        text = f"Ab{chr(code)}cD {chr(code)}"
+        assert folding.words(text) == folding._folded_words(text), code  # pyright: ignore[reportPrivateUsage]
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_the_ascii_fold_agrees_with_the_general_fold(text: str) -> None:
+    assert folding.words(text) == folding._folded_words(text)  # pyright: ignore[reportPrivateUsage]
 
 
 @pytest.mark.parametrize(("given", "expected"), [(None, "NR"), ("e", "E"), (" t ", "T")])

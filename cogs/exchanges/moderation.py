@@ -348,10 +348,11 @@ class ModeratorCommands(GiftCommands, Outbox):
     @app_commands.describe(exchange="The exchange")
     async def match(self, interaction: Interaction, exchange: ExchangeOption) -> None:
         guild_id = guild_id_of(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
         # The solver runs in a process of its own (db/match_worker.py): numpy and scipy never load into the bot.
-        # Started first, so it loads them while the sign-ups are read.
+        # Started first, even before the deferral's round trip to Discord, so it loads them (about 0.45 s of CPU)
+        # while the bot defers and reads the sign-ups.
         async with MatchWorker() as solver:
+            await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
             found, people = await self.store.matchable(guild_id, exchange)
             result = await solver.best_match(people, found.settings.match_rule, self.matching_rng())
         await self.store.save_match(found.id, result.pairs, interaction.user.id)

@@ -33,8 +33,7 @@ def server_name(bot: discord.Client, guild_id: int) -> str:
 async def unclaim_and_reply(interaction: Interaction, guild_id: int, number: int) -> None:
     """/unclaim and the reminder's Unclaim button: drop the member's own claim, answer, bring the post up to date."""
     bot = interaction.client
-    await bot.store.claims.drop(guild_id, number, await viewer_of(interaction))
-    prompt = await bot.store.prompts.get(guild_id, number)
+    _, prompt = await bot.store.claims.drop(guild_id, number, await viewer_of(interaction))
     where = "" if interaction.guild_id == guild_id else f" in **{server_name(bot, guild_id)}**"
     await interaction.response.send_message(
         f"You dropped your claim on {prompt_name(prompt)}{where}; its slot is free for someone else.",

@@ -112,8 +112,7 @@ async def guard_name(
     known = why = None
     if fandom is not None:
         # A name moderators merged into another lands on that one, without asking.
-        fandom = await names.canonical(guild_id, kind, fandom)
-        known = await names.near_miss(guild_id, kind, fandom)
+        fandom, known = await names.canonical_and_near_miss(guild_id, kind, fandom)
         why = "is new in this server, and close to **{}**, which members already use."
         if known is None and request:
             known = await names.near_offer(guild_id, offers_in, fandom)
