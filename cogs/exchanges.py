@@ -25,6 +25,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.ui import exchange_embeds as render
+from cogs.ui import letters as letters_ui
 from cogs.ui.fandom_autocomplete import exchange_fandom_autocomplete, fandom_autocomplete
 from cogs.ui.near_miss import guard_name
 from cogs.ui.owned import OwnedView
@@ -142,10 +143,13 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
             guild_id = guild_id_of(interaction)
             exchange, assignment = await exchanges.take_pinch_hit(guild_id, self.assignment_id, interaction.user.id)
             _, _, recipient = await exchanges.assignment_of(guild_id, exchange.name, interaction.user.id)
-            await answer_privately(
+            # With the recipient's letter: only whoever takes the pinch hit reads it (the post never shows it).
+            await letters_ui.answer_assignment(
                 interaction,
                 "Thank you for pinch-hitting! This assignment is yours now.",
-                embed=render.assignment_embed(interaction.client, exchange, assignment, recipient),
+                render.assignment_embed(interaction.client, exchange, assignment, recipient),
+                exchange,
+                assignment.recipient_id,
             )
             await log_line(
                 interaction.client,
@@ -482,7 +486,8 @@ class Exchanges(commands.Cog):
         found, assignment, recipient = await self.store.assignment_of(
             guild_id_of(interaction), exchange, interaction.user.id
         )
-        await answer_privately(interaction, "", embed=render.assignment_embed(self.bot, found, assignment, recipient))
+        embed = render.assignment_embed(self.bot, found, assignment, recipient)
+        await letters_ui.answer_assignment(interaction, "", embed, found, assignment.recipient_id)  # with the letter
 
     @exchange.command(name="gift", description="Record the work you wrote for your assignment")
     @app_commands.describe(
@@ -618,7 +623,36 @@ class Exchanges(commands.Cog):
     @app_commands.autocomplete(exchange=exchange_autocomplete)
     async def status(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
         found = await self.store.status(guild_id_of(interaction), exchange)
-        await answer_privately(interaction, "", embed=render.status_embed(found, await self._secrecy(interaction)))
+        secrecy = await self._secrecy(interaction)
+        # Moderators also see the sign-up summary beside it (cogs/ui/letters.py).
+        await letters_ui.answer_status(interaction, render.status_embed(found, secrecy), found.exchange, secrecy)
+
+    # -- letters and the sign-up summary (issue 23; their code is in cogs/ui/letters.py and db/letters.py,
+    # db/exchange_summary.py) ---------------------------------------------------------------------------------
+
+    @exchange.command(name="letter", description="Write a letter to your giver; no options: see yours")
+    @app_commands.describe(
+        text="Your letter (up to 4,000 characters; the form keeps line breaks)",
+        url="A link to your letter posted elsewhere",
+        dnw="What you do not want (up to 1,000 characters)",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def letter(
+        self,
+        interaction: Interaction,
+        text: app_commands.Range[str, 1, 4000] | None = None,
+        url: app_commands.Range[str, 1, 2048] | None = None,
+        dnw: app_commands.Range[str, 1, 1000] | None = None,
+        exchange: app_commands.Range[str, 1, 50] | None = None,
+    ) -> None:
+        await letters_ui.letter_command(interaction, exchange, text=text, url=url, dnw=dnw)
+
+    @exchange.command(name="summary", description="Requests and offers per fandom, the least offered first")
+    @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def summary(self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50] | None = None) -> None:
+        await letters_ui.summary_command(interaction, exchange)
 
     # -- moderators ---------------------------------------------------------------------------------------------
 
@@ -906,6 +940,7 @@ class Exchanges(commands.Cog):
                 recipients = {
                     s.member_id: s for s in (await self.store.signups_of(exchange, [a.recipient_id for a in batch]))
                 }
+                letters = await self.bot.store.letters.of_members(exchange.id, [a.recipient_id for a in batch])
                 for assignment in batch:
                     giver = assignment.giver_id
                     # Recorded as being sent before it goes: a crash now leaves this one message unknown.
@@ -914,7 +949,11 @@ class Exchanges(commands.Cog):
                     message = render.assignment_message(
                         self.bot, exchange, assignment, recipients.get(assignment.recipient_id), self._where(exchange)
                     )
-                    outcome = await dm_delivery(self.bot, giver, **message)
+                    # The recipient's letter goes with it (cogs/ui/letters.py), in further messages if it must.
+                    letter = letters.get(assignment.recipient_id)
+                    outcome = await letters_ui.dm_assignment(
+                        self.bot, giver, message, exchange, letter, self._where(exchange)
+                    )
                     if outcome is Delivery.SENT:
                         await self.store.finish_sending(assignment.id, "delivered")
                         delivered += 1
@@ -1040,7 +1079,7 @@ class Exchanges(commands.Cog):
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], format: Literal["csv", "json"]
     ) -> None:
         guild_id = guild_id_of(interaction)
-        (data,) = await self.store.export(guild_id, exchange)
+        (data,) = await self.bot.store.letters.export(guild_id, exchange)  # the exchange with its letters
         await interaction.response.defer(ephemeral=True, thinking=True)
         content = await asyncio.to_thread(export_bytes, data, format)
         # Named for the server and the exchange (a moderator may keep files of several servers side by side).
@@ -1110,6 +1149,11 @@ def export_bytes(data: dict[str, Any], format: str) -> bytes:
             row("request", s["member_id"], "", r["fandom"], r["tags"], details=r["details"], rating=r["rating"])
         for o in s["offers"]:
             row("offer", s["member_id"], "", o["fandom"], o["tags"])
+        letter = s.get("letter") or {}
+        if letter.get("text") or letter.get("url"):
+            row("letter", s["member_id"], details=letter.get("text"), url=letter.get("url"))
+        if letter.get("dnw"):
+            row("do not want", s["member_id"], details=letter["dnw"])
     for a in data["assignments"]:
         gift = a["gift"] or {}
         row(

@@ -313,3 +313,23 @@ class MatchIncomplete(Refusal):
 @dataclass(eq=False)
 class InvalidCounts(Refusal):
     detail: str
+
+
+# -- letters and the sign-up summary ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class LetterClosed(Refusal):
+    """A letter is written and changed from sign-ups until assignments go out (then the giver has it as it is)."""
+
+    name: str
+    phase: str
+
+
+@dataclass(eq=False)
+class SummaryTooEarly(Refusal):
+    """Fewer sign-ups than the summary needs: counts over so few would point at the people behind them."""
+
+    name: str
+    signups: int
+    needed: int

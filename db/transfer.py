@@ -20,7 +20,8 @@ from typing import Any, Literal
 from db import rows
 from db.database import Repository, to_epoch
 from db.errors import ImportUnreadable, InvalidField, Refusal
-from db.exchanges import export_exchanges, validation
+from db.exchanges import validation
+from db.letters import export_with_letters
 from db.models import (
     PROMPT_STATUSES,
     Claim,
@@ -701,7 +702,7 @@ class TransferRepo(Repository):
         # pass over them meanwhile (it would stall the event loop), see collector_paused().
         with collector_paused():
             snap = await self._snapshot(guild_id)
-            snap.exchanges = await self._db.read(export_exchanges, guild_id, None)
+            snap.exchanges = await self._db.read(export_with_letters, guild_id, None)  # exchanges with letters
             return await asyncio.to_thread(_export_files, snap, guild_id, self._clock().isoformat(), fmt, limit)
 
     async def import_entries(self, guild_id: int, actor_id: int, entries: list[tuple[str, Any]]) -> ImportReport:

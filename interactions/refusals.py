@@ -27,6 +27,7 @@ from db.errors import (
     ImportUnreadable,
     InvalidCounts,
     InvalidField,
+    LetterClosed,
     MatchIncomplete,
     NameNotUsed,
     NoApprovedFandoms,
@@ -51,6 +52,7 @@ from db.errors import (
     SelfAssignment,
     SignupItemNotFound,
     SignupLimitReached,
+    SummaryTooEarly,
     WrongPhase,
     WrongStatus,
 )
@@ -232,6 +234,21 @@ def sentence(error: BaseException) -> str | None:
             return text if len(text) <= 1900 else text[:1899] + "…"
         case InvalidCounts():
             return f"{error.detail}. Nothing was changed."
+        case LetterClosed():
+            if error.phase == "nominations":
+                return (
+                    f"{phase_sentence(error.name, error.phase)}, so there is no sign-up to write a letter for. "
+                    "Write it once sign-ups open, beside your requests."
+                )
+            return (
+                f"{phase_sentence(error.name, error.phase)}, so your letter can no longer change: your giver has it "
+                "as it stands. `/exchange letter` with no options shows it to you."
+            )
+        case SummaryTooEarly():
+            return (
+                f"{error.name} has {plural(error.signups, 'sign-up')} so far. The summary of requests and offers "
+                f"appears once it has {error.needed}: counts over fewer would point at the people behind them."
+            )
         case ModeratorsOnly():
             return "Only moderators (Manage Server, or the server's moderator role) can use this."
         case ServerOnly() | app_commands.NoPrivateMessage():
