@@ -151,9 +151,11 @@ async def test_letter_refusals_answer_privately_and_change_nothing(driver: Drive
     blank = await driver.submit_modal(form.modal, {"text": " \u200b ", "url": "", "dnw": ""}, user=ALICE)
     assert blank.ephemeral and "is empty once blank" in blank.content
     assert snapshot(db_path) == before
-    # Once assignments are sent, the giver has the letter as it stands.
+    # Once assignments are sent, the giver has the letter as it stands: the command and an earlier Edit button say so.
     await send(driver)
     before = snapshot(db_path)
+    stale = await driver.click(shown.message_id, "promptfill:letter:edit", user=ALICE)
+    assert stale.kind != 9 and "your letter can no longer change" in stale.content
     late = await driver.command("exchange letter", user=ALICE, text="Changed my mind")
     assert (
         late.ephemeral and "Assignments for Yulefic have been sent, so your letter can no longer change" in late.content
@@ -265,6 +267,19 @@ async def test_a_pinch_hitter_reads_the_letter_only_once_they_take_it(driver: Dr
     assert driver.fake.refused == []
 
 
+async def test_a_giver_a_moderator_assigns_after_sending_gets_the_letter_too(driver: Driver, db_path: Path) -> None:
+    await ring(driver)
+    await driver.command("exchange letter", user=BOB, text="LETTER-FOR-THE-NEW-GIVER", dnw="Angst")
+    await send(driver)
+    newcomer = MEMBERS[0]
+    out = await driver.command("mod exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=newcomer)
+    assert "now writes for" in out.text
+    (dm,) = driver.dms(newcomer)
+    assert "LETTER-FOR-THE-NEW-GIVER" in message_texts(dm) and "Angst" in message_texts(dm)
+    released = driver.dms(ALICE)[-1]
+    assert "released" in released["content"] and "LETTER-FOR-THE-NEW-GIVER" not in json.dumps(released)
+
+
 # -- exports --------------------------------------------------------------------------------------------------------
 
 
@@ -294,13 +309,17 @@ async def test_moderators_exports_and_the_servers_backup_include_letters(driver:
     assert len(by_kind) == 3
 
 
-async def test_a_letter_goes_with_its_sign_up(driver: Driver, db_path: Path) -> None:
+async def test_a_letter_goes_with_its_sign_up_and_its_exchange(driver: Driver, db_path: Path) -> None:
     await ring(driver)
     await driver.command("exchange letter", user=ALICE, text="Gone soon")
+    await driver.command("exchange letter", user=BOB, text="Gone with the exchange")
     await driver.command("exchange leave", user=ALICE)
-    assert ALICE.id not in stored_letters(db_path)
+    assert list(stored_letters(db_path)) == [BOB.id]
     again = await driver.command("exchange letter", user=ALICE)
     assert "You have not signed up for Yulefic" in again.content
+    asked = await driver.command("mod exchange delete", user=MOD, exchange="Yulefic")
+    await driver.click(asked.message_id, "promptfill:exchange:delete", user=MOD)
+    assert stored_letters(db_path) == {}
 
 
 # -- the sign-up summary ------------------------------------------------------------------------------------------

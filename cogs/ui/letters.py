@@ -17,6 +17,7 @@ import discord
 from cogs.ui.embeds import EMBED_TOTAL_LIMIT, LINK_URL_LIMIT, fitted, lines_within, link
 from cogs.ui.owned import OwnedView
 from cogs.ui.paginator import Paginator
+from db.errors import LetterClosed
 from db.exchange_models import Exchange, Secrecy
 from db.exchange_summary import SUMMARY_MIN_SIGNUPS, FandomTally, SignupSummary
 from db.letters import DNW_MAX, LETTER_PHASES, TEXT_MAX, URL_MAX, Letter, letter_changes
@@ -56,7 +57,9 @@ def letter_embeds(exchange: Exchange, letter: Letter, *, whose: str) -> list[dis
     return embeds
 
 
-def packed(content: str, embeds: list[discord.Embed], extra: list[discord.Embed], continued: str) -> list[dict]:
+def packed(
+    content: str, embeds: list[discord.Embed], extra: list[discord.Embed], continued: str
+) -> list[dict[str, Any]]:
     """A message of `content` and `embeds`, with `extra` embeds added while it stays within Discord's 6,000
     characters across a message's embeds (and 10 embeds); the rest go in further messages saying `continued`."""
     messages: list[dict[str, Any]] = [{"content": content, "embeds": list(embeds)}]
@@ -69,7 +72,9 @@ def packed(content: str, embeds: list[discord.Embed], extra: list[discord.Embed]
     return messages
 
 
-def _assignment_with_letter(message: dict[str, Any], exchange: Exchange, letter: Letter | None, where: str) -> list:
+def _assignment_with_letter(
+    message: dict[str, Any], exchange: Exchange, letter: Letter | None, where: str
+) -> list[dict[str, Any]]:
     extra = letter_embeds(exchange, letter, whose="Their letter") if letter else []
     continued = f"🎁 Your recipient's letter, for your assignment in {where}."
     return packed(message["content"], [message["embed"]], extra, continued)
@@ -219,6 +224,8 @@ class LetterView(OwnedView):
         found, letter = await interaction.client.store.letters.own(
             guild_id_of(interaction), self.exchange, interaction.user.id
         )
+        if found.phase not in LETTER_PHASES:  # sent since this answer was shown: say so before the form, not after
+            raise LetterClosed(found.name, found.phase)
         await interaction.response.send_modal(LetterModal(found.name, letter))
 
 
