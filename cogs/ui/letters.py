@@ -286,7 +286,8 @@ async def moderators_summary(interaction: Interaction, exchange: Exchange, secre
         return []
     embed = discord.Embed(title=f"Requests and offers · {exchange.name}", colour=COLOUR)
     lines = [_tally_line(t) for t in first.items]
-    every = f"\n{interaction.client.mention('exchange summary')} shows every fandom, page by page."
+    cut = first.page_count > 1 or len("\n".join(lines)) > STATUS_SUMMARY_ROOM
+    every = f"\n{interaction.client.mention('exchange summary')} shows every fandom, page by page." if cut else ""
     embed.description = _summary_head(summary) + "\n\n" + lines_within(lines, STATUS_SUMMARY_ROOM) + every
     return [fitted(embed)]
 
