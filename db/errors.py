@@ -356,3 +356,15 @@ class MatchIncomplete(Refusal):
 @dataclass(eq=False)
 class InvalidCounts(Refusal):
     detail: str
+
+
+# -- letters and the sign-up summary ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class SummaryTooEarly(Refusal):
+    """Fewer sign-ups than the summary needs: counts over so few would point at the people behind them."""
+
+    name: str
+    signups: int
+    needed: int

@@ -33,6 +33,7 @@ ExchangeAction = Literal[
     "offer",
     "change a sign-up",
     "leave",
+    "write a letter",
     "open sign-ups",
     "close sign-ups",
     "set the closing date",
@@ -59,6 +60,7 @@ PHASE_ALLOWS: dict[ExchangeAction, tuple[Phase, ...]] = {
     "offer": (SIGNUPS,),
     "change a sign-up": (SIGNUPS,),
     "leave": (SIGNUPS,),
+    "write a letter": (SIGNUPS, CLOSED),  # a letter changes until assignments go: then the giver has it as it is
     "open sign-ups": (NOMINATIONS, CLOSED),  # the first opening after nominations, or again after a close
     "close sign-ups": (SIGNUPS,),
     "set the closing date": (NOMINATIONS, SIGNUPS),  # signups_close: sign-ups close by themselves on it

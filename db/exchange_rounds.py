@@ -61,6 +61,7 @@ from db.exchange_rows import (
     exchange_name_key,
 )
 from db.exchange_signups import COPY_APPROVED
+from db.letters import letters_by_member
 from db.match_types import Participant, Wish
 from db.rows import placeholders
 
@@ -570,7 +571,7 @@ def _names(conn: sqlite3.Connection, guild_id: int, typed: str) -> list[str]:
 
 
 def export_exchanges(conn: sqlite3.Connection, guild_id: int, name: str | None) -> list[dict[str, Any]]:
-    """Moderators' copy: every sign-up, assignment and gift, naming everyone."""
+    """Moderators' copy: every sign-up (with its letter, or None), assignment and gift, naming everyone."""
     if name is None:
         exchanges = [
             _exchange(r) for r in conn.execute("SELECT * FROM exchanges WHERE guild_id = ? ORDER BY id", (guild_id,))
@@ -579,6 +580,7 @@ def export_exchanges(conn: sqlite3.Connection, guild_id: int, name: str | None) 
         exchanges = [_by_name(conn, guild_id, name)]
     result = []
     for exchange in exchanges:
+        letters = letters_by_member(conn, exchange.id)
         result.append(
             {
                 "name": exchange.name,
@@ -595,6 +597,7 @@ def export_exchanges(conn: sqlite3.Connection, guild_id: int, name: str | None) 
                             for r in s.requests
                         ],
                         "offers": [{"fandom": o.fandom, "tags": list(o.tags)} for o in s.offers],
+                        "letter": letters[s.member_id].as_export() if s.member_id in letters else None,
                     }
                     for s in _signups(conn, exchange)
                 ],

@@ -12,6 +12,8 @@ transactions of the modules beside this one, by what it is about:
 - exchange_rounds.py: the moderators' round: settings, phases, matching, assignments, gifts, pinch hits,
   status, reveal, removals, export;
 - exchange_outbox.py: assignment messages sent once each, reminders, the overdue report.
+Letters (db/letters.py, LetterRepo) and the sign-up summary (db/exchange_summary.py, SummaryRepo) have
+repositories of their own; a sign-up's letter travels in export_exchanges.
 `ExchangeRepo` below is the one door the cogs use: each method one transaction.
 """
 

@@ -11,10 +11,12 @@ from db.audit import AuditRepo
 from db.browse import BrowseRepo
 from db.claims import ClaimRepo
 from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
+from db.exchange_summary import SummaryRepo
 from db.exchanges import ExchangeRepo
 from db.fandoms import NameRepo
 from db.fills import FillRepo
 from db.follows import FollowRepo
+from db.letters import LetterRepo
 from db.lock import DatabaseLock
 from db.profiles import ProfileRepo
 from db.prompts import PromptRepo
@@ -67,6 +69,8 @@ class Store:
         self.audit = AuditRepo(self.db, clock)
         self.exchanges = ExchangeRepo(self.db, clock)
         self.transfer = TransferRepo(self.db, clock, self.exchanges)
+        self.letters = LetterRepo(self.db, clock)  # issue 23: letters and the sign-up summary
+        self.summaries = SummaryRepo(self.db, clock)
 
     async def open(self) -> None:
         """Take the database for this process (DatabaseInUse if another holds it), then open and migrate it."""

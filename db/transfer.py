@@ -327,7 +327,7 @@ EXCHANGE_CSV_COLUMNS = ("kind", "member_id", "other_id", "fandom", "tags", "deta
 
 def exchange_file(data: dict[str, Any], fmt: ExportFormat) -> bytes:
     """`/mod exchange export`: one exchange (as ExchangeRepo.export reads it) as JSON, or as CSV with a row per
-    request, offer and assignment."""
+    request, offer, letter, do-not-wants list and assignment."""
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=1).encode()
     rows: list[dict[str, Any]] = []
@@ -347,6 +347,13 @@ def exchange_file(data: dict[str, Any], fmt: ExportFormat) -> bytes:
             rows.append(
                 {"kind": "offer", "member_id": s["member_id"], "fandom": o["fandom"], "tags": ", ".join(o["tags"])}
             )
+        letter = s.get("letter") or {}
+        if letter.get("text") or letter.get("url"):
+            rows.append(
+                {"kind": "letter", "member_id": s["member_id"], "details": letter.get("text"), "url": letter.get("url")}
+            )
+        if letter.get("dnw"):
+            rows.append({"kind": "do not want", "member_id": s["member_id"], "details": letter["dnw"]})
     for a in data["assignments"]:
         gift = a["gift"] or {}
         rows.append(

@@ -221,10 +221,11 @@ def prompt_edit(
     )
 
 
-def fill_url(value: str | None) -> str:
+def fill_url(value: str | None, *, of: str = "your finished work", itself: str = "the work itself") -> str:
+    """A link members share: a work (a fill, a gift), or with `of` and `itself` something else (a letter)."""
     cleaned = clean(value)
     if cleaned is None:
-        raise InvalidField("URL", "is empty; give the link to your finished work")
+        raise InvalidField("URL", f"is empty; give the link to {of}")
     if len(cleaned) > URL_MAX:
         raise InvalidField("URL", f"may be up to {URL_MAX:,} characters (yours is {len(cleaned):,})")
     if any(ch.isspace() for ch in cleaned):
@@ -240,7 +241,7 @@ def fill_url(value: str | None) -> str:
     if not host or "." not in host.strip("."):
         raise InvalidField("URL", "has no website name; give the full link, like https://archiveofourown.org/works/123")
     if host in _DISCORD_INVITE_HOSTS and (host != "discord.com" or parts.path.startswith("/invite")):
-        raise InvalidField("URL", "is a Discord invite; link the work itself")
+        raise InvalidField("URL", f"is a Discord invite; link {itself}")
     return cleaned
 
 

@@ -58,6 +58,7 @@ from db.errors import (
     SelfAssignment,
     SignupItemNotFound,
     SignupLimitReached,
+    SummaryTooEarly,
     WrongPhase,
     WrongStatus,
 )
@@ -90,6 +91,7 @@ ACTION_WORDS: dict[ExchangeAction, str] = {
     "offer": "add an offer",
     "change a sign-up": "change a sign-up",
     "leave": "leave",
+    "write a letter": "write or change a letter",
     "open sign-ups": "open sign-ups",
     "close sign-ups": "close sign-ups",
     "set the closing date": "set the date sign-ups close",
@@ -257,6 +259,17 @@ def sentence(error: BaseException) -> str | None:
             return f"This server runs {error.running} exchanges: say which with the `exchange` option."
         case ExchangeNameTaken():
             return f"This server already has an exchange called “{error.name}” (names ignore case). Choose another."
+        case WrongPhase(action="write a letter"):
+            # A letter's own words: before sign-ups there is nothing to write it for; once sent, the giver has it.
+            if error.phase == NOMINATIONS:
+                return (
+                    f"{phase_sentence(error.name, error.phase)}, so there is no sign-up to write a letter for. "
+                    "Write it once sign-ups open, beside your requests."
+                )
+            return (
+                f"{phase_sentence(error.name, error.phase)}, so your letter can no longer change: your giver has it "
+                "as it stands. `/exchange letter` with no options shows it to you."
+            )
         case WrongPhase():
             remedy = phase_remedy(error.phase, error.action)
             then = f" {remedy}." if remedy else ""
@@ -321,6 +334,11 @@ def sentence(error: BaseException) -> str | None:
             return text if len(text) <= 1900 else text[:1899] + "…"
         case InvalidCounts():
             return f"{error.detail}. Nothing was changed."
+        case SummaryTooEarly():
+            return (
+                f"{error.name} has {plural(error.signups, 'sign-up')} so far. The summary of requests and offers "
+                f"appears once it has {error.needed}: counts over fewer would point at the people behind them."
+            )
         case ModeratorsOnly():
             return "Only moderators (Manage Server, or the server's moderator role) can use this."
         case ServerOnly() | app_commands.NoPrivateMessage():

@@ -79,6 +79,8 @@ COMMANDS: dict[str, str] = {
     "exchange nominate": "exchange nominate",
     "exchange nominations": "mod exchange nominations",
     "exchange open": "mod exchange open",
+    "exchange letter": "exchange letter",
+    "exchange summary": "exchange summary",
     "mod log": "mod log",
     "profile": "profile",
     "help": "help",
@@ -610,6 +612,19 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
                 command("exchange offer", member, **options),
             )
     await story.step("Alice checks her sign-up", ALICE, slash("exchange signup"), command("exchange signup", ALICE))
+    letter = dict(
+        text="Dear giver: I would love Holmes and Watson solving something small and domestic, with fog.",
+        dnw="Character death; cheating",
+    )
+    await story.step(
+        "Bob writes his letter", BOB, slash("exchange letter", **letter), command("exchange letter", BOB, **letter)
+    )
+    await story.step(
+        "Alice asks which fandoms need offers",
+        ALICE,
+        slash("exchange summary"),
+        command("exchange summary", ALICE),
+    )
     await story.step(
         "The moderator lists the sign-ups",
         MOD,

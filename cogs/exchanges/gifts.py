@@ -12,6 +12,7 @@ from discord import app_commands
 
 from cogs.exchanges.base import ExchangeCog, ExchangeOption, exchange
 from cogs.ui import exchange_embeds as render
+from cogs.ui import letters as letters_ui
 from db import validation
 from db.errors import PinchHitGone
 from db.exchange_models import Assignment, Exchange
@@ -46,10 +47,13 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
             guild_id = guild_id_of(interaction)
             exchange, assignment = await exchanges.take_pinch_hit(guild_id, self.assignment_id, interaction.user.id)
             _, _, recipient = await exchanges.assignment_of(guild_id, exchange.name, interaction.user.id)
-            await answer_privately(
+            # With the recipient's letter: only whoever takes the pinch hit reads it (the post never shows it).
+            await letters_ui.answer_assignment(
                 interaction,
                 "Thank you for pinch-hitting! This assignment is yours now.",
-                embed=render.assignment_embed(interaction.client, exchange, assignment, recipient),
+                render.assignment_embed(interaction.client, exchange, assignment, recipient),
+                exchange,
+                assignment.recipient_id,
             )
             await log_line(
                 interaction.client,
@@ -91,7 +95,8 @@ class GiftCommands(ExchangeCog):
         found, assignment, recipient = await self.store.assignment_of(
             guild_id_of(interaction), exchange, interaction.user.id
         )
-        await answer_privately(interaction, "", embed=render.assignment_embed(self.bot, found, assignment, recipient))
+        embed = render.assignment_embed(self.bot, found, assignment, recipient)
+        await letters_ui.answer_assignment(interaction, "", embed, found, assignment.recipient_id)  # with the letter
 
     @exchange.command(name="gift", description="Record the work you wrote for your assignment")
     @app_commands.describe(

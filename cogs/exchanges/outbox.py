@@ -7,6 +7,7 @@ import asyncio
 
 from cogs.exchanges.base import ExchangeCog
 from cogs.ui import exchange_embeds as render
+from cogs.ui import letters as letters_ui
 from db.exchange_models import Exchange
 from interactions.sending import Delivery, dm_delivery, log_line, mention_list
 
@@ -25,6 +26,7 @@ class Outbox(ExchangeCog):
                 recipients = {
                     s.member_id: s for s in (await self.store.signups_of(exchange, [a.recipient_id for a in batch]))
                 }
+                letters = await self.bot.store.letters.of_members(exchange.id, [a.recipient_id for a in batch])
                 for assignment in batch:
                     giver = assignment.giver_id
                     # Recorded as being sent before it goes: a crash now leaves this one message unknown.
@@ -33,7 +35,11 @@ class Outbox(ExchangeCog):
                     message = render.assignment_message(
                         self.bot, exchange, assignment, recipients.get(assignment.recipient_id), self._where(exchange)
                     )
-                    outcome = await dm_delivery(self.bot, giver, **message)
+                    # The recipient's letter goes with it (cogs/ui/letters.py), in further messages if it must.
+                    letter = letters.get(assignment.recipient_id)
+                    outcome = await letters_ui.dm_assignment(
+                        self.bot, giver, message, exchange, letter, self._where(exchange)
+                    )
                     if outcome is Delivery.SENT:
                         await self.store.finish_sending(assignment.id, "delivered")
                         delivered += 1

@@ -1,5 +1,5 @@
-"""/exchange's sign-up commands: requests, offers, the member's own sign-up, nominations, and where an
-exchange stands. A new member command about joining an exchange goes here."""
+"""/exchange's sign-up commands: requests, offers, the member's own sign-up and letter, nominations, and where an
+exchange stands (its status, the sign-up summary). A new member command about joining an exchange goes here."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from discord import app_commands
 
 from cogs.exchanges.base import ExchangeCog, ExchangeOption, exchange
 from cogs.ui import exchange_embeds as render
+from cogs.ui import letters as letters_ui
 from cogs.ui.fandom_autocomplete import exchange_fandom_autocomplete, fandom_autocomplete
 from cogs.ui.near_miss import guard_name
 from db import validation
@@ -172,4 +173,31 @@ class SignupCommands(ExchangeCog):
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
     async def status(self, interaction: Interaction, exchange: ExchangeOption | None = None) -> None:
         found = await self.store.status(guild_id_of(interaction), exchange)
-        await answer_privately(interaction, "", embed=render.status_embed(found, await self._secrecy(interaction)))
+        secrecy = await self._secrecy(interaction)
+        # Moderators also see the sign-up summary beside it (cogs/ui/letters.py).
+        await letters_ui.answer_status(interaction, render.status_embed(found, secrecy), found.exchange, secrecy)
+
+    # -- letters and the sign-up summary (issue 23; their code is in cogs/ui/letters.py and db/letters.py,
+    # db/exchange_summary.py) ---------------------------------------------------------------------------------
+
+    @exchange.command(name="letter", description="Write a letter to your giver; no options: see yours")
+    @app_commands.describe(
+        text="Your letter (up to 4,000 characters; the form keeps line breaks)",
+        url="A link to your letter posted elsewhere",
+        dnw="What you do not want (up to 1,000 characters)",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    async def letter(
+        self,
+        interaction: Interaction,
+        text: app_commands.Range[str, 1, 4000] | None = None,
+        url: app_commands.Range[str, 1, 2048] | None = None,
+        dnw: app_commands.Range[str, 1, 1000] | None = None,
+        exchange: ExchangeOption | None = None,
+    ) -> None:
+        await letters_ui.letter_command(interaction, exchange, text=text, url=url, dnw=dnw)
+
+    @exchange.command(name="summary", description="Requests and offers per fandom, the least offered first")
+    @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
+    async def summary(self, interaction: Interaction, exchange: ExchangeOption | None = None) -> None:
+        await letters_ui.summary_command(interaction, exchange)
