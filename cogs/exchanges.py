@@ -24,7 +24,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.ui import avoid as do_not_match
 from cogs.ui import exchange_embeds as render
+from cogs.ui import relay as questions
 from cogs.ui.fandom_autocomplete import exchange_fandom_autocomplete, fandom_autocomplete
 from cogs.ui.near_miss import guard_name
 from cogs.ui.owned import OwnedView
@@ -620,6 +622,39 @@ class Exchanges(commands.Cog):
         found = await self.store.status(guild_id_of(interaction), exchange)
         await answer_privately(interaction, "", embed=render.status_embed(found, await self._secrecy(interaction)))
 
+    # Issue 23, items 4 and 5: the work is in cogs/ui/avoid.py and cogs/ui/relay.py (db/avoid.py, db/relay.py).
+    @exchange.command(name="avoid", description="Never be matched with a member, either way; no member: your list")
+    @app_commands.describe(
+        member="Who you must not be matched with (they are never told)",
+        remove="Take the member off your list instead",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def avoid(
+        self,
+        interaction: Interaction,
+        member: discord.User | None = None,
+        remove: bool = False,
+        exchange: app_commands.Range[str, 1, 50] | None = None,
+    ) -> None:
+        await do_not_match.avoid(self.bot, interaction, exchange, member, remove)
+
+    @exchange.command(name="message", description="Write to your recipient or your giver; givers stay anonymous")
+    @app_commands.describe(
+        to="recipient: whom you write for; giver: whoever writes your gift",
+        text="Your question or answer (up to 1,500 characters)",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    @app_commands.autocomplete(exchange=exchange_autocomplete)
+    async def message(
+        self,
+        interaction: Interaction,
+        to: Literal["recipient", "giver"],
+        text: app_commands.Range[str, 1, 1500],
+        exchange: app_commands.Range[str, 1, 50] | None = None,
+    ) -> None:
+        await questions.relay(self.bot, interaction, exchange, to, text)
+
     # -- moderators ---------------------------------------------------------------------------------------------
 
     @moderators.command(name="create", description="Start an exchange with sign-ups open")
@@ -787,7 +822,9 @@ class Exchanges(commands.Cog):
         # Started first, so it loads them while the sign-ups are read.
         async with MatchWorker() as solver:
             found, people = await self.store.matchable(guild_id, exchange)
-            result = await solver.best_match(people, found.settings.match_rule, matching_rng())
+            # Do-not-match lists (fixed since sign-ups closed) and the server's earlier pairs (db/avoid.py).
+            pairs = await self.bot.store.avoid.pair_rules(found)
+            result = await solver.best_match(people, found.settings.match_rule, matching_rng(), pairs)
         await self.store.save_match(found.id, result.pairs, interaction.user.id)
         await MatchReport(interaction.user.id, self, found, result, len(people)).show(interaction)
         await log_line(
@@ -1040,7 +1077,8 @@ class Exchanges(commands.Cog):
         self, interaction: Interaction, exchange: app_commands.Range[str, 1, 50], format: Literal["csv", "json"]
     ) -> None:
         guild_id = guild_id_of(interaction)
-        (data,) = await self.store.export(guild_id, exchange)
+        # With the do-not-match lists and the relayed messages (db/relay.py).
+        data = await self.bot.store.relay.moderators_copy(guild_id, exchange)
         await interaction.response.defer(ephemeral=True, thinking=True)
         content = await asyncio.to_thread(export_bytes, data, format)
         # Named for the server and the exchange (a moderator may keep files of several servers side by side).
@@ -1120,6 +1158,11 @@ def export_bytes(data: dict[str, Any], format: str) -> bytes:
             title=gift.get("title"),
             state=a["sent"],
         )
+    for entry in data.get("do_not_match", ()):  # issue 23: who asked not to be matched with whom
+        for avoided in entry["avoided_ids"]:
+            row("do not match", entry["member_id"], avoided)
+    for m in data.get("messages", ()):  # relayed messages: sender, receiver, the text, how delivery went
+        row(f"message to {m['to']}", m["from_id"], m["to_id"], details=m["text"], state=m["delivery"])
     return out.getvalue().encode()
 
 

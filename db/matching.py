@@ -10,11 +10,12 @@ do-not-match list are not compatible at all, either way (`PairRules`).
 (1), (3) and (4) are one min-cost bipartite assignment (scipy's `min_weight_full_bipartite_matching`, sparse)
 where each edge costs `LIMIT - (COUNT_WEIGHT + score)` and each giver also has a dummy recipient costing
 `LIMIT`: a giver paired with their dummy gives nothing. With earlier pairs, every pair that is not one
-also weighs NOVEL on top of its score, more than any total of scores (see `_pair_rules`). When that optimum has mutual pairs, (2) is not a
-question of swapping one pair (a better assignment may change many edges at once), so the exact
-lexicographic optimum is solved as a small integer program (scipy's `milp`, HiGHS) with the matched
-count fixed at the optimum of (1), up to EXACT_MUTUAL_MAX participants; above, where the program may not
-finish in time, one direction of a mutual pair is banned at a time and the assignment solved again.
+also weighs NOVEL on top of its score, more than any total of scores (see `_pair_rules`). When that
+optimum has mutual pairs, (2) is not a question of swapping one pair (a better assignment may change
+many edges at once), so the exact lexicographic optimum is solved as a small integer program (scipy's
+`milp`, HiGHS) with the matched count fixed at the optimum of (1), up to EXACT_MUTUAL_MAX participants;
+above, where the program may not finish in time, one direction of a mutual pair is banned at a time and
+the assignment solved again.
 Pure functions. The bot never imports this module: `db.match_worker` runs it as `python -m db.matching`
 (main() below) in a short-lived process of its own, so numpy and scipy never load into the bot; the records
 it reads and returns are in `db.match_types`.

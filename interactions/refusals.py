@@ -13,6 +13,9 @@ from db.errors import (
     AlreadyGiving,
     AlreadyNominated,
     AnonymousNotAllowed,
+    AvoidLimitReached,
+    AvoidNeedsMember,
+    AvoidSelf,
     ClaimLimitReached,
     ClaimNotFound,
     DuplicateFill,
@@ -28,12 +31,15 @@ from db.errors import (
     InvalidCounts,
     InvalidField,
     MatchIncomplete,
+    MessageLimitReached,
     NameNotUsed,
     NoApprovedFandoms,
     NoAssignment,
     NoClaimSlot,
+    NoGiverToMessage,
     NominationLimitReached,
     NotAgeRestricted,
+    NotAvoided,
     NotDefaulted,
     NothingToChange,
     NothingToDraw,
@@ -232,6 +238,29 @@ def sentence(error: BaseException) -> str | None:
             return text if len(text) <= 1900 else text[:1899] + "…"
         case InvalidCounts():
             return f"{error.detail}. Nothing was changed."
+        case AvoidSelf():
+            return "You are never matched with yourself, so there is no need to avoid yourself. Nothing was changed."
+        case AvoidLimitReached():
+            return (
+                f"Your do-not-match list already has {plural(error.limit, 'member')}, the most it takes. Take someone "
+                "off with the `remove` option of `/exchange avoid` first. Nothing was changed."
+            )
+        case NotAvoided():
+            return f"<@{error.member_id}> is not on your do-not-match list, so there is nothing to take off."
+        case AvoidNeedsMember():
+            return "Name the `member` to take off your do-not-match list. `/exchange avoid` alone shows your list."
+        case NoGiverToMessage():
+            if error.waiting:
+                return (
+                    f"Your gift in {error.name} is waiting for a pinch hitter, so there is no giver to message yet. "
+                    "Try again once someone has taken it over."
+                )
+            return f"Nobody is writing a gift for you in {error.name}, so there is no giver to message."
+        case MessageLimitReached():
+            return (
+                f"You have sent {plural(error.limit, 'message')} in this exchange in the last 24 hours, the most a "
+                "member may. Try again tomorrow, or ask a moderator if it is urgent."
+            )
         case ModeratorsOnly():
             return "Only moderators (Manage Server, or the server's moderator role) can use this."
         case ServerOnly() | app_commands.NoPrivateMessage():
