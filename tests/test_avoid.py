@@ -108,7 +108,8 @@ async def test_avoid_refusals_answer_privately_and_change_nothing(driver: Driver
         assert snapshot(db_path) == before, options
     await driver.command("mod exchange close", user=MOD, exchange="Yulefic")
     closed = snapshot(db_path)
-    for options in (dict(member=CAROL), dict(member=BOB, remove=True)):
+    late_cases: list[dict[str, Any]] = [dict(member=CAROL), dict(member=BOB, remove=True)]
+    for options in late_cases:
         late = await driver.command("exchange avoid", user=ALICE, **options)
         assert late.ephemeral and "Sign-ups for Yulefic are closed" in late.content, late.content
         assert "so you cannot change your do-not-match list now" in late.content
