@@ -33,9 +33,9 @@ def exported(out: Any) -> bytes:
     return content
 
 
-def everything_read_by(driver: Driver, member_id: int) -> list[str]:
-    """Every message the member could read: replies to them, direct messages to them, every channel post (the
-    log channel included: members may be able to read it)."""
+def everything_read_by(driver: Driver, member_id: int, *, posts: bool = True) -> list[str]:
+    """Every message the member could read: replies to them, direct messages to them, and (with `posts`) every
+    channel post, the log channel included (members may be able to read it)."""
     texts = []
     for call in driver.fake.calls:
         if call.method not in ("POST", "PATCH") or not isinstance(call.body, dict):
@@ -44,7 +44,12 @@ def everything_read_by(driver: Driver, member_id: int) -> list[str]:
         if call.token:
             if driver.fake.interactions[call.token]["user_id"] != member_id:
                 continue
-        elif call.channel_id in driver.fake.dm_channels and driver.fake.dm_channels[call.channel_id] != member_id:
+        elif not call.route.startswith("/channels/{channel_id}/messages"):
+            continue  # opening a direct message channel, syncing commands: read by nobody
+        elif call.channel_id in driver.fake.dm_channels:
+            if driver.fake.dm_channels[call.channel_id] != member_id:
+                continue
+        elif not posts:
             continue
         texts.append(json.dumps(body))
     return texts

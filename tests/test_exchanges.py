@@ -585,6 +585,8 @@ async def test_members_see_only_their_exchange_commands_and_moderators_find_thei
             "pinchhits",
             "nominate",
             "status",
+            "avoid",
+            "message",
         ]
     )
     assert not any(o["description"].startswith("Moderators") for o in members["options"])
