@@ -27,7 +27,7 @@ def list_line(bot: Promptfill, exchange: str, avoided: list[int]) -> str:
         )
     return (
         f"Your do-not-match list for **{exchange}** ({len(avoided)} of {AVOID_MAX}): {mention_list(avoided)}."
-        " The matcher never pairs you with them, either way, and they are never told."
+        " You are never matched with them, either way, and they are never told."
     )
 
 
@@ -48,7 +48,7 @@ async def avoid(
     if remove:
         done = f"<@{member.id}> is off your do-not-match list for **{found.name}**."
     elif changed:
-        done = f"<@{member.id}> is on your do-not-match list for **{found.name}**: you will not be matched either way."
+        done = f"<@{member.id}> is on your do-not-match list for **{found.name}** now."
     else:
         done = f"<@{member.id}> was already on your do-not-match list for **{found.name}**; nothing changed."
     await answer_privately(interaction, f"{done}\n{list_line(bot, found.name, avoided)}")
