@@ -200,6 +200,8 @@ async def test_a_new_exchange_does_not_repeat_an_earlier_pair_when_an_equally_fu
     # every pair of last year: the reversed ring wins (repeats come before compatibility).
     second = await run_round(driver, db_path, "Yulefic 2026", "any", seed, monkeypatch)
     assert second == REVERSED
+    shown = await driver.command("mod exchange match", user=MOD, exchange="Yulefic 2026")
+    assert "Matched: 3" in shown.text and "repeated" not in shown.text
 
 
 async def test_an_earlier_pair_is_repeated_when_nothing_as_full_avoids_it(
@@ -209,6 +211,8 @@ async def test_an_earlier_pair_is_repeated_when_nothing_as_full_avoids_it(
     await driver.command("mod exchange send", user=MOD, exchange="Yulefic 2025")
     # By fandom only the ring is possible: repeating it matches everyone, which counts first.
     assert await run_round(driver, db_path, "Yulefic 2026", "fandom", 1, monkeypatch) == RING
+    shown = await driver.command("mod exchange match", user=MOD, exchange="Yulefic 2026")
+    assert "Pairs repeated from earlier exchanges (no other match was as full): 3" in shown.text
 
 
 async def test_the_moderators_export_lists_who_asked_not_to_be_matched_with_whom(driver: Driver) -> None:
