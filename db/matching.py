@@ -11,7 +11,9 @@ do-not-match list are not compatible at all, either way (`PairRules`).
 where each edge costs `LIMIT - (COUNT_WEIGHT + score)` and each giver also has a dummy recipient costing
 `LIMIT`: a giver paired with their dummy gives nothing. With earlier pairs, every pair that is not one
 also weighs NOVEL on top of its score, more than any total of scores (see `_pair_rules`). When that
-optimum has mutual pairs, (2) is not a question of swapping one pair (a better assignment may change
+optimum has mutual pairs, one direction of each is forbidden and the assignment solved again, a few rounds:
+reaching no mutual pair at the same value is exact (`_banned_without_loss`; a Secret Santa of equal pairs
+ends here). Otherwise (2) is not a question of swapping one pair (a better assignment may change
 many edges at once), so the exact lexicographic optimum is solved as a small integer program (scipy's
 `milp`, HiGHS) with the matched count fixed at the optimum of (1), up to EXACT_MUTUAL_MAX participants;
 above, where the program may not finish in time, one direction of a mutual pair is banned at a time and
@@ -47,6 +49,7 @@ MILP_SECONDS = 10.0
 # above, by banning one direction of a pair at a time (README: "Matching").
 EXACT_MUTUAL_MAX = 300
 MUTUAL_BAN_ROUNDS = 20
+QUICK_BAN_ROUNDS = 8  # rounds of `_banned_without_loss` before the integer program
 
 
 class _Profile:
@@ -243,6 +246,29 @@ def _without_mutual_pairs(n: int, edges: dict[tuple[int, int], int], count: int)
     return [keys[i] for i in range(m) if result.x[i] > 0.5]
 
 
+def _banned_without_loss(
+    n: int, edges: dict[tuple[int, int], int], pairs: list[tuple[int, int]]
+) -> list[tuple[int, int]] | None:
+    """The cheap exact way, tried first: forbid one direction of every mutual pair and solve again, a few rounds.
+    If that reaches an assignment with no mutual pair and the same matched count and value as the optimum
+    without the rule, nothing can beat it (no mutual pair is the fewest; nothing is worth more). None when it
+    loses anything: then the integer program decides. A Secret Santa where every pair is as good as any other
+    (the solver then returns half its pairs mutual) is solved here in a fraction of a second."""
+    target = (len(pairs), sum(edges[p] for p in pairs))
+    allowed = dict(edges)
+    for _ in range(QUICK_BAN_ROUNDS):
+        chosen = set(pairs)
+        mutual = [(g, r) for g, r in pairs if g < r and (r, g) in chosen]
+        if not mutual:
+            return pairs
+        for g, r in mutual:
+            allowed.pop((r, g), None)
+        pairs = _assignment(n, allowed)
+        if (len(pairs), sum(allowed[p] for p in pairs)) != target:
+            return None
+    return None
+
+
 def _ban_mutual_pairs(n: int, edges: dict[tuple[int, int], int], pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """For large exchanges, where the integer program may not finish in time: forbid one direction of a
     mutual pair at a time and solve again, keeping each ban that loses no recipient and removes mutual pairs.
@@ -280,9 +306,10 @@ def best_match(
     edges, repeats = _pair_rules(people, edges, rules)
     pairs = _assignment(n, edges)
     if n >= 3 and _mutual(pairs):
-        if n <= EXACT_MUTUAL_MAX:
+        better = _banned_without_loss(n, edges, pairs)
+        if better is None and n <= EXACT_MUTUAL_MAX:
             better = _without_mutual_pairs(n, edges, len(pairs))
-        else:
+        elif better is None:
             better = _ban_mutual_pairs(n, edges, pairs)
         if better is not None and len(better) == len(pairs) and _mutual(better) < _mutual(pairs):
             pairs = better
