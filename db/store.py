@@ -8,6 +8,7 @@ from pathlib import Path
 
 from db.accounts import AccountRepo
 from db.audit import AuditRepo
+from db.avoid import AvoidRepo
 from db.browse import BrowseRepo
 from db.claims import ClaimRepo
 from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
@@ -18,6 +19,7 @@ from db.follows import FollowRepo
 from db.lock import DatabaseLock
 from db.profiles import ProfileRepo
 from db.prompts import PromptRepo
+from db.relay import RelayRepo
 from db.seconds import SecondRepo
 from db.settings import SettingsRepo
 from db.suggestions import SuggestionRepo
@@ -67,6 +69,8 @@ class Store:
         self.audit = AuditRepo(self.db, clock)
         self.exchanges = ExchangeRepo(self.db, clock)
         self.transfer = TransferRepo(self.db, clock, self.exchanges)
+        self.avoid = AvoidRepo(self.db, clock)  # do-not-match lists (issue 23)
+        self.relay = RelayRepo(self.db, clock)  # anonymous questions (issue 23)
 
     async def open(self) -> None:
         """Take the database for this process (DatabaseInUse if another holds it), then open and migrate it."""

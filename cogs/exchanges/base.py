@@ -87,6 +87,8 @@ MEMBER_COMMANDS = (
     "pinchhits",
     "nominate",
     "status",
+    "avoid",
+    "message",
 )
 mod_stand_in = app_commands.Group(name="mod", description="Moderators")
 moderators = ModeratorsGroup(
