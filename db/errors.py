@@ -368,3 +368,44 @@ class SummaryTooEarly(Refusal):
     name: str
     signups: int
     needed: int
+
+
+# -- do-not-match lists and anonymous questions (issue 23) --------------------------------------------------
+
+
+@dataclass(eq=False)
+class AvoidSelf(Refusal):
+    """A member putting themselves on their own do-not-match list."""
+
+
+@dataclass(eq=False)
+class AvoidLimitReached(Refusal):
+    limit: int
+
+
+@dataclass(eq=False)
+class NotAvoided(Refusal):
+    """Taking off the do-not-match list a member who is not on it."""
+
+    member_id: int
+
+
+@dataclass(eq=False)
+class AvoidNeedsMember(Refusal):
+    """`remove` given without the member to take off the list."""
+
+
+@dataclass(eq=False)
+class NoGiverToMessage(Refusal):
+    """A recipient writing to their giver when nobody writes for them (never matched), or when their giver
+    gave the assignment up and no pinch hitter has taken it yet (`waiting`)."""
+
+    name: str
+    waiting: bool
+
+
+@dataclass(eq=False)
+class MessageLimitReached(Refusal):
+    """More anonymous messages in one exchange within a day than a member may send."""
+
+    limit: int

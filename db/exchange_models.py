@@ -51,6 +51,8 @@ ExchangeAction = Literal[
     "reveal works",
     "reveal creators",
     "remove",
+    "change a do-not-match list",
+    "send a message",
 ]
 PHASE_ALLOWS: dict[ExchangeAction, tuple[Phase, ...]] = {
     "nominate": (NOMINATIONS,),
@@ -78,6 +80,10 @@ PHASE_ALLOWS: dict[ExchangeAction, tuple[Phase, ...]] = {
     "reveal works": (ASSIGNED,),
     "reveal creators": (WORKS_REVEALED,),
     "remove": (SIGNUPS, CLOSED, ASSIGNED),
+    # Like the sign-up it belongs to: the match is made from the lists members saw (issue 23).
+    "change a do-not-match list": (SIGNUPS,),
+    # Anonymous questions: from the sending of assignments until creators are revealed (then givers are known).
+    "send a message": (ASSIGNED, WORKS_REVEALED),
 }
 # The actions that move an exchange on, and the phase each leads to (from any phase the table allows it in).
 PHASE_AFTER: dict[ExchangeAction, Phase] = {

@@ -28,11 +28,27 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class PairRules:
+    """What the matcher must know about pairs of members, beyond their wishes (issue 23).
+
+    `avoid`: (member, avoided member) from do-not-match lists; the two are never paired, either way.
+    `earlier`: (giver, recipient) pairs of the server's earlier exchanges; repeated only when no assignment as
+    good in matched recipients and mutual pairs avoids them (then the fewest), before compatibility counts."""
+
+    avoid: frozenset[tuple[int, int]] = frozenset()
+    earlier: frozenset[tuple[int, int]] = frozenset()
+
+
+NO_PAIR_RULES = PairRules()
+
+
+@dataclass(frozen=True)
 class Match:
     pairs: tuple[tuple[int, int], ...]  # (giver, recipient) member ids
     unmatched: tuple[int, ...]  # participants without a recipient or without a giver
     mutual_pairs: int
     without_compatible_giver: int  # recipients no participant could write for at all
+    repeated_pairs: int = 0  # pairs that repeat a giver->recipient pair of an earlier exchange
 
     @property
     def matched(self) -> int:

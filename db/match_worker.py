@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db.collector import collector_paused
-from db.match_types import Match, MatchRule, Participant
+from db.match_types import NO_PAIR_RULES, Match, MatchRule, PairRules, Participant
 
 SOLVER_MODULE = "db.matching"
 SLICE = 50  # participants per pickle.dumps call (see _handover)
@@ -32,13 +32,13 @@ class MatchWorkerFailed(RuntimeError):
     """The worker stopped without an answer (a bug in the solver, or the host killed it for memory)."""
 
 
-def _handover(participants: list[Participant], rule: MatchRule, rng: random.Random) -> bytes:
+def _handover(participants: list[Participant], rule: MatchRule, rng: random.Random, rules: PairRules) -> bytes:
     """What the worker reads on stdin. Pickled in slices on a thread: one pickle.dumps of 3,000 sign-ups is a
     single call that holds the interpreter lock for 60 ms or more; between slices the event loop gets it back.
     The collector is paused meanwhile: a full pass over the sign-ups' objects would hold the lock as long."""
     with collector_paused():
         slices = [pickle.dumps(participants[i : i + SLICE]) for i in range(0, len(participants), SLICE)]
-    return pickle.dumps((slices, rule, rng))
+    return pickle.dumps((slices, rule, rng, rules))
 
 
 class MatchWorker:
@@ -68,12 +68,14 @@ class MatchWorker:
                 self._process.kill()
             await self._process.wait()
 
-    async def best_match(self, participants: Sequence[Participant], rule: MatchRule, rng: random.Random) -> Match:
+    async def best_match(
+        self, participants: Sequence[Participant], rule: MatchRule, rng: random.Random, rules: PairRules = NO_PAIR_RULES
+    ) -> Match:
         """db.matching.best_match, computed in the worker. `rng` travels with its state, so a seeded one gives the
-        same match as a direct call."""
+        same match as a direct call; `rules`: do-not-match lists and earlier pairs."""
         if self._process is None:
             raise RuntimeError("MatchWorker.best_match outside `async with`")
-        handover = await asyncio.to_thread(_handover, list(participants), rule, rng)
+        handover = await asyncio.to_thread(_handover, list(participants), rule, rng, rules)
         answer, errors = await self._process.communicate(handover)
         if self._process.returncode != 0 or not answer:
             last = errors.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
@@ -82,7 +84,9 @@ class MatchWorker:
         return pickle.loads(answer)  # noqa: S301
 
 
-async def best_match_in_worker(participants: Sequence[Participant], rule: MatchRule, rng: random.Random) -> Match:
+async def best_match_in_worker(
+    participants: Sequence[Participant], rule: MatchRule, rng: random.Random, rules: PairRules = NO_PAIR_RULES
+) -> Match:
     """One match in a worker started for it: db.matching.best_match without loading the solver here."""
     async with MatchWorker() as worker:
-        return await worker.best_match(participants, rule, rng)
+        return await worker.best_match(participants, rule, rng, rules)

@@ -1,17 +1,23 @@
 """The best assignment for an exchange: who writes for whom (EXCHANGES.md, "Matching").
 
 In order of importance: (1) as many recipients with a compatible giver as any assignment allows;
-(2) among those, as few mutual pairs (A writes for B and B for A) as possible; (3) among those, the
-highest compatibility (requests the giver's offers can fill, then tags in common); (4) ties broken at
-random (a seeded generator makes it repeatable).
+(2) among those, as few mutual pairs (A writes for B and B for A) as possible; (3) among those, as few
+giver->recipient pairs repeated from the server's earlier exchanges as possible; (4) among those, the
+highest compatibility (requests the giver's offers can fill, then tags in common); (5) ties broken at
+random (a seeded generator makes it repeatable). Two members of whom one put the other on their
+do-not-match list are not compatible at all, either way (`PairRules`).
 
-(1) and (3) are one min-cost bipartite assignment (scipy's `min_weight_full_bipartite_matching`, sparse)
+(1), (3) and (4) are one min-cost bipartite assignment (scipy's `min_weight_full_bipartite_matching`, sparse)
 where each edge costs `LIMIT - (COUNT_WEIGHT + score)` and each giver also has a dummy recipient costing
-`LIMIT`: a giver paired with their dummy gives nothing. When that optimum has mutual pairs, (2) is not a
-question of swapping one pair (a better assignment may change many edges at once), so the exact
-lexicographic optimum is solved as a small integer program (scipy's `milp`, HiGHS) with the matched
-count fixed at the optimum of (1), up to EXACT_MUTUAL_MAX participants; above, where the program may not
-finish in time, one direction of a mutual pair is banned at a time and the assignment solved again.
+`LIMIT`: a giver paired with their dummy gives nothing. With earlier pairs, every pair that is not one
+also weighs NOVEL on top of its score, more than any total of scores (see `_pair_rules`). When that
+optimum has mutual pairs, one direction of each is forbidden and the assignment solved again, a few rounds:
+reaching no mutual pair at the same value is exact (`_banned_without_loss`; a Secret Santa of equal pairs
+ends here). Otherwise (2) is not a question of swapping one pair (a better assignment may change
+many edges at once), so the exact lexicographic optimum is solved as a small integer program (scipy's
+`milp`, HiGHS) with the matched count fixed at the optimum of (1), up to EXACT_MUTUAL_MAX participants;
+above, where the program may not finish in time, one direction of a mutual pair is banned at a time and
+the assignment solved again.
 Pure functions. The bot never imports this module: `db.match_worker` runs it as `python -m db.matching`
 (main() below) in a short-lived process of its own, so numpy and scipy never load into the bot; the records
 it reads and returns are in `db.match_types`.
@@ -32,7 +38,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from db.match_types import Match, MatchRule, Participant
+from db.match_types import NO_PAIR_RULES, Match, MatchRule, PairRules, Participant
 
 REQUEST_WEIGHT = 256  # one more request filled outweighs any number of tags in common (capped below)
 TAGS_COUNTED_MAX = REQUEST_WEIGHT - 1
@@ -43,6 +49,7 @@ MILP_SECONDS = 10.0
 # above, by banning one direction of a pair at a time (README: "Matching").
 EXACT_MUTUAL_MAX = 300
 MUTUAL_BAN_ROUNDS = 20
+QUICK_BAN_ROUNDS = 8  # rounds of `_banned_without_loss` before the integer program
 
 
 class _Profile:
@@ -151,6 +158,30 @@ def _any_edges(people: Sequence[Participant], rng: random.Random) -> dict[tuple[
     return edges
 
 
+def _pair_rules(
+    people: Sequence[Participant], edges: dict[tuple[int, int], int], rules: PairRules
+) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
+    """The edges without the pairs a do-not-match list forbids (both directions), and the earlier pairs among
+    them. When some edge repeats an earlier pair, each edge that does not gains NOVEL, one more than any total of
+    scores an assignment can reach: one repeat fewer then outweighs all compatibility (criterion 3 before 4),
+    while `_weights` still puts the matched count first and the integer program mutual pairs second."""
+    index = {person.member_id: i for i, person in enumerate(people)}
+    for member, avoided in rules.avoid:
+        a, b = index.get(member), index.get(avoided)
+        if a is not None and b is not None:
+            edges.pop((a, b), None)
+            edges.pop((b, a), None)
+    repeats: set[tuple[int, int]] = set()
+    for giver, recipient in rules.earlier:
+        g, r = index.get(giver), index.get(recipient)
+        if g is not None and r is not None and (g, r) in edges:
+            repeats.add((g, r))
+    if repeats:
+        novel = len(people) * (max(edges.values()) + 1) + 1
+        edges = {pair: value if pair in repeats else value + novel for pair, value in edges.items()}
+    return edges, repeats
+
+
 def _weights(n: int, edges: dict[tuple[int, int], int]) -> tuple[float, float]:
     best = max(edges.values(), default=0)
     count_weight = float(n * (best + 1) + 1)  # one more recipient matched outweighs any total of scores
@@ -206,11 +237,36 @@ def _without_mutual_pairs(n: int, edges: dict[tuple[int, int], int], count: int)
         constraints=LinearConstraint(matrix, np.array(lower), np.array(upper)),  # pyright: ignore[reportArgumentType]
         integrality=np.ones(m + p),
         bounds=Bounds(0, 1),
-        options={"time_limit": MILP_SECONDS},
+        # An exact optimum: HiGHS stops within 0.01 % of it by default, which large weights turn into a lost
+        # point of compatibility (or a repeated pair).
+        options={"time_limit": MILP_SECONDS, "mip_rel_gap": 0.0},
     )
     if result.x is None:
         return None
     return [keys[i] for i in range(m) if result.x[i] > 0.5]
+
+
+def _banned_without_loss(
+    n: int, edges: dict[tuple[int, int], int], pairs: list[tuple[int, int]]
+) -> list[tuple[int, int]] | None:
+    """The cheap exact way, tried first: forbid one direction of every mutual pair and solve again, a few rounds.
+    If that reaches an assignment with no mutual pair and the same matched count and value as the optimum
+    without the rule, nothing can beat it (no mutual pair is the fewest; nothing is worth more). None when it
+    loses anything: then the integer program decides. A Secret Santa where every pair is as good as any other
+    (the solver then returns half its pairs mutual) is solved here in a fraction of a second."""
+    target = (len(pairs), sum(edges[p] for p in pairs))
+    allowed = dict(edges)
+    for _ in range(QUICK_BAN_ROUNDS):
+        chosen = set(pairs)
+        mutual = [(g, r) for g, r in pairs if g < r and (r, g) in chosen]
+        if not mutual:
+            return pairs
+        for g, r in mutual:
+            allowed.pop((r, g), None)
+        pairs = _assignment(n, allowed)
+        if (len(pairs), sum(allowed[p] for p in pairs)) != target:
+            return None
+    return None
 
 
 def _ban_mutual_pairs(n: int, edges: dict[tuple[int, int], int], pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -238,17 +294,22 @@ def _ban_mutual_pairs(n: int, edges: dict[tuple[int, int], int], pairs: list[tup
     return pairs
 
 
-def best_match(participants: Sequence[Participant], rule: MatchRule, rng: random.Random) -> Match:
-    """The assignment EXCHANGES.md asks for. `rng` only breaks ties (the order the solver sees)."""
+def best_match(
+    participants: Sequence[Participant], rule: MatchRule, rng: random.Random, rules: PairRules = NO_PAIR_RULES
+) -> Match:
+    """The assignment EXCHANGES.md asks for. `rng` only breaks ties (the order the solver sees); `rules`: the
+    do-not-match lists and the server's earlier pairs."""
     people = list(participants)
     rng.shuffle(people)
     n = len(people)
     edges = _any_edges(people, rng) if rule == "any" else _fandom_edges(people, rule)
+    edges, repeats = _pair_rules(people, edges, rules)
     pairs = _assignment(n, edges)
     if n >= 3 and _mutual(pairs):
-        if n <= EXACT_MUTUAL_MAX:
+        better = _banned_without_loss(n, edges, pairs)
+        if better is None and n <= EXACT_MUTUAL_MAX:
             better = _without_mutual_pairs(n, edges, len(pairs))
-        else:
+        elif better is None:
             better = _ban_mutual_pairs(n, edges, pairs)
         if better is not None and len(better) == len(pairs) and _mutual(better) < _mutual(pairs):
             pairs = better
@@ -261,6 +322,7 @@ def best_match(participants: Sequence[Participant], rule: MatchRule, rng: random
         unmatched=tuple(unmatched),
         mutual_pairs=_mutual(pairs),
         without_compatible_giver=sum(1 for i in range(n) if i not in reachable),
+        repeated_pairs=sum(1 for pair in pairs if pair in repeats),
     )
 
 
@@ -274,9 +336,9 @@ def main() -> int:
     answer = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything the solver prints goes to stderr, not into the answer
     # Pickled by db.match_worker in the bot that started this process: not input from anyone else.
-    slices, rule, rng = pickle.load(sys.stdin.buffer)  # noqa: S301
+    slices, rule, rng, rules = pickle.load(sys.stdin.buffer)  # noqa: S301
     participants = [person for piece in slices for person in pickle.loads(piece)]  # noqa: S301
-    pickle.dump(best_match(participants, rule, rng), answer)
+    pickle.dump(best_match(participants, rule, rng, rules), answer)
     answer.close()
     return 0
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from db.accounts import AccountRepo
 from db.audit import AuditRepo
+from db.avoid import AvoidRepo
 from db.browse import BrowseRepo
 from db.claims import ClaimRepo
 from db.database import MIGRATIONS_DIR, Clock, Database, real_clock
@@ -20,6 +21,7 @@ from db.letters import LetterRepo
 from db.lock import DatabaseLock
 from db.profiles import ProfileRepo
 from db.prompts import PromptRepo
+from db.relay import RelayRepo
 from db.seconds import SecondRepo
 from db.settings import SettingsRepo
 from db.suggestions import SuggestionRepo
@@ -71,6 +73,8 @@ class Store:
         self.transfer = TransferRepo(self.db, clock, self.exchanges)
         self.letters = LetterRepo(self.db, clock)  # issue 23: letters and the sign-up summary
         self.summaries = SummaryRepo(self.db, clock)
+        self.avoid = AvoidRepo(self.db, clock)  # do-not-match lists (issue 23)
+        self.relay = RelayRepo(self.db, clock)  # anonymous questions (issue 23)
 
     async def open(self) -> None:
         """Take the database for this process (DatabaseInUse if another holds it), then open and migrate it."""

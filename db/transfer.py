@@ -326,8 +326,9 @@ EXCHANGE_CSV_COLUMNS = ("kind", "member_id", "other_id", "fandom", "tags", "deta
 
 
 def exchange_file(data: dict[str, Any], fmt: ExportFormat) -> bytes:
-    """`/mod exchange export`: one exchange (as ExchangeRepo.export reads it) as JSON, or as CSV with a row per
-    request, offer, letter, do-not-wants list and assignment."""
+    """`/mod exchange export`: one exchange (as RelayRepo.moderators_copy reads it: ExchangeRepo.export's, with
+    the do-not-match lists and the relayed messages) as JSON, or as CSV with a row per request, offer, letter,
+    do-not-wants list, assignment, do-not-match entry and relayed message."""
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=1).encode()
     rows: list[dict[str, Any]] = []
@@ -364,6 +365,19 @@ def exchange_file(data: dict[str, Any], fmt: ExportFormat) -> bytes:
                 "url": gift.get("url"),
                 "title": gift.get("title"),
                 "state": a["sent"],
+            }
+        )
+    for entry in data.get("do_not_match", ()):  # issue 23: who asked not to be matched with whom
+        for avoided in entry["avoided_ids"]:
+            rows.append({"kind": "do not match", "member_id": entry["member_id"], "other_id": avoided})
+    for m in data.get("messages", ()):  # relayed messages: sender, receiver, the text, how delivery went
+        rows.append(
+            {
+                "kind": f"message to {m['to']}",
+                "member_id": m["from_id"],
+                "other_id": m["to_id"],
+                "details": m["text"],
+                "state": m["delivery"],
             }
         )
     return b"".join(csv_file(EXCHANGE_CSV_COLUMNS, rows))

@@ -15,6 +15,9 @@ from db.errors import (
     AlreadyNominated,
     AnonymousFillsOff,
     AnonymousNotAllowed,
+    AvoidLimitReached,
+    AvoidNeedsMember,
+    AvoidSelf,
     ClaimLimitReached,
     ClaimNotFound,
     DuplicateFill,
@@ -34,12 +37,15 @@ from db.errors import (
     InvalidCounts,
     InvalidField,
     MatchIncomplete,
+    MessageLimitReached,
     NameNotUsed,
     NoApprovedFandoms,
     NoAssignment,
     NoClaimSlot,
+    NoGiverToMessage,
     NominationLimitReached,
     NotAgeRestricted,
+    NotAvoided,
     NotDefaulted,
     NotFollowing,
     NothingToChange,
@@ -109,6 +115,8 @@ ACTION_WORDS: dict[ExchangeAction, str] = {
     "reveal works": "reveal the works",
     "reveal creators": "reveal the creators",
     "remove": "remove a participant",
+    "change a do-not-match list": "change your do-not-match list",
+    "send a message": "send an anonymous message",
 }
 # The next step from each phase, said after a refusal of what the phase does not allow.
 NEXT_STEP: dict[Phase, str] = {
@@ -120,16 +128,23 @@ NEXT_STEP: dict[Phase, str] = {
     "works revealed": "Only their creators are left to reveal",
     "complete": "A moderator starts a new exchange with `/mod exchange create`",
 }
+# What to do instead once an action's phases are over, where that is not the phase's next step.
+PAST_STEP: dict[ExchangeAction, str] = {
+    "send a message": "Givers are known now: write to each other directly",
+}
 
 
 def phase_remedy(phase: Phase, action: ExchangeAction) -> str:
     """What comes before the action can happen: nominations have their own time, an action of a later phase
-    waits for the assignments, anything else waits for the phase's next step."""
+    waits for the assignments, one whose time is over may say what to do instead (PAST_STEP), anything else
+    waits for the phase's next step."""
     allowed = PHASE_ALLOWS[action]
     if allowed == (NOMINATIONS,):  # the next step never leads back to nominations: say when they happen
         return "Nominations come before sign-ups open, in an exchange a moderator creates with them"
     if allowed[0] in SENT_PHASES and PHASES.index(phase) < PHASES.index(allowed[0]):
         return "Assignments have not been sent yet"
+    if action in PAST_STEP and PHASES.index(phase) > PHASES.index(allowed[-1]):
+        return PAST_STEP[action]
     return NEXT_STEP[phase]
 
 
@@ -338,6 +353,29 @@ def sentence(error: BaseException) -> str | None:
             return (
                 f"{error.name} has {plural(error.signups, 'sign-up')} so far. The summary of requests and offers "
                 f"appears once it has {error.needed}: counts over fewer would point at the people behind them."
+            )
+        case AvoidSelf():
+            return "You are never matched with yourself, so there is no need to avoid yourself. Nothing was changed."
+        case AvoidLimitReached():
+            return (
+                f"Your do-not-match list already has {plural(error.limit, 'member')}, the most it takes. Take someone "
+                "off with the `remove` option of `/exchange avoid` first. Nothing was changed."
+            )
+        case NotAvoided():
+            return f"<@{error.member_id}> is not on your do-not-match list, so there is nothing to take off."
+        case AvoidNeedsMember():
+            return "Name the `member` to take off your do-not-match list. `/exchange avoid` alone shows your list."
+        case NoGiverToMessage():
+            if error.waiting:
+                return (
+                    f"Your gift in {error.name} is waiting for a pinch hitter, so there is no giver to message yet. "
+                    "Try again once someone has taken it over."
+                )
+            return f"Nobody is writing a gift for you in {error.name}, so there is no giver to message."
+        case MessageLimitReached():
+            return (
+                f"You have sent {plural(error.limit, 'message')} in this exchange in the last 24 hours, the most a "
+                "member may. Try again tomorrow, or ask a moderator if it is urgent."
             )
         case ModeratorsOnly():
             return "Only moderators (Manage Server, or the server's moderator role) can use this."

@@ -81,6 +81,8 @@ COMMANDS: dict[str, str] = {
     "exchange open": "mod exchange open",
     "exchange letter": "exchange letter",
     "exchange summary": "exchange summary",
+    "exchange avoid": "exchange avoid",
+    "exchange message": "exchange message",
     "mod log": "mod log",
     "profile": "profile",
     "help": "help",
@@ -626,6 +628,12 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
         command("exchange summary", ALICE),
     )
     await story.step(
+        "Alice asks not to be matched with Dana",
+        ALICE,
+        slash("exchange avoid", member=DANA),
+        command("exchange avoid", ALICE, member=DANA),
+    )
+    await story.step(
         "The moderator lists the sign-ups",
         MOD,
         slash("exchange signups", exchange=yule),
@@ -653,6 +661,20 @@ async def _play(driver: Driver, story: Recorder, clock: MovableClock) -> None:
     story.chapter = "An exchange round: gifts, a default and a pinch hit"
     await story.step(
         "Carol reads her assignment again", CAROL, slash("exchange assignment"), command("exchange assignment", CAROL)
+    )
+    question = dict(to="recipient", text="Would you rather have Aziraphale's bookshop or the South Downs cottage?")
+    await story.step(
+        "Carol asks her recipient a question",
+        CAROL,
+        slash("exchange message", **question),
+        command("exchange message", CAROL, **question),
+    )
+    answer = dict(to="giver", text="The bookshop, please. Thank you for asking!")
+    await story.step(
+        "Alice answers her giver",
+        ALICE,
+        slash("exchange message", **answer),
+        command("exchange message", ALICE, **answer),
     )
     gift = dict(url="https://archiveofourown.org/works/6", title="Wings of Fire")
     await story.step(

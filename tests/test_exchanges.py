@@ -14,7 +14,7 @@ from typing import Any, get_args
 import pytest
 
 from db.exchange_models import PHASE_ALLOWS, ExchangeAction
-from db.match_types import MatchRule, Participant, Wish
+from db.match_types import NO_PAIR_RULES, MatchRule, PairRules, Participant, Wish
 from db.matching import best_match, score
 from interactions.refusals import ACTION_WORDS
 from tests.conftest import snapshot, submit
@@ -229,9 +229,12 @@ async def test_a_member_in_several_exchanges_must_name_one(driver: Driver) -> No
     assert [c["value"] for c in picks.callback["data"]["choices"]] == ["Autumn"]
 
 
-def compatible(giver: Participant, recipient: Participant, rule: MatchRule) -> bool:
-    """EXCHANGES.md's rule, written again here on its own terms."""
+def compatible(giver: Participant, recipient: Participant, rule: MatchRule, rules: PairRules = NO_PAIR_RULES) -> bool:
+    """EXCHANGES.md's rule, written again here on its own terms, with the do-not-match lists (issue 23)."""
     if giver.member_id == recipient.member_id:
+        return False
+    pair = (giver.member_id, recipient.member_id)
+    if pair in rules.avoid or pair[::-1] in rules.avoid:
         return False
     if rule == "any":
         return True
@@ -243,16 +246,20 @@ def compatible(giver: Participant, recipient: Participant, rule: MatchRule) -> b
     return False
 
 
-def brute_force(people: list[Participant], rule: MatchRule) -> tuple[int, int, int]:
-    """The best (matched, -mutual pairs, score) over every assignment, by trying them all."""
+def brute_force(
+    people: list[Participant], rule: MatchRule, rules: PairRules = NO_PAIR_RULES
+) -> tuple[int, int, int, int]:
+    """The best (matched, -mutual pairs, -pairs repeated from earlier exchanges, score) over every assignment,
+    by trying them all."""
     n = len(people)
-    best = (-1, 0, 0)
+    best = (-1, 0, 0, 0)
     edges = {
         (g, r): score(people[g], people[r], rule)
         for g in range(n)
         for r in range(n)
-        if compatible(people[g], people[r], rule)
+        if compatible(people[g], people[r], rule, rules)
     }
+    earlier = {(g, r) for g, r in edges if (people[g].member_id, people[r].member_id) in rules.earlier}
 
     def walk(g: int, used: set[int], chosen: list[tuple[int, int]]) -> None:
         nonlocal best
@@ -260,7 +267,7 @@ def brute_force(people: list[Participant], rule: MatchRule) -> tuple[int, int, i
             pairs = set(chosen)
             mutual = sum(1 for a, b in pairs if a < b and (b, a) in pairs)
             total = sum(edges[p] or 0 for p in pairs)
-            best = max(best, (len(pairs), -mutual, total))
+            best = max(best, (len(pairs), -mutual, -len(pairs & earlier), total))
             return
         walk(g + 1, used, chosen)
         for r in range(n):
@@ -290,17 +297,33 @@ def random_exchange(rng: random.Random) -> tuple[list[Participant], MatchRule]:
     return people, rule
 
 
+def random_pair_rules(rng: random.Random, people: list[Participant]) -> PairRules:
+    """Half the exchanges have none; the others a few do-not-match entries and earlier pairs among them."""
+    if rng.random() < 0.5:
+        return NO_PAIR_RULES
+    ids = [p.member_id for p in people]
+    pairs = [(a, b) for a in ids for b in ids if a != b]
+    return PairRules(
+        avoid=frozenset(rng.sample(pairs, rng.randint(0, 3))), earlier=frozenset(rng.sample(pairs, rng.randint(1, 8)))
+    )
+
+
 @pytest.mark.parametrize("seed", range(300))
 def test_the_match_is_as_good_as_the_best_found_by_trying_every_assignment(seed: int) -> None:
+    """Also with do-not-match lists and earlier exchanges' pairs (issue 23): never an avoided pair, and the
+    fewest repeated pairs right after the matched count and mutual pairs, before compatibility."""
     people, rule = random_exchange(random.Random(seed))
-    found = best_match(people, rule, random.Random(seed))
+    rules = random_pair_rules(random.Random(seed + 1000), people)
+    found = best_match(people, rule, random.Random(seed), rules)
     by_id = {p.member_id: p for p in people}
     givers = [g for g, _ in found.pairs]
     recipients = [r for _, r in found.pairs]
     assert len(set(givers)) == len(givers) and len(set(recipients)) == len(recipients)  # one gift each way
-    assert all(compatible(by_id[g], by_id[r], rule) for g, r in found.pairs)  # valid, and never oneself
+    assert all(compatible(by_id[g], by_id[r], rule, rules) for g, r in found.pairs)  # valid, never oneself
     total = sum(score(by_id[g], by_id[r], rule) or 0 for g, r in found.pairs)
-    assert (found.matched, -found.mutual_pairs, total) == brute_force(people, rule)
+    repeated = sum(1 for pair in found.pairs if pair in rules.earlier)
+    assert found.repeated_pairs == repeated
+    assert (found.matched, -found.mutual_pairs, -repeated, total) == brute_force(people, rule, rules)
 
 
 def test_equally_good_matches_differ_from_run_to_run_but_not_for_one_seed() -> None:
@@ -331,7 +354,7 @@ async def test_the_bots_match_reaches_the_brute_force_optimum_through_the_comman
             )
         await driver.command("mod exchange close", user=MOD, exchange=name)
         out = await driver.command("mod exchange match", user=MOD, exchange=name)
-        best, mutual, _ = brute_force(people, rule)
+        best, mutual, _, _ = brute_force(people, rule)
         assert f"Matched: {best}" in out.text and f"Mutual pairs: {-mutual}" in out.text, (seed, out.text)
 
 
@@ -605,6 +628,8 @@ async def test_members_see_only_their_exchange_commands_and_moderators_find_thei
             "status",
             "letter",
             "summary",
+            "avoid",
+            "message",
         ]
     )
     assert not any(o["description"].startswith("Moderators") for o in members["options"])

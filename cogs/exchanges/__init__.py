@@ -1,7 +1,9 @@
 """/exchange: gift-exchange rounds (EXCHANGES.md). One cog, `Exchanges`, made of one part per thing people do:
 
-- signups.py: members sign up (requests, offers, nominations) and see where an exchange stands;
-- gifts.py: members with an assignment: the assignment, the gift, giving up, pinch hits (the Take button);
+- signups.py: members sign up (requests, offers, do-not-match lists, nominations) and see where an exchange
+  stands;
+- gifts.py: members with an assignment: the assignment, the gift, giving up, pinch hits (the Take button),
+  anonymous messages between giver and recipient;
 - moderation.py: `/mod exchange`, the moderators' commands and their buttons;
 - outbox.py: assignment messages sent once each, and the background sweep (resumed sends, reminders, overdue);
 - base.py: the two groups, the `exchange` option, and what every part shares.

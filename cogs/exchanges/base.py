@@ -89,6 +89,8 @@ MEMBER_COMMANDS = (
     "status",
     "letter",
     "summary",
+    "avoid",
+    "message",
 )
 mod_stand_in = app_commands.Group(name="mod", description="Moderators")
 moderators = ModeratorsGroup(

@@ -1,11 +1,12 @@
-"""/exchange's commands once assignments are out: the assignment, the gift, giving up (a default) and pinch
-hits with their persistent Take button. A new member command about writing a gift goes here."""
+"""/exchange's commands once assignments are out: the assignment, the gift, giving up (a default), pinch
+hits with their persistent Take button, and anonymous messages between giver and recipient. A new member
+command about writing a gift goes here."""
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -13,6 +14,7 @@ from discord import app_commands
 from cogs.exchanges.base import ExchangeCog, ExchangeOption, exchange
 from cogs.ui import exchange_embeds as render
 from cogs.ui import letters as letters_ui
+from cogs.ui import relay as questions
 from db import validation
 from db.errors import PinchHitGone
 from db.exchange_models import Assignment, Exchange
@@ -182,3 +184,19 @@ class GiftCommands(ExchangeCog):
             embeds=[render.pinch_hit_embed(found, a, s) for a, s in shown],
             view=view,
         )
+
+    # Issue 23, item 5: the work is in cogs/ui/relay.py (db/relay.py).
+    @exchange.command(name="message", description="Write to your recipient or your giver; givers stay anonymous")
+    @app_commands.describe(
+        to="recipient: whom you write for; giver: whoever writes your gift",
+        text="Your question or answer (up to 1,500 characters)",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    async def message(
+        self,
+        interaction: Interaction,
+        to: Literal["recipient", "giver"],
+        text: app_commands.Range[str, 1, 1500],
+        exchange: ExchangeOption | None = None,
+    ) -> None:
+        await questions.relay(self.bot, interaction, exchange, to, text)

@@ -354,7 +354,9 @@ class ModeratorCommands(GiftCommands, Outbox):
         async with MatchWorker() as solver:
             await interaction.response.defer(ephemeral=True, thinking=True)  # thousands of sign-ups: seconds
             found, people = await self.store.matchable(guild_id, exchange)
-            result = await solver.best_match(people, found.settings.match_rule, self.matching_rng())
+            # Do-not-match lists (fixed since sign-ups closed) and the server's earlier pairs (db/avoid.py).
+            pairs = await self.bot.store.avoid.pair_rules(found)
+            result = await solver.best_match(people, found.settings.match_rule, self.matching_rng(), pairs)
         await self.store.save_match(found.id, result.pairs, interaction.user.id)
         await MatchReport(interaction.user.id, self, found, result, len(people)).show(interaction)
         await log_line(
@@ -549,7 +551,8 @@ class ModeratorCommands(GiftCommands, Outbox):
     @app_commands.describe(exchange="The exchange", format="json or csv")
     async def export(self, interaction: Interaction, exchange: ExchangeOption, format: Literal["csv", "json"]) -> None:
         guild_id = guild_id_of(interaction)
-        (data,) = await self.store.export(guild_id, exchange)
+        # With the do-not-match lists and the relayed messages (db/relay.py).
+        data = await self.bot.store.relay.moderators_copy(guild_id, exchange)
         await interaction.response.defer(ephemeral=True, thinking=True)
         content = await asyncio.to_thread(exchange_file, data, format)
         # Named for the server and the exchange (a moderator may keep files of several servers side by side).

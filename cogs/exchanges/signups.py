@@ -1,5 +1,6 @@
-"""/exchange's sign-up commands: requests, offers, the member's own sign-up and letter, nominations, and where an
-exchange stands (its status, the sign-up summary). A new member command about joining an exchange goes here."""
+"""/exchange's sign-up commands: requests, offers, the member's own sign-up, letter and do-not-match list,
+nominations, and where an exchange stands (its status, the sign-up summary). A new member command about joining
+an exchange goes here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import discord
 from discord import app_commands
 
 from cogs.exchanges.base import ExchangeCog, ExchangeOption, exchange
+from cogs.ui import avoid as do_not_match
 from cogs.ui import exchange_embeds as render
 from cogs.ui import letters as letters_ui
 from cogs.ui.fandom_autocomplete import exchange_fandom_autocomplete, fandom_autocomplete
@@ -201,3 +203,19 @@ class SignupCommands(ExchangeCog):
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
     async def summary(self, interaction: Interaction, exchange: ExchangeOption | None = None) -> None:
         await letters_ui.summary_command(interaction, exchange)
+
+    # Issue 23, item 4: the work is in cogs/ui/avoid.py (db/avoid.py).
+    @exchange.command(name="avoid", description="Never be matched with a member, either way; no member: your list")
+    @app_commands.describe(
+        member="Who you must not be matched with (they are never told)",
+        remove="Take the member off your list instead",
+        exchange="Which exchange (optional when the server runs one)",
+    )
+    async def avoid(
+        self,
+        interaction: Interaction,
+        member: discord.User | None = None,
+        remove: bool = False,
+        exchange: ExchangeOption | None = None,
+    ) -> None:
+        await do_not_match.avoid(self.bot, interaction, exchange, member, remove)

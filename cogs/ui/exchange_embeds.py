@@ -305,6 +305,8 @@ def match_page_embed(
         + (f" ({', '.join(f'<@{m}>' for m in result.unmatched)})" if result.unmatched else ""),
         f"Mutual pairs: {result.mutual_pairs:,}",
     ]
+    if result.repeated_pairs:  # issue 23: only when no assignment as full could avoid them
+        summary.append(f"Pairs repeated from earlier exchanges (no other match was as full): {result.repeated_pairs:,}")
     if result.unmatched:
         summary.append(
             f"Fix the unmatched with {bot.mention('mod exchange assign')} (a pinch hitter need not have signed up) or"
