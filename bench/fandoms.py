@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.fandoms
 
 One server of 100,000 prompts with 3,000 fandoms and 5,000 tags (Zipf: a few big fandoms, a long tail),
-written with SQL so the triggers of migration 0004 keep `server_names` as the bot's own writes do. It
+written with SQL so the triggers of migration 0005 keep `server_names` as the bot's own writes do. It
 prints: the seeding time with and without those triggers (their cost on writes), the time the migration's
 Python step takes to refold and count an existing database of that size, and the latency of fandom and
 tag autocomplete through the real dispatch (p50 / p99 / max, from the interaction to the bot's answer),
@@ -76,7 +76,7 @@ def refold(path: Path) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
     started = time.perf_counter()
     conn.execute("BEGIN")
-    AFTER_MIGRATION["0004_fandom_names"](conn)
+    AFTER_MIGRATION["0005_fandom_names"](conn)
     conn.execute("ROLLBACK")
     elapsed = time.perf_counter() - started
     conn.close()
@@ -121,7 +121,7 @@ def main() -> int:
         path = Path(folder) / "names.db"
         kept = seed(path, triggers=True)
         print(f"insert 100,000 prompts and their tags: {bare:.2f} s without the name triggers, {kept:.2f} s with")
-        print(f"migration 0004's refold and count of 100,000 prompts: {refold(path):.2f} s")
+        print(f"migration 0005's refold and count of 100,000 prompts: {refold(path):.2f} s")
         names = sqlite3.connect(path).execute("SELECT kind, COUNT(*) FROM server_names GROUP BY kind").fetchall()
         print(f"names kept: {dict(names)}")
         print(f"{'autocomplete (' + str(SAMPLES) + ' each)':45} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")

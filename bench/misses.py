@@ -28,7 +28,7 @@ _DRAWS = (
 )
 _WORDS = (
     "Each typed word longer than 3 letters is turned into the exact indexed words it begins, joined by OR, which"
-    " SQLite 3.40's FTS5 walks lazily, newest first (migration 0008; before it, a prefix query merged every"
+    " SQLite 3.40's FTS5 walks lazily, newest first (migration 0011; before it, a prefix query merged every"
     " matching word's whole list first: 8 ms for a word in 50,000 prompts, 0.2 ms now). A word that is not"
     " plain ASCII once its accents are removed, or a prefix that begins more than 16 indexed words, stays a"
     " prefix query and pays that merge; in `python -m bench` every prompt has 13 of the same 20 words, so each"

@@ -1,6 +1,6 @@
 """The names a server uses for fandoms and tags: autocomplete (most used first) and the near-miss guard.
 
-Names and their counts live in `server_names` (migration 0004), one row per name key, kept in step by
+Names and their counts live in `server_names` (migration 0005), one row per name key, kept in step by
 triggers on prompts and their tags, so an answer reads that small table and never the prompts themselves.
 Keys are db/folding.py's: the same fold decides "same name" here, in filters and in duplicates.
 """

@@ -1,6 +1,6 @@
 """ "Did you mean": when a search finds nothing, the closest words this server's prompts use.
 
-The words come from the full-text index's own vocabulary (`prompt_search_vocab`, migration 0004), read
+The words come from the full-text index's own vocabulary (`prompt_search_vocab`, migration 0005), read
 for one server and one first letter at a time (a typo rarely changes the first letter, and this keeps the
 read small however large the server), and ranked with rapidfuzz. The caller checks that a suggestion
 finds something this member may see before offering it, so a word used only in prompts hidden from them
@@ -36,7 +36,7 @@ def _indexed(conn: sqlite3.Connection, key: str, word: str) -> bool:
     end = word[:-1] + chr(ord(word[-1]) + 1)
     return (
         conn.execute(
-            # The instance kind stops at the first occurrence (migration 0008); the row kind counts them all.
+            # The instance kind stops at the first occurrence (migration 0011); the row kind counts them all.
             "SELECT 1 FROM prompt_search_terms WHERE term >= ? AND term < ? LIMIT 1",
             (key + word, key + end),
         ).fetchone()
