@@ -129,16 +129,21 @@ class FillRemoved:
     by_moderator: bool
 
 
-def _remove(
-    conn: sqlite3.Connection, guild_id: int, number: int, url: str, actor_id: int, as_moderator: bool, now: int
-) -> FillRemoved:
-    prompt = rows.visible_prompt(conn, guild_id, number, Viewer(actor_id, is_moderator=as_moderator))
+def _fill_at(conn: sqlite3.Connection, prompt: Prompt, url: str) -> Fill:
+    """The prompt's fill under that link (a removal and a reveal name a fill this way), or FillNotFound."""
     row = conn.execute(
         f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.prompt_id = ? AND f.url = ?", (prompt.id, url)
     ).fetchone()
     if row is None:
-        raise FillNotFound(number, url)
-    fill = fill_from_row(row)
+        raise FillNotFound(prompt.number, url)
+    return fill_from_row(row)
+
+
+def _remove(
+    conn: sqlite3.Connection, guild_id: int, number: int, url: str, actor_id: int, as_moderator: bool, now: int
+) -> FillRemoved:
+    prompt = rows.visible_prompt(conn, guild_id, number, Viewer(actor_id, is_moderator=as_moderator))
+    fill = _fill_at(conn, prompt, url)
     by_moderator = fill.member_id != actor_id
     if by_moderator and not as_moderator:
         raise NotYourFill(number)
@@ -184,12 +189,7 @@ def _reveal(conn: sqlite3.Connection, guild_id: int, number: int, url: str, memb
     """The writer names themselves on their anonymous fill. Refused for a fill that is not theirs (whoever asks,
     moderators too: they reveal all at once) or that already names them."""
     prompt = rows.visible_prompt(conn, guild_id, number, Viewer(member_id))
-    row = conn.execute(
-        f"SELECT {FILL_COLUMNS} FROM {FILL_SOURCE} WHERE f.prompt_id = ? AND f.url = ?", (prompt.id, url)
-    ).fetchone()
-    if row is None:
-        raise FillNotFound(number, url)
-    fill = fill_from_row(row)
+    fill = _fill_at(conn, prompt, url)
     if fill.member_id != member_id:
         raise NotYourFill(number, revealing=True)
     if not fill.anonymous:
