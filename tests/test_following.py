@@ -58,7 +58,7 @@ async def test_follow_each_kind_privately_and_following_lists_them(driver: Drive
     listed = await driver.command("following", user=ALICE)
     assert listed.ephemeral
     assert listed.content.split("\n")[:5] == [
-        "🔔 You follow 4 things here:",
+        "🔔 You follow 1 fandom, 1 tag, 1 member and 1 prompt here:",
         "• the fandom “Good Omens”",
         f"• <@{BOB.id}>",
         "• prompt #1 *Selkie*",
@@ -174,6 +174,20 @@ async def test_someone_elses_pending_or_rejected_prompt_cannot_be_followed(
     assert snapshot(db_path) == before
 
 
+async def test_following_counts_what_is_followed_by_kind_with_real_plurals(driver: Driver) -> None:
+    await driver.command("follow", user=ALICE, fandom="Good Omens")
+    out = await driver.command("following", user=ALICE)
+    assert out.content.split("\n")[0] == "🔔 You follow 1 fandom here:"
+    await driver.command("follow", user=ALICE, fandom="Discworld")
+    await driver.command("follow", user=ALICE, member=BOB)
+    out = await driver.command("following", user=ALICE)
+    assert out.content.split("\n")[0] == "🔔 You follow 2 fandoms and 1 member here:"
+    await driver.command("follow", user=ALICE, member=CAROL)
+    await driver.command("follow", user=ALICE, tag="Fluff")
+    out = await driver.command("following", user=ALICE)
+    assert out.content.split("\n")[0] == "🔔 You follow 2 fandoms, 1 tag and 2 members here:"
+
+
 async def test_a_member_follows_at_most_fifty_things_in_a_server(driver: Driver, db_path: Path) -> None:
     for index in range(50):
         out = await driver.command("follow", user=ALICE, tag=f"tag {index}")
@@ -198,7 +212,7 @@ async def test_a_long_list_of_follows_fits_and_keeps_its_next_step(driver: Drive
     listed = await driver.command("following", user=ALICE)
     assert len(listed.content) <= 2000
     lines = listed.content.split("\n")
-    assert lines[0] == "🔔 You follow 50 things here:" and lines[-2].startswith("… and ")
+    assert lines[0] == "🔔 You follow 50 tags here:" and lines[-2].startswith("… and ")
     assert lines[-1].startswith("Once a day at most")
 
 

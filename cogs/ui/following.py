@@ -15,7 +15,7 @@ from cogs.ui.claiming import server_name
 from cogs.ui.embeds import CONTENT_LIMIT, lines_within, prompt_link, prompt_name
 from db.database import from_epoch
 from db.follows import Digest, Follow, NewPrompt
-from db.models import Prompt, Viewer
+from db.models import FOLLOW_KINDS, Prompt, Viewer
 from interactions.checks import Interaction, viewer_of
 from interactions.sending import NO_MENTIONS
 from interactions.words import followed, plural
@@ -62,7 +62,7 @@ def following_answer(bot: Promptfill, follows: list[Follow], server: str, viewer
             f"You follow nothing in **{discord.utils.escape_markdown(server)}** yet. {bot.mention('follow')} a "
             "fandom, a tag, a member or a prompt, and once a day at most I will send you what is new there."
         )
-    head = f"{DIGEST_EMOJI} You follow {plural(len(follows), 'thing')} here:"
+    head = f"{DIGEST_EMOJI} You follow {_counted(follows)} here:"
     tail = (
         "Once a day at most, when there is something new, I send you one direct message about them. "
         f"{bot.mention('unfollow')} stops following one."
@@ -70,6 +70,13 @@ def following_answer(bot: Promptfill, follows: list[Follow], server: str, viewer
     # The list gives way before the next step does.
     listed = lines_within([f"• {follow_name(f, viewer)}" for f in follows], CONTENT_LIMIT - len(head) - len(tail) - 2)
     return "\n".join([head, listed, tail])
+
+
+def _counted(follows: list[Follow]) -> str:
+    """What a member follows, counted by kind: "1 fandom and 2 members"."""
+    counts = [(kind, sum(1 for f in follows if f.kind == kind)) for kind in FOLLOW_KINDS]
+    parts = [plural(count, kind) for kind, count in counts if count]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _prompt_line(bot: Promptfill, prompt: Prompt) -> str:
