@@ -61,10 +61,13 @@ async def test_an_anonymous_fill_is_announced_without_its_writer_and_answered_pr
     await submit(driver, TEXT, user=BOB, title="Lift")
     out = await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="Rising", anonymous=True)
     assert out.ephemeral
-    assert out.content.startswith("Your fill for #1 is recorded anonymously: only you and the moderators see that")
+    # An AO3 link: the writer is warned first that AO3's own byline is public, then told what was recorded.
+    assert out.content.startswith(
+        "🎭 AO3 shows your name on the work's page: anyone who opens the link sees it, unless the work is in an "
+        "anonymous collection. Your fill for #1 is recorded anonymously: only you and the moderators see that"
+    )
     assert "names you whenever you choose" in out.content and "</reveal:" in out.content
-    # An AO3 link: the writer is warned that AO3's own byline is public.
-    assert "On AO3 itself your byline is public: unless the work is in an anonymous collection" in out.content
+    assert out.content.endswith("Congratulations on finishing it!")
     [announced] = driver.posts(FILLS)
     assert announced["content"] == f"✨ <@{BOB.id}>, your prompt #1 has a new fill!"  # the prompter still pinged
     assert announced["allowed_mentions"] == {"parse": [], "users": [BOB.id]}
