@@ -17,7 +17,7 @@ STATUS_WORDS: dict[PromptStatus, str] = {
 def claim_state(prompt: Prompt, claims_per_prompt: int) -> str:
     """Whether a prompt can be claimed now, as a digest line says it: "1 claim slot free", "claimed, no slot free",
     "filled, open for more fills" (claims_per_prompt is the server's setting; 0 means no limit)."""
-    if prompt.status not in ("open", "filled"):
+    if not prompt.claimable:
         return f"it {STATUS_WORDS[prompt.status]}"
     left = None if claims_per_prompt == 0 else max(0, claims_per_prompt - prompt.active_claims)
     if left == 0:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cogs.ui.audit_lines import audit_sentence, setting_change_of
-from db.models import AuditEntry
+from db.models import AuditEntry, Prompt
+from interactions.words import claim_state
 from tests.conftest import snapshot, submit
 from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, LOG, MOD, MOD_ROLE, NSFW, PROMPTS, Driver
 from tests.wording import problems_in, unreadable
@@ -282,3 +283,18 @@ async def test_the_log_reads_a_change_of_every_setting(driver: Driver) -> None:
     out = await driver.command("mod log", user=MOD)
     assert out.embeds[0]["description"].endswith(f"<@{MOD.id}> changed Explicit channel: not set → <#{NSFW.id}>.")
     assert setting_change_of("allow_anonymous", True, False) == "anonymous prompts: on → off"
+
+
+def test_claim_state_says_whether_a_prompt_can_be_claimed_in_words() -> None:
+    def state(status: str, claims: int, per_prompt: int) -> str:
+        prompt = Prompt(1, GUILD.id, 1, BOB.id, False, status, "G", "text", "T", None, (), claims, 0, datetime.now(UTC))  # type: ignore[arg-type]
+        return claim_state(prompt, per_prompt)
+
+    assert state("open", 0, 1) == "1 claim slot free"
+    assert state("open", 1, 3) == "2 claim slots free"
+    assert state("open", 2, 2) == "claimed, no slot free"
+    assert state("open", 5, 0) == "open for claims"  # no limit per prompt
+    assert state("filled", 0, 1) == "filled, open for more fills"
+    assert state("filled", 1, 1) == "filled, no slot free"
+    assert state("closed", 0, 1) == "it is closed"
+    assert all(problems_in(state(s, c, p)) == [] for s in ("open", "filled", "closed") for c in (0, 1) for p in (0, 1))
