@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from cogs.ui import configuring
+from interactions.words import plural
 from tests.anonymity import leaks
 from tests.conftest import MovableClock, snapshot, submit
 from tests.driver import ALICE, BOB, CAROL, FILLS, GENERAL, GUILD, LOG, MOD, PROMPTS, Attachment, Driver
@@ -285,6 +286,28 @@ async def test_the_reveal_day_tells_each_writer_once_and_closed_dms_cost_nobody_
     assert " and your *Part 12* for #12 *Idea 12* ([see it](" in to_carol["content"]
     assert to_carol["content"].endswith(")) now name you.") and len(to_carol["content"]) <= 2000
     assert driver.dms(ALICE) == []
+
+
+async def test_a_writer_of_many_revealed_fills_gets_one_message_within_discords_limit(
+    driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(configuring, "POST_PACE", 0)
+    await channels(driver)
+    long = " and the lighthouse keeper's very long night" * 4
+    for number in range(1, 13):
+        await submit(
+            driver, f"Idea number {number}: a lighthouse that keeps its keeper.", user=BOB, title=f"Idea {number}"
+        )
+        await driver.command(
+            "fill", user=CAROL, prompt=number, url=f"{OTHER}/{number}", title=f"Part {number}{long}", anonymous=True
+        )
+    await driver.command("mod reveal fills", user=MOD)
+    [to_carol] = driver.dms(CAROL)
+    content = to_carol["content"]
+    assert len(content) <= 2000
+    assert content.startswith("🎭 In **Writers' Den**, the moderators revealed the anonymous fills: your *Part 1 ")
+    shown = content.count("([see it](")
+    assert 1 < shown < 12 and content.endswith(f" and {plural(12 - shown, 'more fill')} of yours now name you.")
 
 
 async def test_the_reveal_day_edits_its_announcements_paced(driver: Driver, monkeypatch: pytest.MonkeyPatch) -> None:

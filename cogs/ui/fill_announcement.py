@@ -17,6 +17,7 @@ from cogs.ui.embeds import CONTENT_LIMIT, ao3_embed, excerpt, fill_embed, link, 
 from db.fills import FillRecorded
 from db.models import Viewer
 from interactions.sending import NO_MENTIONS, Blocked, Delivery, channel_reader, dm_delivery, edit_post, warn_moderators
+from interactions.words import plural
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -118,7 +119,7 @@ def revealed_dm(bot: discord.Client, revealed: list[FillRecorded]) -> str:
         named.pop()
     rest = len(revealed) - len(named)
     if rest:
-        listed = ", ".join(named) + f" and {rest} more"
+        listed = ", ".join(named) + f" and {plural(rest, 'more fill')} of yours"
     else:
         listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     return head + listed + verb
