@@ -23,6 +23,7 @@ from db.models import FillStatus, Viewer
 from interactions.checks import Interaction, age_restricted, guild_id_of, is_moderator, viewer_of
 from interactions.sending import (
     NO_MENTIONS,
+    TRANSIENT_ERRORS,
     Blocked,
     channel_reader,
     deliver,
@@ -39,6 +40,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 EditAnnouncement = Callable[..., Awaitable[Any]]
+
+
+def unfinished(info: Work | Series) -> bool:
+    """AO3 counts a work's chapters as "posted/planned": "3/?" or "3/10" is not finished yet."""
+    if not isinstance(info, Work) or not info.chapters or "/" not in info.chapters:
+        return False
+    posted, planned = (part.strip().replace(",", "") for part in info.chapters.split("/", 1))
+    return planned == "?" or (posted.isdigit() and planned.isdigit() and int(posted) < int(planned))
 
 
 class Fills(commands.Cog):
@@ -89,32 +98,24 @@ class Fills(commands.Cog):
             # The announcement is the public reply in this channel.
             reader = Viewer.channel_reader(age_restricted=age_restricted(interaction.channel))
             answered = await interaction.response.send_message(**announcement(recorded, reader))
-            self._enrich_later(recorded, reader, interaction.edit_original_response)
+            if not complete:  # the announcement says "in progress"; its writer also hears the next step
+                await interaction.followup.send(self._in_progress_step(), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            self._enrich_later(recorded, reader, interaction.edit_original_response, interaction)
             if answered.message_id is not None and interaction.channel_id is not None:
                 await self.bot.store.fills.set_message(recorded.fill.id, interaction.channel_id, answered.message_id)
         else:
             # An anonymous fill is always answered privately (Discord shows who ran a command above a public
             # answer) and announced as a message of its own: in the fills channel, or else in this one.
             where = channel_id if channel_id is not None else interaction.channel_id
-            again = self.bot.mention("fill")
-            done = (
-                "Congratulations on finishing it!"
-                if complete
-                else f"When you post a part or finish it, use {again} again with the same link."
-            )
-            kind = "fill" if complete else "work in progress"
             await interaction.response.send_message(
-                f"Your {kind} for #{recorded.prompt.number} is recorded{self._anonymously(recorded)}. {done}"
-                + self._who_may_guess(recorded),
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
+                self._recorded_answer(recorded), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             if where is None:  # a server's slash command always has its channel; nothing to announce in otherwise
                 return
             reader = channel_reader(self.bot, where)
             posted = await deliver(self.bot, where, **announcement(recorded, reader))
             if isinstance(posted, discord.Message):
-                self._enrich_later(recorded, reader, posted.edit)
+                self._enrich_later(recorded, reader, posted.edit, interaction)
                 await self.bot.store.fills.set_message(recorded.fill.id, where, posted.id)
             else:
                 await self._not_announced(interaction, recorded, where, posted)  # Blocked, or None
@@ -129,32 +130,39 @@ class Fills(commands.Cog):
             )
         await refresh_posted_prompt(self.bot, recorded.prompt)
 
-    def _anonymously(self, recorded: FillRecorded) -> str:
-        """What the writer of an anonymous fill reads in their private answer: who sees their name, how to reveal it."""
-        if not recorded.fill.anonymous:
-            return ""
-        return (
-            f" anonymously: only you and the moderators see that you wrote it; {self.bot.mention('reveal')} "
-            "names you whenever you choose"
-        )
+    def _in_progress_step(self, recorded: str = "Recorded") -> str:
+        again = self.bot.mention("fill")
+        return f"{recorded} as a work in progress; share it again with {again} and the same link when you post more."
 
-    def _who_may_guess(self, recorded: FillRecorded) -> str:
-        """For an anonymous fill, what still shows its writer elsewhere: their claim on the prompt's post, and on AO3
-        the work's own byline."""
-        if not recorded.fill.anonymous:
-            return ""
-        text = ""
-        if recorded.ended_claim:
-            text += (
-                " Your claim on it was shown under your name, so members who saw it may guess who wrote it (a fill "
-                "without a claim, where a slot is free, does not show your name there)."
+    def _recorded_answer(self, recorded: FillRecorded) -> str:
+        """The writer's private answer to a new fill: for an anonymous one, first what still shows their name (AO3's
+        byline, their claim), then what was recorded, then the congratulation or the next step. A finished work is
+        congratulated unless it is on AO3, whose chapter count is read only afterwards (_enrich_later)."""
+        fill, number = recorded.fill, recorded.prompt.number
+        parts = []
+        if fill.anonymous and recognise(fill.url) is not None:
+            parts.append(
+                "🎭 AO3 shows your name on the work's page: anyone who opens the link sees it, unless the work is in "
+                "an anonymous collection."
             )
-        if recognise(recorded.fill.url) is not None:
-            text += (
-                " On AO3 itself your byline is public: unless the work is in an anonymous collection, anyone who "
-                "opens the link sees who wrote it."
+        if fill.anonymous:
+            parts.append(
+                f"Your fill for #{number} is recorded anonymously: only you and the moderators see that you wrote it; "
+                f"{self.bot.mention('reveal')} names you whenever you choose."
             )
-        return text
+            if recorded.ended_claim:
+                parts.append(
+                    "Your claim on it was shown under your name, so members who saw it may guess who wrote it (a fill "
+                    "without a claim, where a slot is free, does not show your name there)."
+                )
+        recorded_as = "It is recorded" if fill.anonymous else f"Your fill for #{number} is recorded"
+        if not fill.complete:
+            return " ".join([*parts, self._in_progress_step(recorded_as)])
+        if not fill.anonymous:
+            parts.append(f"{recorded_as}.")
+        on_ao3 = recognise(fill.url) is not None and self.bot.ao3 is not None
+        parts.append("Thank you for it!" if on_ao3 else "Congratulations on finishing it!")
+        return " ".join(parts)
 
     async def _part_posted(
         self, interaction: Interaction, recorded: FillRecorded, channel_id: int | None, *, asked_anonymous: bool = False
@@ -167,7 +175,9 @@ class Fills(commands.Cog):
         writer = "an anonymous writer" if fill.anonymous else f"<@{fill.member_id}>"
         if fill.complete:
             line = f"✨ {work} by {writer}, a fill of {prompt_name(prompt)}, is now complete."
-            answer = f"Your fill of #{prompt.number} is now complete. Congratulations on finishing it!"
+            answer = f"Your fill of #{prompt.number} is now complete."
+            if recognise(fill.url) is None or self.bot.ao3 is None:  # an AO3 work's chapters are read afterwards
+                answer += " Congratulations on finishing it!"
         else:
             line = f"📖 {writer[0].upper() + writer[1:]} posted a new part of {work}, a fill of {prompt_name(prompt)}."
             again = self.bot.mention("fill")
@@ -200,7 +210,7 @@ class Fills(commands.Cog):
                 await edit_post(self.bot, where, message_id, **changes)
 
             await edit(embed=fill_embed(recorded, reader))
-            self._enrich_later(recorded, reader, edit)
+            self._enrich_later(recorded, reader, edit, interaction)
         await refresh_posted_prompt(self.bot, prompt)
 
     async def _not_announced(
@@ -225,8 +235,12 @@ class Fills(commands.Cog):
             text += f" in <#{channel_id}> just now: the channel may be gone. {view} shows it all the same."
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    def _enrich_later(self, recorded: FillRecorded, reader: Viewer, edit: EditAnnouncement) -> None:
-        """For an AO3 link, fetch the work's metadata after the announcement and edit it in (never delaying it)."""
+    def _enrich_later(
+        self, recorded: FillRecorded, reader: Viewer, edit: EditAnnouncement, interaction: Interaction | None = None
+    ) -> None:
+        """For an AO3 link, fetch the work's metadata after the announcement and edit it in (never delaying it). A
+        work shared as complete whose chapters read as unfinished ("3/?") is not congratulated: its writer hears
+        how to record it as a work in progress."""
         link = recognise(recorded.fill.url)
         client = self.bot.ao3
         if link is None or client is None:
@@ -240,9 +254,24 @@ class Fills(commands.Cog):
                 await edit(embed=ao3_embed(recorded, info, reader), allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as error:
                 log.warning("could not add AO3 details to the fill of #%s: %s", recorded.prompt.number, error)
+            if interaction is not None and recorded.fill.complete and unfinished(info):
+                await self._tell_unfinished(interaction, recorded, info)
             await self._note_byline_mismatch(recorded, info)
 
         self.bot.spawn(enrich())
+
+    async def _tell_unfinished(self, interaction: Interaction, recorded: FillRecorded, info: Work | Series) -> None:
+        title = discord.utils.escape_markdown(excerpt(info.title, 100))
+        chapters = info.chapters if isinstance(info, Work) else None
+        text = (
+            f"📖 AO3 shows *{title}* at {chapters} chapters, so it reads as a work in progress, but your fill for "
+            f"#{recorded.prompt.number} was shared as complete. If it is still in progress, share it again with "
+            f"{self.bot.mention('fill')}, the same link and status in progress; share it as complete when it is."
+        )
+        try:
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except (discord.HTTPException, *TRANSIENT_ERRORS) as error:  # past 15 minutes a followup cannot be sent
+            log.info("could not tell the writer of #%s about its chapters: %r", recorded.prompt.number, error)
 
     async def _note_byline_mismatch(self, recorded: FillRecorded, info: Work | Series) -> None:
         """One log-channel line when the work's byline names AO3 accounts and none is the filler's linked one.

@@ -14,7 +14,7 @@ from cogs.ui.announce import Published, not_posted_note, post_open_prompt, refre
 from cogs.ui.autocomplete import prompt_autocomplete
 from cogs.ui.claiming import server_name
 from cogs.ui.embeds import audit_embed, fitted_content, in_server, prompt_embed, quoted, timestamp
-from cogs.ui.fill_announcement import show_writers
+from cogs.ui.fill_announcement import prompt_numbers, show_writers, tell_writers
 from cogs.ui.paginator import Paginator
 from db import validation
 from db.fills import FillRecorded
@@ -356,29 +356,43 @@ class Moderation(commands.Cog):
             )
             return
         count = plural(len(revealed), "anonymous fill")
+        of = f"of {prompt_numbers(revealed)}"
         named = (
-            "its writer is named from now on. Updating its announcement…"
+            "its writer is named from now on. Updating its announcement and telling its writer…"
             if len(revealed) == 1
-            else "their writers are named from now on. Updating their announcements, one a second…"
+            else "their writers are named from now on. Updating their announcements, one a second, and telling "
+            "their writers…"
         )
         await interaction.response.send_message(
-            f"🎭 Revealed {count}: {named}",
+            f"🎭 Revealed {count} ({of}): {named}",
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-        logged = await log_line(bot, guild_id, f"🎭 <@{interaction.user.id}> revealed the writers of {count}.")
+        logged = await log_line(bot, guild_id, f"🎭 <@{interaction.user.id}> revealed the writers of {count} ({of}).")
         await note_unlogged(interaction, logged)
         # The edits go on, paced, past the interaction's 3 seconds, as background work that closing the bot cancels.
         bot.spawn(self._show_writers(interaction, revealed))
 
     async def _show_writers(self, interaction: Interaction, revealed: list[FillRecorded]) -> None:
         edited = await show_writers(self.bot, revealed)
+        # Told after the edits, so the announcement a writer opens already names them.
+        told, writers = await tell_writers(self.bot, revealed)
         announced = sum(1 for r in revealed if r.fill.message_id is not None)
-        text = f"🎭 Revealed {plural(len(revealed), 'anonymous fill')}; {plural(edited, 'announcement')} now name"
+        text = (
+            f"🎭 Revealed {plural(len(revealed), 'anonymous fill')} (of {prompt_numbers(revealed)}); "
+            f"{plural(edited, 'announcement')} now name"
+        )
         text += " their writers." if edited != 1 else "s its writer."
         if edited < announced:
             missing = plural(announced - edited, "announcement")
             text += f" {missing} could not be edited: deleted, or a permission is missing (the log channel says which)."
+        if told == writers:
+            text += f" {'Each' if writers > 1 else 'Its'} writer was told by direct message."
+        else:
+            text += (
+                f" Told {told:,} of {plural(writers, 'writer')} by direct message; the rest could not be reached "
+                "(closed direct messages, or Discord did not answer)."
+            )
         try:
             await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
         except (discord.HTTPException, *TRANSIENT_ERRORS) as error:  # past 15 minutes the answer cannot be edited

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 from db.database import Repository
 from db.models import AuditEntry, Page
-from db.rows import COUNT_CAP, entry_from_row
+from db.rows import COUNT_CAP, entry_from_row, placeholders
 
 
 def _moderation(
@@ -36,7 +37,26 @@ def _moderation(
             [*id_params, per_page, page * per_page],
         )
     capped = total > COUNT_CAP
-    return Page(tuple(entry_from_row(r) for r in found), min(total, COUNT_CAP), page, per_page, capped=capped)
+    entries = _with_prompts(conn, guild_id, [entry_from_row(r) for r in found])
+    return Page(tuple(entries), min(total, COUNT_CAP), page, per_page, capped=capped)
+
+
+def _with_prompts(conn: sqlite3.Connection, guild_id: int, entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Each entry with its prompt's title and anonymity, one read for the page."""
+    numbers = sorted({e.prompt_number for e in entries if e.prompt_number is not None})
+    if not numbers:
+        return entries
+    found = conn.execute(
+        f"SELECT number, title, anonymous FROM prompts WHERE guild_id = ? AND number IN ({placeholders(numbers)})",
+        [guild_id, *numbers],
+    )
+    prompts = {row["number"]: (row["title"], bool(row["anonymous"])) for row in found}
+    return [
+        replace(e, prompt_title=prompts[e.prompt_number][0], prompt_anonymous=prompts[e.prompt_number][1])
+        if e.prompt_number in prompts
+        else e
+        for e in entries
+    ]
 
 
 def _everything(conn: sqlite3.Connection, guild_id: int) -> list[AuditEntry]:

@@ -16,7 +16,7 @@ in it, so nobody is read more than once a day and nothing is sent twice.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from db import rows, validation
 from db.database import Repository
@@ -53,6 +53,8 @@ class NewPrompt:
     prompt: Prompt
     kind: FollowKind  # which follow brought it: its fandom, a tag, its prompter
     name: str  # that fandom or tag as followed (for a member: empty; the prompter is named by id)
+    fills: int = 0  # new fills it had too (a prompt followed or seconded), told here rather than twice
+    in_progress: int = 0  # how many of those are works in progress
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class NewFills:
     prompt: Prompt
     fills: int  # how many new fills it had in the digest's time
     seconded: bool  # the member seconded it (else they follow it)
+    in_progress: int = 0  # how many of those are works in progress
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class Digest:
     new_prompts: tuple[NewPrompt, ...]
     new_fills: tuple[NewFills, ...]
     follows: int  # how many things the member follows in the server now
+    claims_per_prompt: int = 1  # the server's setting (0: no limit), to say whether a prompt can be claimed now
 
     @property
     def empty(self) -> bool:
@@ -205,7 +209,7 @@ def _gather(conn: sqlite3.Connection, guild_id: int, member_id: int, now: int) -
     since = row[0]
     visible = f"p.status IN ({placeholders(MEMBER_VISIBLE_STATUSES)})"
     new: dict[int, NewPrompt] = {}
-    filled: dict[int, tuple[Prompt, int, bool]] = {}
+    filled: dict[int, tuple[Prompt, int, bool, int]] = {}
     follows = conn.execute(
         "SELECT kind, target_key, name, target_id, explicit, created_at FROM follows"
         " WHERE member_id = ? AND guild_id = ? ORDER BY id",
@@ -248,20 +252,25 @@ def _gather(conn: sqlite3.Connection, guild_id: int, member_id: int, now: int) -
     chosen = Viewer(member_id=member_id, age_restricted_channel=True)
     for prompt_id, created_at in seconds:
         _count_fills(conn, filled, prompt_id, max(since, created_at), now, member_id, chosen, seconded=True)
+    # A new prompt that also has new fills is told once, among the new prompts, with its fills.
+    for prompt_id in new.keys() & filled.keys():
+        _, count, _, in_progress = filled.pop(prompt_id)
+        new[prompt_id] = replace(new[prompt_id], fills=count, in_progress=in_progress)
     return Digest(
         guild_id,
         member_id,
         since,
         now,
         tuple(sorted(new.values(), key=lambda n: n.prompt.number)),
-        tuple(NewFills(p, n, s) for p, n, s in sorted(filled.values(), key=lambda f: f[0].number)),
+        tuple(NewFills(p, n, s, w) for p, n, s, w in sorted(filled.values(), key=lambda f: f[0].number)),
         len(follows),
+        rows.settings(conn, guild_id).claims_per_prompt,
     )
 
 
 def _count_fills(
     conn: sqlite3.Connection,
-    filled: dict[int, tuple[Prompt, int, bool]],
+    filled: dict[int, tuple[Prompt, int, bool, int]],
     prompt_id: int | None,
     start: int,
     now: int,
@@ -271,20 +280,22 @@ def _count_fills(
     seconded: bool,
 ) -> None:
     """New fills of one prompt in [start, now), the member's own left out, into `filled` (a prompt both followed
-    and seconded is told once, as seconded, with the larger count of the two)."""
+    and seconded is told once, as seconded, with the larger count of the two), and how many are works in
+    progress."""
     if prompt_id is None:
         return
-    count = conn.execute(
-        "SELECT COUNT(*) FROM fills WHERE prompt_id = ? AND created_at >= ? AND created_at < ? AND member_id != ?",
+    count, in_progress = conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(complete = 0), 0) FROM fills"
+        " WHERE prompt_id = ? AND created_at >= ? AND created_at < ? AND member_id != ?",
         (prompt_id, start, now, member_id),
-    ).fetchone()[0]
+    ).fetchone()
     if not count:
         return
     prompt = rows.prompt_by_id(conn, prompt_id)
     if not viewer.may_see(prompt) or not viewer.reads_text(prompt):
         return
-    _, before, was_seconded = filled.get(prompt_id, (prompt, 0, False))
-    filled[prompt_id] = (prompt, max(count, before), seconded or was_seconded)
+    _, before, was_seconded, before_in_progress = filled.get(prompt_id, (prompt, 0, False, 0))
+    filled[prompt_id] = (prompt, max(count, before), seconded or was_seconded, max(in_progress, before_in_progress))
 
 
 def _covered(conn: sqlite3.Connection, digest: Digest, *, sent: bool) -> bool:

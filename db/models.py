@@ -249,6 +249,9 @@ class AuditEntry:
     target_id: int | None
     detail: str | None
     created_at: datetime
+    # The prompt acted on, as it stands now (read with /mod log): its title, and whether it is anonymous.
+    prompt_title: str | None = None
+    prompt_anonymous: bool = False
 
 
 @dataclass(frozen=True)

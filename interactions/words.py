@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.models import PromptStatus, SettingName
+from db.models import Prompt, PromptStatus, SettingName
 
 # What a status means to the reader, completing "Prompt #6 …" (VOICE.md: no internal state names).
 STATUS_WORDS: dict[PromptStatus, str] = {
@@ -12,6 +12,19 @@ STATUS_WORDS: dict[PromptStatus, str] = {
     "closed": "is closed",
     "rejected": "was not accepted",
 }
+
+
+def claim_state(prompt: Prompt, claims_per_prompt: int) -> str:
+    """Whether a prompt can be claimed now, as a digest line says it: "1 claim slot free", "claimed, no slot free",
+    "filled, open for more fills" (claims_per_prompt is the server's setting; 0 means no limit)."""
+    if not prompt.claimable:
+        return f"it {STATUS_WORDS[prompt.status]}"
+    left = None if claims_per_prompt == 0 else max(0, claims_per_prompt - prompt.active_claims)
+    if left == 0:
+        return f"{'filled' if prompt.status == 'filled' else 'claimed'}, no slot free"
+    if prompt.status == "filled":
+        return "filled, open for more fills"
+    return "open for claims" if left is None else f"{plural(left, 'claim slot')} free"
 
 
 def followed(kind: str, name: str) -> str:

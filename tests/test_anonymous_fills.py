@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from cogs.ui import configuring
+from interactions.words import plural
 from tests.anonymity import leaks
 from tests.conftest import MovableClock, snapshot, submit
-from tests.driver import ALICE, BOB, CAROL, FILLS, GENERAL, LOG, MOD, PROMPTS, Attachment, Driver
+from tests.driver import ALICE, BOB, CAROL, FILLS, GENERAL, GUILD, LOG, MOD, PROMPTS, Attachment, Driver
 
 TEXT = "Two rival bakers are stuck in a lift on the night of the big contest."
 WORK = "https://archiveofourown.org/works/777001"
@@ -61,10 +62,13 @@ async def test_an_anonymous_fill_is_announced_without_its_writer_and_answered_pr
     await submit(driver, TEXT, user=BOB, title="Lift")
     out = await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="Rising", anonymous=True)
     assert out.ephemeral
-    assert out.content.startswith("Your fill for #1 is recorded anonymously: only you and the moderators see that")
+    # An AO3 link: the writer is warned first that AO3's own byline is public, then told what was recorded.
+    assert out.content.startswith(
+        "🎭 AO3 shows your name on the work's page: anyone who opens the link sees it, unless the work is in an "
+        "anonymous collection. Your fill for #1 is recorded anonymously: only you and the moderators see that"
+    )
     assert "names you whenever you choose" in out.content and "</reveal:" in out.content
-    # An AO3 link: the writer is warned that AO3's own byline is public.
-    assert "On AO3 itself your byline is public: unless the work is in an anonymous collection" in out.content
+    assert out.content.endswith("Congratulations on finishing it!")
     [announced] = driver.posts(FILLS)
     assert announced["content"] == f"✨ <@{BOB.id}>, your prompt #1 has a new fill!"  # the prompter still pinged
     assert announced["allowed_mentions"] == {"parse": [], "users": [BOB.id]}
@@ -217,19 +221,93 @@ async def test_mod_reveal_fills_reveals_every_anonymous_fill_at_once(driver: Dri
     out = await driver.command("mod reveal fills", user=MOD)
     assert out.ephemeral
     assert out.messages[0]["content"] == (
-        "🎭 Revealed 2 anonymous fills: their writers are named from now on. "
-        "Updating their announcements, one a second…"
+        "🎭 Revealed 2 anonymous fills (of prompts #1 and #2): their writers are named from now on. "
+        "Updating their announcements, one a second, and telling their writers…"
     )
-    assert out.content == "🎭 Revealed 2 anonymous fills; 2 announcements now name their writers."
+    assert out.content == (
+        "🎭 Revealed 2 anonymous fills (of prompts #1 and #2); 2 announcements now name their writers. "
+        "Each writer was told by direct message."
+    )
     first, second, _ = announcement_ids(driver)
+    # Each writer hears once, of the server and of their own fill by prompt, with a link to its announcement.
+    [to_carol] = driver.dms(CAROL)
+    assert to_carol["content"] == (
+        "🎭 In **Writers' Den**, the moderators revealed the anonymous fills: your fill for #1 *Lift* ([see it]("
+        f"https://discord.com/channels/{GUILD.id}/{FILLS.id}/{first})) now names you."
+    )
+    assert to_carol["allowed_mentions"] == {"parse": []}
+    [to_alice] = driver.dms(ALICE)
+    assert to_alice["content"].startswith(
+        "🎭 In **Writers' Den**, the moderators revealed the anonymous fills: your fill for #2 *Ghost* ([see it]("
+    )
     assert f"<@{CAROL.id}> wrote a fill" in edits_of(driver, first)[-1]["embeds"][0]["description"]
     assert f"<@{ALICE.id}> wrote a fill" in edits_of(driver, second)[-1]["embeds"][0]["description"]
     assert [flag for _, _, flag in anonymous_flags(db_path)] == [0, 0, 0]
-    assert driver.posts(LOG)[-1]["content"] == f"🎭 <@{MOD.id}> revealed the writers of 2 anonymous fills."
+    assert driver.posts(LOG)[-1]["content"] == (
+        f"🎭 <@{MOD.id}> revealed the writers of 2 anonymous fills (of prompts #1 and #2)."
+    )
     log = await driver.command("mod log", user=MOD)
     assert f"<@{MOD.id}> revealed the writers of 2 anonymous fills." in log.embeds[0]["description"]
     nothing = await driver.command("mod reveal fills", user=MOD)
     assert nothing.ephemeral and nothing.content.startswith("There is no anonymous fill to reveal")
+
+
+async def test_the_reveal_day_tells_each_writer_once_and_closed_dms_cost_nobody_else_theirs(
+    driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(configuring, "POST_PACE", 0)
+    await channels(driver)
+    for number in range(1, 14):
+        await submit(
+            driver, f"Idea number {number}: a lighthouse that keeps its keeper.", user=BOB, title=f"Idea {number}"
+        )
+    for number in range(1, 13):
+        await driver.command(
+            "fill", user=CAROL, prompt=number, url=f"{OTHER}/{number}", title=f"Part {number}", anonymous=True
+        )
+    await driver.command("fill", user=ALICE, prompt=13, url=WORK, anonymous=True)
+    driver.fake.close_dms(ALICE.id)
+    out = await driver.command("mod reveal fills", user=MOD)
+    numbers = "#1, #2, #3, #4, #5, #6, #7, #8, #9, #10 … and 3 more"
+    assert out.messages[0]["content"].startswith(f"🎭 Revealed 13 anonymous fills (of prompts {numbers}): ")
+    assert (
+        driver.posts(LOG)[-1]["content"]
+        == f"🎭 <@{MOD.id}> revealed the writers of 13 anonymous fills (of prompts {numbers})."
+    )
+    assert out.content.endswith(
+        "13 announcements now name their writers. Told 1 of 2 writers by direct message; the rest could not be "
+        "reached (closed direct messages, or Discord did not answer)."
+    )
+    [to_carol] = driver.dms(CAROL)  # one message for all twelve
+    assert to_carol["content"].startswith(
+        "🎭 In **Writers' Den**, the moderators revealed the anonymous fills: your *Part 1* for #1 *Idea 1* ([see it]("
+    )
+    assert ", your *Part 11* for #11 *Idea 11* ([see it](" in to_carol["content"]
+    assert " and your *Part 12* for #12 *Idea 12* ([see it](" in to_carol["content"]
+    assert to_carol["content"].endswith(")) now name you.") and len(to_carol["content"]) <= 2000
+    assert driver.dms(ALICE) == []
+
+
+async def test_a_writer_of_many_revealed_fills_gets_one_message_within_discords_limit(
+    driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(configuring, "POST_PACE", 0)
+    await channels(driver)
+    long = " and the lighthouse keeper's very long night" * 4
+    for number in range(1, 13):
+        await submit(
+            driver, f"Idea number {number}: a lighthouse that keeps its keeper.", user=BOB, title=f"Idea {number}"
+        )
+        await driver.command(
+            "fill", user=CAROL, prompt=number, url=f"{OTHER}/{number}", title=f"Part {number}{long}", anonymous=True
+        )
+    await driver.command("mod reveal fills", user=MOD)
+    [to_carol] = driver.dms(CAROL)
+    content = to_carol["content"]
+    assert len(content) <= 2000
+    assert content.startswith("🎭 In **Writers' Den**, the moderators revealed the anonymous fills: your *Part 1 ")
+    shown = content.count("([see it](")
+    assert 1 < shown < 12 and content.endswith(f" and {plural(12 - shown, 'more fill')} of yours now name you.")
 
 
 async def test_the_reveal_day_edits_its_announcements_paced(driver: Driver, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -257,3 +257,31 @@ async def test_pages_are_parsed_off_the_event_loop(ao3_driver: Driver, monkeypat
     monkeypatch.setattr(client_module, "parse_work", watched)
     await fill(ao3_driver, 1, "https://archiveofourown.org/works/1")
     assert threads and threading.main_thread().name not in threads
+
+
+async def test_a_work_shared_as_complete_whose_chapters_read_unfinished_is_not_congratulated(
+    ao3_driver: Driver,
+) -> None:
+    """The chapter count is read after the answer: an AO3 work is thanked, not congratulated, and one that AO3
+    shows at "3/?" chapters brings its writer a private note on recording it as a work in progress."""
+    out = await fill(ao3_driver, 1, "https://archiveofourown.org/works/2")
+    private = [m["content"] for m in out.messages if (m.get("flags") or 0) & 64]
+    assert "Congratulations" not in out.text
+    assert private[-1].startswith(
+        "📖 AO3 shows *Slow Burn, Slower Updates* at 3/? chapters, so it reads as a work in progress, but your fill "
+        "for #1 was shared as complete. If it is still in progress, share it again with </fill:"
+    )
+    assert private[-1].endswith(", the same link and status in progress; share it as complete when it is.")
+
+    finished = await fill(ao3_driver, 2, "https://archiveofourown.org/works/1")
+    assert "Congratulations" not in finished.text and "AO3 shows" not in finished.text  # 1/1 chapters: no note
+
+
+async def test_an_anonymous_work_shared_as_complete_is_thanked_and_told_of_its_chapters(ao3_driver: Driver) -> None:
+    await ao3_driver.command("settings set", user=MOD, fills_channel=FILLS)
+    out = await fill(ao3_driver, 1, "https://archiveofourown.org/works/2", anonymous=True)
+    private = [m["content"] for m in out.messages if (m.get("flags") or 0) & 64]
+    assert private[0].startswith("🎭 AO3 shows your name on the work's page") and private[0].endswith(
+        "Thank you for it!"
+    )
+    assert private[-1].startswith("📖 AO3 shows *Slow Burn, Slower Updates* at 3/? chapters")

@@ -370,7 +370,7 @@ async def test_an_anonymous_fill_shows_the_real_work_without_its_byline_until_re
     await driver.command("settings set", user=MOD, fills_channel=FILLS, log_channel=LOG)
     url = "https://archiveofourown.org/works/923647"  # by "Alias (anafabula)": Twin Peaks, Welcome to Night Vale
     out = await driver.command("fill", user=CAROL, prompt=1, url=url, anonymous=True)
-    assert out.ephemeral and "On AO3 itself your byline is public" in out.content
+    assert out.ephemeral and out.content.startswith("🎭 AO3 shows your name on the work's page")
     card = last_embed(driver)
     fields = {f["name"]: f["value"] for f in card["fields"]}
     assert card["url"] == url and card["title"]

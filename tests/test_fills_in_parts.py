@@ -43,9 +43,8 @@ async def started_in_parts(driver: Driver) -> None:
     await driver.command("claim", user=CAROL, prompt=1)
     out = await driver.command("fill", user=CAROL, prompt=1, url=WORK, title="Salt, part 1", status="in progress")
     assert out.ephemeral
-    assert out.content.startswith(
-        "Your work in progress for #1 is recorded. When you post a part or finish it, use "
-    ) and out.content.endswith(" again with the same link.")
+    assert out.content.startswith("Your fill for #1 is recorded as a work in progress; share it again with </fill:")
+    assert out.content.endswith(" and the same link when you post more.") and "Congratulations" not in out.content
 
 
 async def test_a_work_in_progress_fills_the_prompt_and_shows_as_in_progress(driver: Driver, db_path: Path) -> None:
@@ -195,3 +194,22 @@ async def test_a_work_in_progress_can_still_be_finished_after_its_prompt_is_with
     prompt = await driver.bot.store.prompts.get(GUILD.id, 1)
     assert prompt.status == "closed" and prompt.fill_count == 1
     assert fill_rows(db_path)[0][4] == 1
+
+
+async def test_a_work_in_progress_is_never_congratulated_as_finished_whoever_answers(driver: Driver) -> None:
+    """Without a fills channel the announcement is the public answer: its writer also hears, privately, how to
+    share the next part; an anonymous work in progress is answered privately with the same next step."""
+    await submit(driver, TEXT, user=BOB, title="Selkie")
+    await submit(driver, "A kelpie and a ferryman share a river and one boat.", user=BOB, title="Kelpie")
+    out = await driver.command("fill", user=CAROL, prompt=1, url=WORK, status="in progress")
+    announced, step = out.messages
+    assert announced["content"] == f"✨ <@{BOB.id}>, your prompt #1 has a new fill in progress!"
+    assert not (announced.get("flags") or 0) & 64 and (step.get("flags") or 0) & 64
+    assert step["content"].startswith("Recorded as a work in progress; share it again with </fill:")
+    assert step["content"].endswith(" and the same link when you post more.")
+    out = await driver.command("fill", user=ALICE, prompt=2, url=WORK + "9", status="in progress", anonymous=True)
+    assert out.ephemeral
+    assert "Your fill for #2 is recorded anonymously" in out.content
+    assert "you choose. It is recorded as a work in progress; share it again with </fill:" in out.content
+    assert out.content.endswith(" and the same link when you post more.")
+    assert "Congratulations" not in out.text

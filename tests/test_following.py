@@ -58,7 +58,7 @@ async def test_follow_each_kind_privately_and_following_lists_them(driver: Drive
     listed = await driver.command("following", user=ALICE)
     assert listed.ephemeral
     assert listed.content.split("\n")[:5] == [
-        "🔔 You follow 4 things here:",
+        "🔔 You follow 1 fandom, 1 tag, 1 member and 1 prompt here:",
         "• the fandom “Good Omens”",
         f"• <@{BOB.id}>",
         "• prompt #1 *Selkie*",
@@ -174,6 +174,20 @@ async def test_someone_elses_pending_or_rejected_prompt_cannot_be_followed(
     assert snapshot(db_path) == before
 
 
+async def test_following_counts_what_is_followed_by_kind_with_real_plurals(driver: Driver) -> None:
+    await driver.command("follow", user=ALICE, fandom="Good Omens")
+    out = await driver.command("following", user=ALICE)
+    assert out.content.split("\n")[0] == "🔔 You follow 1 fandom here:"
+    await driver.command("follow", user=ALICE, fandom="Discworld")
+    await driver.command("follow", user=ALICE, member=BOB)
+    out = await driver.command("following", user=ALICE)
+    assert out.content.split("\n")[0] == "🔔 You follow 2 fandoms and 1 member here:"
+    await driver.command("follow", user=ALICE, member=CAROL)
+    await driver.command("follow", user=ALICE, tag="Fluff")
+    out = await driver.command("following", user=ALICE)
+    assert out.content.split("\n")[0] == "🔔 You follow 2 fandoms, 1 tag and 2 members here:"
+
+
 async def test_a_member_follows_at_most_fifty_things_in_a_server(driver: Driver, db_path: Path) -> None:
     for index in range(50):
         out = await driver.command("follow", user=ALICE, tag=f"tag {index}")
@@ -198,7 +212,7 @@ async def test_a_long_list_of_follows_fits_and_keeps_its_next_step(driver: Drive
     listed = await driver.command("following", user=ALICE)
     assert len(listed.content) <= 2000
     lines = listed.content.split("\n")
-    assert lines[0] == "🔔 You follow 50 things here:" and lines[-2].startswith("… and ")
+    assert lines[0] == "🔔 You follow 50 tags here:" and lines[-2].startswith("… and ")
     assert lines[-1].startswith("Once a day at most")
 
 
@@ -234,8 +248,9 @@ async def test_one_digest_a_day_with_what_is_new_and_the_next_step(driver: Drive
     assert digest["content"] == (
         f"🔔 Your daily digest from **Writers' Den**: what is new since <t:{followed_at}:f>.\n"
         "**2 new prompts**\n"
-        f"• prompt #1 *Selkie* ([open it]({link}{posts[0]})), in the fandom “Good Omens”, which you follow\n"
-        f"• prompt #2 *Florists* ([open it]({link}{posts[1]})), by <@{CAROL.id}>, whom you follow\n"
+        f"• prompt #1 *Selkie* ([open it]({link}{posts[0]})), in the fandom “Good Omens”, which you follow: "
+        "1 claim slot free\n"
+        f"• prompt #2 *Florists* ([open it]({link}{posts[1]})), by <@{CAROL.id}>, whom you follow: 1 claim slot free\n"
         "`/following` in **Writers' Den** lists what you follow, and `/unfollow` there stops following any of it."
     )
     assert digest["allowed_mentions"] == {"parse": []}
@@ -342,6 +357,50 @@ async def test_fills_of_followed_and_seconded_prompts_come_in_one_digest(driver:
     ]
     assert lines[-1] == "To stop hearing of a prompt you seconded, take your second back with `/prompt second` there."
     assert "Salt" not in digest["content"] and str(CAROL.id) not in digest["content"]  # never who wrote a fill
+    assert unreadable(driver) == []
+
+
+async def test_the_digest_says_whether_each_new_prompt_can_be_claimed_and_tells_a_prompt_once(
+    driver: Driver, clock
+) -> None:
+    """Each new prompt says in words whether it can be claimed now; one that is also seconded and has a fill is
+    told once, among the new prompts, with its fill; a work in progress is said to be one."""
+    await driver.command("settings set", user=MOD, claims_per_prompt=2)
+    await submit(driver, OTHER, user=BOB, title="Scones")
+    await driver.command("follow", user=ALICE, prompt=1)
+    await driver.command("follow", user=ALICE, fandom="Good Omens")
+    clock.advance(hours=1)
+    await submit(driver, GOOD_OMENS, user=BOB, title="Selkie", fandom="Good Omens")
+    await submit(
+        driver, "Two angels run a bookshop that never sells a book.", user=BOB, title="Shop", fandom="Good Omens"
+    )
+    await submit(
+        driver, "A demon learns to bake for a picnic in the park.", user=BOB, title="Picnic", fandom="Good Omens"
+    )
+    await submit(
+        driver, "A car that plays only one band, whatever is put in.", user=BOB, title="Car", fandom="Good Omens"
+    )
+    await driver.command("claim", user=CAROL, prompt=3)
+    await driver.command("claim", user=CAROL, prompt=4)
+    await driver.command("claim", user=MOD, prompt=4)
+    await driver.command("prompt second", user=ALICE, prompt=5)
+    await driver.command("fill", user=CAROL, prompt=5, url=WORK, title="Salt", status="in progress")
+    await driver.command("fill", user=CAROL, prompt=1, url=WORK + "1", title="Flour", status="in progress")
+    await day_passes(driver, clock)
+    [digest] = driver.dms(ALICE)
+    lines = digest["content"].split("\n")
+    view = "(see it with `/prompt view` there)"
+    because = "in the fandom “Good Omens”, which you follow"
+    assert lines[1:8] == [
+        "**4 new prompts**",
+        f"• prompt #2 *Selkie* {view}, {because}: 2 claim slots free",
+        f"• prompt #3 *Shop* {view}, {because}: 1 claim slot free",
+        f"• prompt #4 *Picnic* {view}, {because}: claimed, no slot free",
+        f"• prompt #5 *Car* {view}, {because}: filled, open for more fills, and a fill (a work in progress)",
+        "**1 prompt with new fills**",
+        f"• prompt #1 *Scones* {view} has 1 new fill (a work in progress), a prompt you follow",
+    ]
+    assert digest["content"].count("#5 ") == 1 and "Salt" not in digest["content"]
     assert unreadable(driver) == []
 
 

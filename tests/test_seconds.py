@@ -48,7 +48,7 @@ async def test_the_second_button_toggles_and_the_post_shows_the_count_never_who(
     out = await driver.click(message_id, "promptfill:second:1", user=CAROL)
     assert out.ephemeral
     assert out.content.startswith(
-        "🙌 You seconded prompt #1 *Selkie*: 1 member wants it filled now. When it is filled, your daily digest (a "
+        "🙌 You seconded prompt #1 *Selkie*: 1 member wants it filled. When it is filled, your daily digest (a "
         "direct message) tells you. To take your second back, press Second again or use "
     )
     post = edits(driver, message_id)[-1]
@@ -56,7 +56,8 @@ async def test_the_second_button_toggles_and_the_post_shows_the_count_never_who(
     assert str(CAROL.id) not in str(post["embeds"])  # the post never says who
     assert button_ids(post) == ["promptfill:claim:1", "promptfill:second:1"]
 
-    await driver.command("prompt second", user=ALICE, prompt=1)
+    out = await driver.command("prompt second", user=ALICE, prompt=1)
+    assert out.content.startswith("🙌 You seconded prompt #1 *Selkie*: 2 members want it filled. When it is filled")
     assert fields(edits(driver, message_id)[-1])["Seconded by"] == "2 members"
 
     out = await driver.click(message_id, "promptfill:second:1", user=CAROL)

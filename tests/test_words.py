@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cogs.ui.audit_lines import audit_sentence, setting_change_of
-from db.models import AuditEntry
+from db.models import AuditEntry, Prompt
+from interactions.words import claim_state
 from tests.conftest import snapshot, submit
 from tests.driver import ALICE, BOB, CAROL, GENERAL, GUILD, LOG, MOD, MOD_ROLE, NSFW, PROMPTS, Driver
 from tests.wording import problems_in, unreadable
@@ -152,14 +153,15 @@ async def test_the_moderation_log_reads_as_sentences(driver: Driver, db_path: Pa
     await driver.command("prompt withdraw", user=MOD, prompt=first)
     out = await driver.command("mod log", user=MOD)
     lines = [line.split(" · ", 1)[1] for line in out.embeds[0]["description"].split("\n")]
+    # Each prompt is named by its number and its title as it stands now.
     assert lines == [  # the whole first page (ten entries)
-        f"{mod} withdrew prompt #{first} by {bob}.",
-        f"{mod} edited prompt #{first} by {bob} (its title and fandom).",
-        f"{mod} removed {carol}'s fill of prompt #{first}: <{work}>.",
-        f"{mod} released {carol}'s claim on prompt #{first}.",
-        f"{mod} extended {carol}'s claim on prompt #{first} by 3 days.",
+        f"{mod} withdrew prompt #{first} “The Lighthouse” by {bob}.",
+        f"{mod} edited prompt #{first} “The Lighthouse” by {bob} (its title and fandom).",
+        f"{mod} removed {carol}'s fill of prompt #{first} “The Lighthouse”: <{work}>.",
+        f"{mod} released {carol}'s claim on prompt #{first} “The Lighthouse”.",
+        f"{mod} extended {carol}'s claim on prompt #{first} “The Lighthouse” by 3 days.",
         f"{mod} rejected prompt #{second} by {bob}. Reason: Off topic for this meme.",
-        f"{mod} approved prompt #{first} by {bob}.",
+        f"{mod} approved prompt #{first} “The Lighthouse” by {bob}.",
         f"{mod} changed approval: off → on.",
         f"{mod} changed moderator role: not set → <@&{MOD_ROLE.id}>.",
         f"{mod} changed log channel: not set → <#{LOG.id}>.",
@@ -168,6 +170,21 @@ async def test_the_moderation_log_reads_as_sentences(driver: Driver, db_path: Pa
     assert f"✅ {mod} approved prompt #{first} “Lighthouse” by {bob}." in logged
     assert f"⛔ {mod} rejected prompt #{second} by {bob}. Reason: Off topic\nfor this meme" in logged
     assert unreadable(driver) == []
+
+
+async def test_the_moderation_log_marks_an_anonymous_prompt_and_names_its_prompter_only_there(driver: Driver) -> None:
+    mod, carol = f"<@{MOD.id}>", f"<@{CAROL.id}>"
+    await driver.command("settings set", user=MOD, require_approval=True, allow_anonymous=True, log_channel=LOG)
+    number = await submit(driver, "A dragon who hoards library books", user=CAROL, title="Overdue", anonymous=True)
+    await driver.command("queue approve", user=MOD, prompt=number)
+    out = await driver.command("mod log", user=MOD)
+    assert out.ephemeral
+    lines = [line.split(" · ", 1)[1] for line in out.embeds[0]["description"].split("\n")]
+    assert lines[0] == f"{mod} approved prompt #{number} “Overdue” (anonymous; by {carol})."
+    # The log channel's live line never names the anonymous prompter.
+    logged = [post["content"] for post in driver.posts(LOG)]
+    assert f"✅ {mod} approved prompt #{number} “Overdue” (anonymous)." in logged
+    assert str(CAROL.id) not in str(logged)
 
 
 async def test_log_entries_written_by_earlier_versions_read_as_sentences_too(driver: Driver, db_path: Path) -> None:
@@ -266,3 +283,18 @@ async def test_the_log_reads_a_change_of_every_setting(driver: Driver) -> None:
     out = await driver.command("mod log", user=MOD)
     assert out.embeds[0]["description"].endswith(f"<@{MOD.id}> changed Explicit channel: not set → <#{NSFW.id}>.")
     assert setting_change_of("allow_anonymous", True, False) == "anonymous prompts: on → off"
+
+
+def test_claim_state_says_whether_a_prompt_can_be_claimed_in_words() -> None:
+    def state(status: str, claims: int, per_prompt: int) -> str:
+        prompt = Prompt(1, GUILD.id, 1, BOB.id, False, status, "G", "text", "T", None, (), claims, 0, datetime.now(UTC))  # type: ignore[arg-type]
+        return claim_state(prompt, per_prompt)
+
+    assert state("open", 0, 1) == "1 claim slot free"
+    assert state("open", 1, 3) == "2 claim slots free"
+    assert state("open", 2, 2) == "claimed, no slot free"
+    assert state("open", 5, 0) == "open for claims"  # no limit per prompt
+    assert state("filled", 0, 1) == "filled, open for more fills"
+    assert state("filled", 1, 1) == "filled, no slot free"
+    assert state("closed", 0, 1) == "it is closed"
+    assert all(problems_in(state(s, c, p)) == [] for s in ("open", "filled", "closed") for c in (0, 1) for p in (0, 1))

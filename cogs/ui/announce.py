@@ -129,7 +129,7 @@ async def second_and_reply(interaction: Interaction, number: int) -> None:
     if toggled.seconded:
         again = bot.mention("prompt second")
         text = (
-            f"🙌 You seconded {prompt_name(prompt)}: {_wanted_by(prompt.seconds)} now. When it is filled, your daily "
+            f"🙌 You seconded {prompt_name(prompt)}: {_wanted_by(prompt.seconds)}. When it is filled, your daily "
             f"digest (a direct message) tells you. To take your second back, press Second again or use {again}."
         )
     else:

@@ -121,7 +121,14 @@ def audit_sentence(entry: AuditEntry) -> str:
     target = f"<@{entry.target_id}>" if entry.target_id is not None else "a member"
     someone_else = entry.target_id is not None and entry.target_id != entry.actor_id
     prompt = f"prompt #{entry.prompt_number}" if entry.prompt_number is not None else "a prompt"
-    by = f" by {target}" if someone_else else ""
+    if entry.prompt_title:
+        prompt += f" “{entry.prompt_title}”"
+    # The log is read by moderators only, so it names an anonymous prompt's prompter, marked as anonymous (the
+    # log channel's live line never names them).
+    if entry.prompt_anonymous:
+        by = f" (anonymous; by {target})" if someone_else else " (anonymous)"
+    else:
+        by = f" by {target}" if someone_else else ""
     detail = entry.detail or ""
     match entry.action:
         case "submit":

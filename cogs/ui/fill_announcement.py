@@ -12,10 +12,12 @@ import discord
 from ao3.links import recognise
 from cogs.ui import configuring
 from cogs.ui.announce import refresh_posted_prompt
-from cogs.ui.embeds import ao3_embed, fill_embed
+from cogs.ui.claiming import server_name
+from cogs.ui.embeds import CONTENT_LIMIT, ao3_embed, excerpt, fill_embed, link, prompt_link
 from db.fills import FillRecorded
 from db.models import Viewer
-from interactions.sending import NO_MENTIONS, Blocked, channel_reader, edit_post, warn_moderators
+from interactions.sending import NO_MENTIONS, Blocked, Delivery, channel_reader, dm_delivery, edit_post, warn_moderators
+from interactions.words import plural
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -79,3 +81,58 @@ async def show_writers(bot: Promptfill, revealed: list[FillRecorded]) -> int:
             await asyncio.sleep(configuring.POST_PACE)
         await refresh_posted_prompt(bot, prompt)
     return edited
+
+
+def prompt_numbers(revealed: list[FillRecorded], shown: int = 10) -> str:
+    """Which prompts a reveal day's fills answer, for the moderator and the log: "prompts #1, #3 and #5", or the
+    first ones "… and 4 more"."""
+    numbers = [f"#{n}" for n in sorted({r.prompt.number for r in revealed})]
+    if len(numbers) == 1:
+        return f"prompt {numbers[0]}"
+    if len(numbers) > shown:
+        return "prompts " + ", ".join(numbers[:shown]) + f" … and {len(numbers) - shown} more"
+    return "prompts " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
+def _revealed_fill(recorded: FillRecorded) -> str:
+    """ "your *Keepers* for #1 *The Lighthouse Keepers* (see it)", with a link to the announcement, or else to the
+    prompt's post."""
+    fill, prompt = recorded.fill, recorded.prompt
+    work = f"*{discord.utils.escape_markdown(excerpt(fill.title, 80))}*" if fill.title else "fill"
+    title = f" *{discord.utils.escape_markdown(excerpt(prompt.title, 80))}*" if prompt.title else ""
+    if fill.message_channel_id is not None and fill.message_id is not None:
+        url: str | None = f"https://discord.com/channels/{fill.guild_id}/{fill.message_channel_id}/{fill.message_id}"
+    else:
+        url = prompt_link(prompt)
+    seen = f" ({link('see it', url)})" if url else ""
+    return f"your {work} for #{prompt.number}{title}{seen}"
+
+
+def revealed_dm(bot: discord.Client, revealed: list[FillRecorded]) -> str:
+    """One writer's direct message on a reveal day: the server and each of their fills by prompt, in one message."""
+    server = discord.utils.escape_markdown(server_name(bot, revealed[0].fill.guild_id))
+    head = f"🎭 In **{server}**, the moderators revealed the anonymous fills: "
+    verb = " now names you." if len(revealed) == 1 else " now name you."
+    named = [_revealed_fill(r) for r in revealed]
+    # Many fills give way to a count, so the message stays within Discord's limit.
+    while len(named) > 1 and len(head) + len(", ".join(named)) + len(verb) + 40 > CONTENT_LIMIT:
+        named.pop()
+    rest = len(revealed) - len(named)
+    if rest:
+        listed = ", ".join(named) + f" and {plural(rest, 'more fill')} of yours"
+    else:
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return head + listed + verb
+
+
+async def tell_writers(bot: Promptfill, revealed: list[FillRecorded]) -> tuple[int, int]:
+    """Each writer of a reveal day's fills gets one direct message about all of theirs; one member's closed direct
+    messages cost nobody else theirs. Returns (writers told, writers in all)."""
+    by_writer: dict[int, list[FillRecorded]] = {}
+    for recorded in revealed:
+        by_writer.setdefault(recorded.fill.member_id, []).append(recorded)
+    told = 0
+    for member_id, theirs in by_writer.items():
+        delivery = await dm_delivery(bot, member_id, content=revealed_dm(bot, theirs), allowed_mentions=NO_MENTIONS)
+        told += delivery is Delivery.SENT
+    return told, len(by_writer)

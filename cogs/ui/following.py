@@ -15,10 +15,10 @@ from cogs.ui.claiming import server_name
 from cogs.ui.embeds import CONTENT_LIMIT, lines_within, prompt_link, prompt_name
 from db.database import from_epoch
 from db.follows import Digest, Follow, NewPrompt
-from db.models import Prompt, Viewer
+from db.models import FOLLOW_KINDS, Prompt, Viewer
 from interactions.checks import Interaction, viewer_of
 from interactions.sending import NO_MENTIONS
-from interactions.words import followed, plural
+from interactions.words import claim_state, followed, plural
 
 if TYPE_CHECKING:
     from bot import Promptfill
@@ -62,7 +62,7 @@ def following_answer(bot: Promptfill, follows: list[Follow], server: str, viewer
             f"You follow nothing in **{discord.utils.escape_markdown(server)}** yet. {bot.mention('follow')} a "
             "fandom, a tag, a member or a prompt, and once a day at most I will send you what is new there."
         )
-    head = f"{DIGEST_EMOJI} You follow {plural(len(follows), 'thing')} here:"
+    head = f"{DIGEST_EMOJI} You follow {_counted(follows)} here:"
     tail = (
         "Once a day at most, when there is something new, I send you one direct message about them. "
         f"{bot.mention('unfollow')} stops following one."
@@ -72,10 +72,40 @@ def following_answer(bot: Promptfill, follows: list[Follow], server: str, viewer
     return "\n".join([head, listed, tail])
 
 
+def _counted(follows: list[Follow]) -> str:
+    """What a member follows, counted by kind: "1 fandom and 2 members"."""
+    counts = [(kind, sum(1 for f in follows if f.kind == kind)) for kind in FOLLOW_KINDS]
+    parts = [plural(count, kind) for kind, count in counts if count]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _prompt_line(bot: Promptfill, prompt: Prompt) -> str:
     post = prompt_link(prompt)
     where = f"([open it]({post}))" if post else f"(see it with {bot.mention('prompt view', dm=True)} there)"
     return f"{prompt_name(prompt)} {where}"
+
+
+def _fills(count: int, in_progress: int, *, lead: str) -> str:
+    """ "a fill (a work in progress)", "3 fills (1 of them a work in progress)"."""
+    told = f"{lead}a fill" if count == 1 else f"{lead}{plural(count, 'fill')}"
+    return told + _work_in_progress(count, in_progress)
+
+
+def _work_in_progress(count: int, in_progress: int) -> str:
+    if not in_progress:
+        return ""
+    if count == 1:
+        return " (a work in progress)"
+    works = "a work in progress" if in_progress == 1 else "works in progress"
+    return f" ({'all' if in_progress == count else f'{in_progress:,}'} of them {works})"
+
+
+def _new_prompt_line(bot: Promptfill, item: NewPrompt, claims_per_prompt: int) -> str:
+    """A new prompt, why it is told, and whether it can be claimed now (with its new fills, if any)."""
+    state = claim_state(item.prompt, claims_per_prompt)
+    if item.fills:
+        state += _fills(item.fills, item.in_progress, lead=", and ")
+    return f"• {_prompt_line(bot, item.prompt)}, {_because(item)}: {state}"
 
 
 def _because(item: NewPrompt) -> str:
@@ -95,12 +125,13 @@ def digest_message(bot: Promptfill, digest: Digest) -> dict[str, Any]:
     items: list[str] = []
     if digest.new_prompts:
         items.append(f"**{plural(len(digest.new_prompts), 'new prompt')}**")
-        items += [f"• {_prompt_line(bot, n.prompt)}, {_because(n)}" for n in digest.new_prompts]
+        items += [_new_prompt_line(bot, n, digest.claims_per_prompt) for n in digest.new_prompts]
     if digest.new_fills:
         items.append(f"**{plural(len(digest.new_fills), 'prompt')} with new fills**")
         items += [
-            f"• {_prompt_line(bot, f.prompt)} has {plural(f.fills, 'new fill')}, "
-            + ("a prompt you seconded" if f.seconded else "a prompt you follow")
+            f"• {_prompt_line(bot, f.prompt)} has {plural(f.fills, 'new fill')}"
+            + _work_in_progress(f.fills, f.in_progress)
+            + (", a prompt you seconded" if f.seconded else ", a prompt you follow")
             for f in digest.new_fills
         ]
     steps: list[str] = []
