@@ -1118,3 +1118,94 @@ async def test_blank_or_invisible_details_are_refused_like_a_prompts_and_nothing
             "Details is empty once blank and invisible characters are removed. Nothing was changed."
         )
         assert snapshot(db_path) == before
+
+
+# -- pinch hits, defaults and gifts in words a member reads once (the story's screenshots) ------------------------
+
+DUE = 1774051199  # the end of 20 March 2026 (UTC), whole_round_in's due date
+
+
+async def test_giving_up_says_whose_gift_and_what_happens_next_and_the_log_names_no_giver(
+    driver: Driver, db_path: Path
+) -> None:
+    await whole_round_in(driver, FILLS)  # Alice writes for Bob
+    before = snapshot(db_path)
+    refused = await driver.command("exchange default", user=MEMBERS[0])  # no assignment: nothing changes
+    assert refused.ephemeral and snapshot(db_path) == before
+    out = await driver.command("exchange default", user=ALICE)
+    assert out.ephemeral and out.content == (
+        f"🎁 You've given up your Yulefic assignment (the gift for <@{BOB.id}>). Thank you for saying so early: a"
+        " pinch hitter will write it. If you change your mind, ask a moderator."
+    )
+    line = driver.posts(LOG)[-1]["content"]
+    hits = f"</exchange pinchhits:{driver.bot.command_ids['exchange']}>"
+    assert line.startswith(f"🎁 The assignment for <@{BOB.id}> in Yulefic was given up and is open as a pinch hit")
+    assert hits in line and str(ALICE.id) not in line and "🆘" not in line
+
+
+async def test_open_pinch_hits_say_the_fandoms_and_the_due_date(driver: Driver) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=BOB)  # Bob wrote for Carol, who asked for Discworld
+    listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
+    assert listing.embeds[0]["description"].startswith(f"<@{CAROL.id}> needs a Discworld gift, due <t:{DUE}:R>.")
+    wanted = last_post(driver, FILLS)[1]["content"]
+    assert wanted.startswith(
+        f"🎁 **Yulefic** needs a pinch hitter: a Discworld gift for <@{CAROL.id}>, due <t:{DUE}:R>."
+    )
+    assert str(BOB.id) not in wanted
+
+
+@pytest.mark.parametrize("undo", ["undefault", "unassign", "remove"])
+async def test_a_pinch_hit_that_goes_away_leaves_no_live_take_button(driver: Driver, db_path: Path, undo: str) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob
+    post_id, wanted = last_post(driver, FILLS)
+    assert wanted["components"]
+    if undo == "undefault":
+        await driver.command("mod exchange undefault", user=MOD, exchange="Yulefic", member=ALICE)
+    elif undo == "unassign":
+        await driver.command("mod exchange unassign", user=MOD, exchange="Yulefic", recipient=BOB)
+    else:
+        await driver.command("mod exchange remove", user=MOD, exchange="Yulefic", member=BOB)
+    post = driver.fake.messages[post_id]
+    assert post["content"] == f"🎁 **Yulefic**'s pinch hit for <@{BOB.id}> is no longer open. Thank you for looking."
+    assert post["components"] == [] and str(ALICE.id) not in json.dumps(post)
+    with sqlite3.connect(db_path) as conn:
+        left = [r[0] for r in conn.execute("SELECT recipient_id FROM exchange_pinch_posts")]
+    assert left == ([CAROL.id] if undo == "remove" else [])  # Bob wrote for Carol: removing him opens hers
+
+
+async def test_a_pinch_hitter_assigned_by_a_moderator_closes_the_post_as_taken(driver: Driver) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)
+    post_id, _ = last_post(driver, FILLS)
+    await driver.command("mod exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=MEMBERS[2])
+    post = driver.fake.messages[post_id]
+    assert post["content"] == f"🎁 **Yulefic**'s pinch hit for <@{BOB.id}> has been taken. Thank you!"
+    assert post["components"] == [] and str(MEMBERS[2].id) not in json.dumps(post)
+
+
+async def test_a_gift_on_ao3_is_told_that_ao3_shows_its_author_outside_an_anonymous_collection(
+    driver: Driver, db_path: Path
+) -> None:
+    await whole_round_in(driver, FILLS)
+    before = snapshot(db_path)
+    refused = await driver.command("exchange gift", user=ALICE, url="not a link")
+    assert refused.ephemeral and snapshot(db_path) == before
+    on_ao3 = await driver.command("exchange gift", user=ALICE, url="https://archiveofourown.org/works/7")
+    assert "unless the work is in an anonymous collection" in on_ao3.content
+    assert "the exchange's secret holds only then" in on_ao3.content
+    elsewhere = await driver.command("exchange gift", user=ALICE, url="https://example.org/gift")
+    assert "Your gift is replaced" in elsewhere.content and "AO3" not in elsewhere.content
+
+
+async def test_the_gift_reminder_names_the_recipient_the_date_and_the_server(driver: Driver, clock) -> None:
+    await whole_round_in(driver, FILLS)  # Alice writes for Bob; the clock starts 2026-03-01
+    clock.advance(days=17)
+    await driver.bot.sweep()
+    reminders = [m["content"] for m in driver.dms(ALICE) if m.get("content", "").startswith("⏰")]
+    assert reminders == [
+        f"⏰ Your **Yulefic** gift for <@{BOB.id}> (Writers' Den) is due <t:{DUE}:D> (<t:{DUE}:R>). When it is"
+        " posted, record it with `/exchange gift` in Writers' Den, or use `/exchange default` there if you cannot"
+        " finish."
+    ]
