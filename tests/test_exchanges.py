@@ -1209,3 +1209,18 @@ async def test_the_gift_reminder_names_the_recipient_the_date_and_the_server(dri
         " posted, record it with `/exchange gift` in Writers' Den, or use `/exchange default` there if you cannot"
         " finish."
     ]
+
+
+async def test_a_pinch_hit_post_made_before_posts_were_recorded_still_closes_when_taken_from_it(
+    driver: Driver, db_path: Path
+) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)
+    post_id, _ = last_post(driver, FILLS)
+    with sqlite3.connect(db_path) as conn:  # as a host's post from before migration 0014
+        conn.execute("DELETE FROM exchange_pinch_posts")
+    took = await driver.click(post_id, f"promptfill:pinch:{_assignment_id(db_path, BOB.id)}", user=MEMBERS[0])
+    assert "Thank you for pinch-hitting" in took.text
+    post = driver.fake.messages[post_id]
+    assert post["content"] == f"🎁 **Yulefic**'s pinch hit for <@{BOB.id}> has been taken. Thank you!"
+    assert post["components"] == []

@@ -68,17 +68,18 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
                 f"🎁 <@{interaction.user.id}> took the pinch hit for <@{assignment.recipient_id}> in {exchange.name}.",
             )
             # The post is edited wherever Take was pressed (the post itself or /exchange pinchhits).
-            await close_pinch_post(interaction.client, exchange, assignment.recipient_id, taken=True)
+            if not await close_pinch_post(interaction.client, exchange, assignment.recipient_id, taken=True):
+                await self._close_unrecorded_post(interaction, taken=True)
         except PinchHitGone as error:
             await report(interaction, error)
-            await self._close_unrecorded_post(interaction)  # a post the bot did not record catches up
+            await self._close_unrecorded_post(interaction, taken=False)  # a post the bot did not record catches up
         except Exception as error:
             await report(interaction, error)
 
     @staticmethod
-    async def _close_unrecorded_post(interaction: Interaction) -> None:
-        """A Take pressed on a pinch-hit post that is still live though its pinch hit is gone (a post made before
-        the bot recorded them): the post, read back, loses its button."""
+    async def _close_unrecorded_post(interaction: Interaction, *, taken: bool) -> None:
+        """A Take pressed on a pinch-hit post the bot holds no record of (posted before it kept them, or its edit
+        failed once): the post, read back, says so and loses its button."""
         message = interaction.message
         bot_user = interaction.client.user
         if message is None or message.flags.ephemeral or bot_user is None or message.author.id != bot_user.id:
@@ -87,19 +88,21 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
         if parts is None:
             return
         try:
-            await message.edit(content=render.pinch_hit_closed_post(*parts), view=None)
+            closed = render.pinch_hit_taken_post if taken else render.pinch_hit_closed_post
+            await message.edit(content=closed(*parts), view=None)
         except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
             log.warning("could not close the pinch-hit post %s: %r", message.id, error)
 
 
-async def close_pinch_post(bot: Promptfill, exchange: Exchange, recipient_id: int, *, taken: bool) -> None:
-    """Edits the recipient's pinch-hit post, if one was posted, to say it is taken (or no longer open), without
-    its Take button: a post always shows the current state."""
+async def close_pinch_post(bot: Promptfill, exchange: Exchange, recipient_id: int, *, taken: bool) -> bool:
+    """Edits the recipient's pinch-hit post, if one was recorded, to say it is taken (or no longer open), without
+    its Take button: a post always shows the current state. False when no post was recorded."""
     where = await bot.store.exchanges.close_pinch_post(exchange.id, recipient_id)
     if where is None:
-        return
+        return False
     text = (render.pinch_hit_taken_post if taken else render.pinch_hit_closed_post)(exchange.name, recipient_id)
     await edit_post(bot, *where, content=text, view=None)
+    return True
 
 
 class GiftCommands(ExchangeCog):
