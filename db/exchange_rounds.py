@@ -524,6 +524,34 @@ def _set_gift_post(conn: sqlite3.Connection, gift_id: int, channel_id: int, mess
     )
 
 
+def _requests_of(conn: sqlite3.Connection, exchange_id: int, recipient: int) -> Signup | None:
+    """The recipient's sign-up, for a pinch-hit post to say what the gift is (no phase rule: a post follows an
+    action that was already allowed)."""
+    row = conn.execute("SELECT * FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
+    found = _signups(conn, _exchange(row), [recipient]) if row is not None else []
+    return found[0] if found else None
+
+
+def _set_pinch_post(
+    conn: sqlite3.Connection, exchange_id: int, recipient: int, channel_id: int, message_id: int
+) -> None:
+    conn.execute(
+        "INSERT INTO exchange_pinch_posts (exchange_id, recipient_id, channel_id, message_id) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (exchange_id, recipient_id) DO UPDATE SET channel_id = excluded.channel_id,"
+        " message_id = excluded.message_id",
+        (exchange_id, recipient, channel_id, message_id),
+    )
+
+
+def _close_pinch_post(conn: sqlite3.Connection, exchange_id: int, recipient: int) -> tuple[int, int] | None:
+    """The recipient's pinch-hit post (channel, message), forgotten at once: only one caller edits it."""
+    row = conn.execute(
+        "DELETE FROM exchange_pinch_posts WHERE exchange_id = ? AND recipient_id = ? RETURNING channel_id, message_id",
+        (exchange_id, recipient),
+    ).fetchone()
+    return (row[0], row[1]) if row is not None else None
+
+
 def _remove(
     conn: sqlite3.Connection, guild_id: int, name: str, member: int, actor: int, now: int
 ) -> tuple[Exchange, int | None, Assignment | None]:

@@ -48,6 +48,7 @@ from db.exchange_rounds import (
     _assign,
     _assignment_of,
     _close,
+    _close_pinch_post,
     _create,
     _default,
     _delete,
@@ -59,9 +60,11 @@ from db.exchange_rounds import (
     _pinch_hits,
     _record_gift,
     _remove,
+    _requests_of,
     _reveal,
     _save_match,
     _set_gift_post,
+    _set_pinch_post,
     _start_sending,
     _status,
     _take_pinch_hit,
@@ -250,6 +253,15 @@ class ExchangeRepo(Repository):
 
     async def take_pinch_hit(self, guild_id: int, assignment_id: int, member: int) -> tuple[Exchange, Assignment]:
         return await self._db.write(_take_pinch_hit, guild_id, assignment_id, member, self._now())
+
+    async def requests_of(self, exchange_id: int, recipient: int) -> Signup | None:
+        return await self._db.read(_requests_of, exchange_id, recipient)
+
+    async def set_pinch_post(self, exchange_id: int, recipient: int, channel_id: int, message_id: int) -> None:
+        await self._db.write(_set_pinch_post, exchange_id, recipient, channel_id, message_id)
+
+    async def close_pinch_post(self, exchange_id: int, recipient: int) -> tuple[int, int] | None:
+        return await self._db.write(_close_pinch_post, exchange_id, recipient)
 
     async def status(self, guild_id: int, name: str | None) -> ExchangeStatus:
         return await self._db.read(_status, guild_id, name)

@@ -697,7 +697,8 @@ async def test_a_round_is_posted_in_the_exchanges_channel_from_sign_ups_to_the_r
     await driver.command("exchange default", user=ALICE, channel=GENERAL)  # Alice wrote for Bob
     wanted = driver.posts(FILLS)[-1]["content"]
     hits = f"</exchange pinchhits:{driver.bot.command_ids['exchange']}>"
-    assert f"<@{BOB.id}> is waiting for a gift" in wanted and hits in wanted
+    due = "<t:1774051199:R>"  # the end of 20 March 2026, relative: each reader sees "in 3 days" in their own time
+    assert f"needs a pinch hitter: a Sherlock gift for <@{BOB.id}>, due {due}." in wanted and hits in wanted
     assert str(ALICE.id) not in wanted  # never who defaulted
     assert driver.posts(GENERAL) == []
     await driver.command("mod exchange reveal", user=MOD, exchange="Yulefic", what="works", channel=GENERAL)
@@ -722,7 +723,7 @@ async def test_a_pinch_hit_is_not_posted_where_the_giver_typed_when_the_exchange
     assert in_general == 3
     await driver.command("exchange default", user=ALICE, channel=GENERAL)
     assert len(driver.posts(GENERAL)) == in_general
-    assert any(f"<@{BOB.id}> needs a pinch hit" in p["content"] for p in driver.posts(LOG))
+    assert any(f"The assignment for <@{BOB.id}> in Yulefic was given up" in p["content"] for p in driver.posts(LOG))
 
 
 def followup_id(outcome: Any) -> int:
@@ -893,15 +894,13 @@ async def test_a_pinch_hit_is_taken_from_its_post_and_the_post_then_says_so_with
     await whole_round_in(driver, FILLS)
     await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob
     post_id, wanted = last_post(driver, FILLS)
-    assert wanted["components"] and f"<@{BOB.id}> is waiting for a gift" in wanted["content"]
+    assert wanted["components"] and f"a Sherlock gift for <@{BOB.id}>, due <t:" in wanted["content"]
     taker = MEMBERS[0]
     took = await driver.click(post_id, f"promptfill:pinch:{_assignment_id(db_path, BOB.id)}", user=taker)
     assert took.ephemeral and "Thank you for pinch-hitting" in took.text and f"<@{BOB.id}>" in took.text
     assert assignments(db_path)[BOB.id] == taker.id
     edited = driver.fake.messages[post_id]
-    assert (
-        edited["content"] == f"✅ The pinch hit for <@{BOB.id}> in **Yulefic** has been taken. Thank you, pinch hitter."
-    )
+    assert edited["content"] == f"🎁 **Yulefic**'s pinch hit for <@{BOB.id}> has been taken. Thank you!"
     assert (
         edited["components"] == []
         and str(taker.id) not in json.dumps(edited)
@@ -909,19 +908,24 @@ async def test_a_pinch_hit_is_taken_from_its_post_and_the_post_then_says_so_with
     )
 
 
-async def test_a_pinch_hit_post_taken_elsewhere_catches_up_when_clicked(driver: Driver, db_path: Path) -> None:
+async def test_a_pinch_hit_taken_from_the_list_edits_its_post(driver: Driver, db_path: Path) -> None:
     await whole_round_in(driver, FILLS)
     await driver.command("exchange default", user=ALICE)
     post_id, _ = last_post(driver, FILLS)
     listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
     button = next(i for i in listing.custom_ids if i.startswith("promptfill:pinch:"))
+    late_listing = await driver.command("exchange pinchhits", user=MEMBERS[1])
     await driver.click(listing.message_id, button, user=MEMBERS[0])
+    post = driver.fake.messages[post_id]
+    assert post["content"] == f"🎁 **Yulefic**'s pinch hit for <@{BOB.id}> has been taken. Thank you!"
+    assert post["components"] == [] and str(MEMBERS[0].id) not in json.dumps(post)
+    log = driver.posts(LOG)[-1]["content"]
+    assert log == f"🎁 <@{MEMBERS[0].id}> took the pinch hit for <@{BOB.id}> in Yulefic."
+    # A second member's Take, from a list shown before, is refused and changes nothing (the post stays edited).
     before = snapshot(db_path)
-    late = await driver.click(post_id, button, user=MEMBERS[1])
+    late = await driver.click(late_listing.message_id, button, user=MEMBERS[1])
     assert late.ephemeral and "already been taken" in late.content
-    assert snapshot(db_path) == before
-    assert driver.fake.messages[post_id]["content"].startswith("✅ The pinch hit for")
-    assert driver.fake.messages[post_id]["components"] == []
+    assert snapshot(db_path) == before and driver.fake.messages[post_id] == post
 
 
 def _assignment_id(db_path: Path, recipient_id: int) -> int:
@@ -943,7 +947,10 @@ async def test_a_round_due_with_every_gift_posted_says_so_in_the_log(driver: Dri
     clock.advance(days=25)  # past the end of the 20th
     await driver.bot.sweep()
     lines = [p["content"] for p in driver.posts(LOG) if "is due" in p.get("content", "")]
-    assert lines == ["⏰ Yulefic is due, and every giver has posted a gift."]  # not "givers without a gift: nobody"
+    reveal = f"</mod exchange reveal:{driver.bot.command_ids['mod']}>"
+    assert lines == [  # not "givers without a gift: nobody"; and the next step
+        f"⏰ Yulefic is due, and every giver has posted a gift. Reveal the works with {reveal}."
+    ]
     status = await driver.command("exchange status", user=ALICE)
     assert "reveal: not set" not in status.embeds[0]["description"]  # no reveal date: none named
 
@@ -1111,3 +1118,109 @@ async def test_blank_or_invisible_details_are_refused_like_a_prompts_and_nothing
             "Details is empty once blank and invisible characters are removed. Nothing was changed."
         )
         assert snapshot(db_path) == before
+
+
+# -- pinch hits, defaults and gifts in words a member reads once (the story's screenshots) ------------------------
+
+DUE = 1774051199  # the end of 20 March 2026 (UTC), whole_round_in's due date
+
+
+async def test_giving_up_says_whose_gift_and_what_happens_next_and_the_log_names_no_giver(
+    driver: Driver, db_path: Path
+) -> None:
+    await whole_round_in(driver, FILLS)  # Alice writes for Bob
+    before = snapshot(db_path)
+    refused = await driver.command("exchange default", user=MEMBERS[0])  # no assignment: nothing changes
+    assert refused.ephemeral and snapshot(db_path) == before
+    out = await driver.command("exchange default", user=ALICE)
+    assert out.ephemeral and out.content == (
+        f"🎁 You've given up your Yulefic assignment (the gift for <@{BOB.id}>). Thank you for saying so early: a"
+        " pinch hitter will write it. If you change your mind, ask a moderator."
+    )
+    line = driver.posts(LOG)[-1]["content"]
+    hits = f"</exchange pinchhits:{driver.bot.command_ids['exchange']}>"
+    assert line.startswith(f"🎁 The assignment for <@{BOB.id}> in Yulefic was given up and is open as a pinch hit")
+    assert hits in line and str(ALICE.id) not in line and "🆘" not in line
+
+
+async def test_open_pinch_hits_say_the_fandoms_and_the_due_date(driver: Driver) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=BOB)  # Bob wrote for Carol, who asked for Discworld
+    listing = await driver.command("exchange pinchhits", user=MEMBERS[0])
+    assert listing.embeds[0]["description"].startswith(f"<@{CAROL.id}> needs a Discworld gift, due <t:{DUE}:R>.")
+    wanted = last_post(driver, FILLS)[1]["content"]
+    assert wanted.startswith(
+        f"🎁 **Yulefic** needs a pinch hitter: a Discworld gift for <@{CAROL.id}>, due <t:{DUE}:R>."
+    )
+    assert str(BOB.id) not in wanted
+
+
+@pytest.mark.parametrize("undo", ["undefault", "unassign", "remove"])
+async def test_a_pinch_hit_that_goes_away_leaves_no_live_take_button(driver: Driver, db_path: Path, undo: str) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob
+    post_id, wanted = last_post(driver, FILLS)
+    assert wanted["components"]
+    if undo == "undefault":
+        await driver.command("mod exchange undefault", user=MOD, exchange="Yulefic", member=ALICE)
+    elif undo == "unassign":
+        await driver.command("mod exchange unassign", user=MOD, exchange="Yulefic", recipient=BOB)
+    else:
+        await driver.command("mod exchange remove", user=MOD, exchange="Yulefic", member=BOB)
+    post = driver.fake.messages[post_id]
+    assert post["content"] == f"🎁 **Yulefic**'s pinch hit for <@{BOB.id}> is no longer open. Thank you for looking."
+    assert post["components"] == [] and str(ALICE.id) not in json.dumps(post)
+    with sqlite3.connect(db_path) as conn:
+        left = [r[0] for r in conn.execute("SELECT recipient_id FROM exchange_pinch_posts")]
+    assert left == ([CAROL.id] if undo == "remove" else [])  # Bob wrote for Carol: removing him opens hers
+
+
+async def test_a_pinch_hitter_assigned_by_a_moderator_closes_the_post_as_taken(driver: Driver) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)
+    post_id, _ = last_post(driver, FILLS)
+    await driver.command("mod exchange assign", user=MOD, exchange="Yulefic", recipient=BOB, giver=MEMBERS[2])
+    post = driver.fake.messages[post_id]
+    assert post["content"] == f"🎁 **Yulefic**'s pinch hit for <@{BOB.id}> has been taken. Thank you!"
+    assert post["components"] == [] and str(MEMBERS[2].id) not in json.dumps(post)
+
+
+async def test_a_gift_on_ao3_is_told_that_ao3_shows_its_author_outside_an_anonymous_collection(
+    driver: Driver, db_path: Path
+) -> None:
+    await whole_round_in(driver, FILLS)
+    before = snapshot(db_path)
+    refused = await driver.command("exchange gift", user=ALICE, url="not a link")
+    assert refused.ephemeral and snapshot(db_path) == before
+    on_ao3 = await driver.command("exchange gift", user=ALICE, url="https://archiveofourown.org/works/7")
+    assert "unless the work is in an anonymous collection" in on_ao3.content
+    assert "the exchange's secret holds only then" in on_ao3.content
+    elsewhere = await driver.command("exchange gift", user=ALICE, url="https://example.org/gift")
+    assert "Your gift is replaced" in elsewhere.content and "AO3" not in elsewhere.content
+
+
+async def test_the_gift_reminder_names_the_recipient_the_date_and_the_server(driver: Driver, clock) -> None:
+    await whole_round_in(driver, FILLS)  # Alice writes for Bob; the clock starts 2026-03-01
+    clock.advance(days=17)
+    await driver.bot.sweep()
+    reminders = [m["content"] for m in driver.dms(ALICE) if m.get("content", "").startswith("⏰")]
+    assert reminders == [
+        f"⏰ Your **Yulefic** gift for <@{BOB.id}> (Writers' Den) is due <t:{DUE}:D> (<t:{DUE}:R>). When it is"
+        " posted, record it with `/exchange gift` in Writers' Den, or use `/exchange default` there if you cannot"
+        " finish."
+    ]
+
+
+async def test_a_pinch_hit_post_made_before_posts_were_recorded_still_closes_when_taken_from_it(
+    driver: Driver, db_path: Path
+) -> None:
+    await whole_round_in(driver, FILLS)
+    await driver.command("exchange default", user=ALICE)
+    post_id, _ = last_post(driver, FILLS)
+    with sqlite3.connect(db_path) as conn:  # as a host's post from before migration 0014
+        conn.execute("DELETE FROM exchange_pinch_posts")
+    took = await driver.click(post_id, f"promptfill:pinch:{_assignment_id(db_path, BOB.id)}", user=MEMBERS[0])
+    assert "Thank you for pinch-hitting" in took.text
+    post = driver.fake.messages[post_id]
+    assert post["content"] == f"🎁 **Yulefic**'s pinch hit for <@{BOB.id}> has been taken. Thank you!"
+    assert post["components"] == []

@@ -242,7 +242,7 @@ async def test_a_pinch_hitter_reads_the_letter_only_once_they_take_it(driver: Dr
     await send(driver)
     await driver.command("exchange default", user=ALICE)  # Alice wrote for Bob: Bob needs a pinch hit
     post_id, wanted = last_post(driver, FILLS)
-    assert f"<@{BOB.id}> is waiting for a gift" in wanted["content"] and "SECRET" not in json.dumps(wanted)
+    assert f"a Sherlock gift for <@{BOB.id}>" in wanted["content"] and "SECRET" not in json.dumps(wanted)
     taker = MEMBERS[0]
     listing = await driver.command("exchange pinchhits", user=taker)
     assert "Sherlock" in listing.text and "SECRET" not in listing.text

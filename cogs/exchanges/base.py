@@ -133,15 +133,22 @@ class ExchangeCog(commands.Cog):
     async def _announce(self, exchange: Exchange, text: str, here: int | None, **extra: Any) -> str:
         """Posts in the exchange's channel, else in `here` (where a moderator acted; None where that could tie
         the post to a member, as after a default). Returns what the moderator is told about the post."""
+        return (await self._announced(exchange, text, here, **extra))[1]
+
+    async def _announced(
+        self, exchange: Exchange, text: str, here: int | None, **extra: Any
+    ) -> tuple[discord.Message | None, str]:
+        """As `_announce`, with the post itself (None when nothing was posted), for a post edited later."""
         channel_id = exchange.settings.channel_id or here
         if channel_id is None:
-            return ""
-        if await post(self.bot, channel_id, content=text, **extra) is None:
-            return (
+            return None, ""
+        message = await post(self.bot, channel_id, content=text, **extra)
+        if message is None:
+            return None, (
                 f" The announcement could not be posted in <#{channel_id}>: the bot needs to view that channel and"
                 " send messages there."
             )
-        return f" Announced in <#{channel_id}>."
+        return message, f" Announced in <#{channel_id}>."
 
     def _where(self, exchange: Exchange) -> str:
         """The exchange and its server, for direct messages: a member may be in several servers' exchanges."""

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 
+from ao3.links import recognise
 from cogs.exchanges.base import ExchangeCog, ExchangeOption, exchange
 from cogs.ui import exchange_embeds as render
 from cogs.ui import letters as letters_ui
@@ -20,7 +21,10 @@ from db.errors import PinchHitGone
 from db.exchange_models import Assignment, Exchange
 from interactions.checks import Interaction, guild_id_of, require_moderator
 from interactions.refusals import report
-from interactions.sending import TRANSIENT_ERRORS, answer_privately, log_line
+from interactions.sending import TRANSIENT_ERRORS, answer_privately, edit_post, log_line
+
+if TYPE_CHECKING:
+    from bot import Promptfill
 
 log = logging.getLogger(__name__)
 PINCH_HITS_SHOWN = 5
@@ -57,39 +61,62 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
                 exchange,
                 assignment.recipient_id,
             )
+            # Moderators see every giver (EXCHANGES.md): the log says who took it, the post never does.
             await log_line(
                 interaction.client,
                 guild_id,
-                f"🎁 {exchange.name}: the pinch hit for <@{assignment.recipient_id}> was taken.",
+                f"🎁 <@{interaction.user.id}> took the pinch hit for <@{assignment.recipient_id}> in {exchange.name}.",
             )
-            await self._close_post(interaction)
+            # The post is edited wherever Take was pressed (the post itself or /exchange pinchhits).
+            if not await close_pinch_post(interaction.client, exchange, assignment.recipient_id, taken=True):
+                await self._close_unrecorded_post(interaction, taken=True)
         except PinchHitGone as error:
             await report(interaction, error)
-            await self._close_post(interaction)  # taken elsewhere (the list, a moderator): the post catches up
+            await self._close_unrecorded_post(interaction, taken=False)  # a post the bot did not record catches up
         except Exception as error:
             await report(interaction, error)
 
     @staticmethod
-    async def _close_post(interaction: Interaction) -> None:
-        """A pinch-hit post in the exchange's channel says it is taken and loses its button (never naming who)."""
+    async def _close_unrecorded_post(interaction: Interaction, *, taken: bool) -> None:
+        """A Take pressed on a pinch-hit post the bot holds no record of (posted before it kept them, or its edit
+        failed once): the post, read back, says so and loses its button."""
         message = interaction.message
         bot_user = interaction.client.user
         if message is None or message.flags.ephemeral or bot_user is None or message.author.id != bot_user.id:
             return
+        parts = render.pinch_hit_post_parts(message.content)
+        if parts is None:
+            return
         try:
-            await message.edit(content=render.pinch_hit_taken_post(message.content), view=None)
+            closed = render.pinch_hit_taken_post if taken else render.pinch_hit_closed_post
+            await message.edit(content=closed(*parts), view=None)
         except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
-            log.warning("could not mark the pinch-hit post %s as taken: %r", message.id, error)
+            log.warning("could not close the pinch-hit post %s: %r", message.id, error)
+
+
+async def close_pinch_post(bot: Promptfill, exchange: Exchange, recipient_id: int, *, taken: bool) -> bool:
+    """Edits the recipient's pinch-hit post, if one was recorded, to say it is taken (or no longer open), without
+    its Take button: a post always shows the current state. False when no post was recorded."""
+    where = await bot.store.exchanges.close_pinch_post(exchange.id, recipient_id)
+    if where is None:
+        return False
+    text = (render.pinch_hit_taken_post if taken else render.pinch_hit_closed_post)(exchange.name, recipient_id)
+    await edit_post(bot, *where, content=text, view=None)
+    return True
 
 
 class GiftCommands(ExchangeCog):
     async def _announce_pinch_hit(self, exchange: Exchange, assignment: Assignment, here: int | None) -> str:
-        """The post asks for a pinch hitter with a Take button; taking it there edits the post (TakePinchHit)."""
+        """The post asks for a pinch hitter with a Take button, saying what the gift is; it is recorded so that
+        taking the pinch hit anywhere (or its going away) edits it (close_pinch_post)."""
         view = discord.ui.View(timeout=None)
         view.add_item(TakePinchHit(assignment.id))
-        return await self._announce(
-            exchange, render.pinch_hit_wanted_post(self.bot, exchange, assignment.recipient_id), here, view=view
-        )
+        recipient = await self.store.requests_of(exchange.id, assignment.recipient_id)
+        text = render.pinch_hit_wanted_post(self.bot, exchange, assignment.recipient_id, recipient)
+        message, said = await self._announced(exchange, text, here, view=view)
+        if message is not None:
+            await self.store.set_pinch_post(exchange.id, assignment.recipient_id, message.channel.id, message.id)
+        return said
 
     @exchange.command(name="assignment", description="Whom you are writing for, and their requests")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
@@ -125,9 +152,16 @@ class GiftCommands(ExchangeCog):
             validation.notes(notes),
         )
         words = "replaced" if replaced else "recorded"
+        # As for anonymous fills: the bot keeps the secret, AO3 keeps it only in an anonymous collection.
+        byline = (
+            " On AO3 itself your name shows on the work's page unless the work is in an anonymous collection: the"
+            " exchange's secret holds only then."
+            if recognise(checked_url) is not None
+            else ""
+        )
         await answer_privately(
             interaction,
-            f"Your gift is {words}. It stays hidden until the works are revealed.",
+            f"Your gift is {words}. It stays hidden until the works are revealed.{byline}",
             embed=render.gift_embed(found, gift, await self._secrecy(interaction)),
         )
 
@@ -145,16 +179,25 @@ class GiftCommands(ExchangeCog):
             await require_moderator(interaction)
             giver = member.id
         found, assignment = await self.store.default(guild_id, exchange, giver, interaction.user.id)
-        whose = "Your assignment is" if giver == interaction.user.id else f"<@{giver}>'s assignment is"
-        await answer_privately(
-            interaction, f"{whose} given up. A pinch hitter will take it over; thank you for saying so."
-        )
+        gift = f"the gift for <@{assignment.recipient_id}>"
+        if giver == interaction.user.id:
+            text = (
+                f"🎁 You've given up your {found.name} assignment ({gift}). Thank you for saying so early: a pinch"
+                " hitter will write it. If you change your mind, ask a moderator."
+            )
+        else:
+            text = (
+                f"🎁 <@{giver}>'s {found.name} assignment ({gift}) is given up: a pinch hitter will write it."
+                f" {self.bot.mention('mod exchange undefault')} gives it back while nobody has taken it."
+            )
+        await answer_privately(interaction, text)
         # Moderators learn who needs a pinch hit; the line never says who defaulted (the recipient may read it).
         await log_line(
             self.bot,
             guild_id,
-            f"🆘 {found.name}: <@{assignment.recipient_id}> needs a pinch hit"
-            f" ({self.bot.mention('exchange pinchhits')}).",
+            f"🎁 The assignment for <@{assignment.recipient_id}> in {found.name} was given up and is open as a pinch"
+            f" hit: members take it with {self.bot.mention('exchange pinchhits')}, or assign a pinch hitter with"
+            f" {self.bot.mention('mod exchange assign')}.",
         )
         # Only in the exchange's own channel: posted where the giver typed the command, it would point at them.
         await self._announce_pinch_hit(found, assignment, None)

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 
 from cogs.exchanges.base import ExchangeOption, end_of_day, moderators
-from cogs.exchanges.gifts import GiftCommands
+from cogs.exchanges.gifts import GiftCommands, close_pinch_post
 from cogs.exchanges.outbox import Outbox
 from cogs.ui import exchange_embeds as render
 from cogs.ui.owned import OwnedView
@@ -404,6 +404,8 @@ class ModeratorCommands(GiftCommands, Outbox):
                 await self._release(found, replaced)
                 text += " The giver it replaced has been told they are released."
         await answer_privately(interaction, text)
+        if found.sent:  # an open pinch hit for this recipient is taken now: its post says so
+            await close_pinch_post(self.bot, found, recipient.id, taken=True)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> changed an assignment in {found.name}.")
 
     async def _release(self, exchange: Exchange, giver: int) -> None:
@@ -422,6 +424,7 @@ class ModeratorCommands(GiftCommands, Outbox):
         await answer_privately(interaction, f"<@{recipient.id}> has no giver in **{found.name}** now.")
         if found.sent and giver is not None:  # they had their assignment: tell them it is off
             await self._release(found, giver)
+        await close_pinch_post(self.bot, found, recipient.id, taken=False)  # no live Take button left behind
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed an assignment in {found.name}.")
 
     @moderators.command(name="send", description="Send every giver their assignment by direct message")
@@ -454,8 +457,9 @@ class ModeratorCommands(GiftCommands, Outbox):
     @app_commands.describe(exchange="The exchange", member="The giver who defaulted")
     async def undefault(self, interaction: Interaction, exchange: ExchangeOption, member: discord.User) -> None:
         guild_id = guild_id_of(interaction)
-        found, _ = await self.store.undefault(guild_id, exchange, member.id, interaction.user.id)
+        found, restored = await self.store.undefault(guild_id, exchange, member.id, interaction.user.id)
         await answer_privately(interaction, f"<@{member.id}>'s assignment in **{found.name}** is theirs again.")
+        await close_pinch_post(self.bot, found, restored.recipient_id, taken=False)
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> restored an assignment in {found.name}.")
 
     @moderators.command(name="reveal", description="Reveal the works, then their creators")
@@ -534,6 +538,7 @@ class ModeratorCommands(GiftCommands, Outbox):
                 content=f"🎁 Your recipient in {self._where(found)} has left the exchange, so you are released from"
                 " your assignment. Thank you for your part.",
             )
+        await close_pinch_post(self.bot, found, member.id, taken=False)  # they needed a pinch hit themselves
         await log_line(self.bot, guild_id, f"🎁 <@{interaction.user.id}> removed a participant from {found.name}.")
 
     @moderators.command(name="delete", description="Delete an exchange (asks to confirm)")

@@ -88,11 +88,7 @@ class Outbox(ExchangeCog):
             if assignment.giver_id is None:
                 continue
             outcome = await dm_delivery(
-                self.bot,
-                assignment.giver_id,
-                content=f"⏰ Your gift for {self._where(exchange)} is due {render.date(exchange.settings.due_at)}."
-                f" Record it with {self.bot.mention('exchange gift', dm=True)} when it is posted, or"
-                f" {self.bot.mention('exchange default', dm=True)} if you cannot finish.",
+                self.bot, assignment.giver_id, content=render.gift_reminder(self.bot, exchange, assignment.recipient_id)
             )
             if outcome is not Delivery.FAILED:
                 await self.store.mark_reminded(assignment.id)
@@ -101,5 +97,6 @@ class Outbox(ExchangeCog):
                 f"⏰ {exchange.name} is due. Givers without a gift: {mention_list(late)}."
                 if late
                 else f"⏰ {exchange.name} is due, and every giver has posted a gift."
+                f" Reveal the works with {self.bot.mention('mod exchange reveal')}."
             )
             await log_line(self.bot, exchange.guild_id, render.content_within(text))

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from bot import Promptfill
 
 FIELD_ROOM = 1000
-PINCH_HIT_ROOM = 900  # five pinch hits share one message's 6,000 characters
+PINCH_HIT_ROOM = 750  # five pinch hits share one message's 6,000 characters, with their descriptions
+GIFT_KIND_ROOM = 160  # the fandoms in a pinch hit's description (its requests below list them whole)
 COLOUR = discord.Colour.purple()
 
 
@@ -225,11 +226,34 @@ def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
     return fitted(embed)
 
 
+def gift_kind(recipient: Signup | None) -> str:
+    """What a pinch hitter would write, by the fandoms of the recipient's requests: "a Sherlock gift", "an
+    Original Work or Discworld gift" (each fandom once, in the recipient's order)."""
+    fandoms: list[str] = []
+    for request in recipient.requests if recipient else ():
+        if request.fandom.casefold() not in {f.casefold() for f in fandoms}:
+            fandoms.append(request.fandom)
+    if not fandoms:
+        return "a gift"
+    named = fandoms[0] if len(fandoms) == 1 else f"{', '.join(fandoms[:-1])} or {fandoms[-1]}"
+    article = "an" if named[:1].casefold() in "aeiou" else "a"
+    return f"{article} {named} gift"
+
+
+def due_relative(exchange: Exchange) -> str:
+    """ ", due in 3 days" as each reader's own time, or nothing without a due date."""
+    if exchange.settings.due_at is None:
+        return ""
+    return f", due {discord.utils.format_dt(datetime.fromtimestamp(exchange.settings.due_at, UTC), 'R')}"
+
+
 def pinch_hit_embed(exchange: Exchange, assignment: Assignment, recipient: Signup | None) -> discord.Embed:
     """An open pinch hit: the recipient is named, the giver who defaulted never is."""
     embed = discord.Embed(
         title=f"Pinch hit · {exchange.name}",
-        description=f"<@{assignment.recipient_id}> needs a gift. Take it to write for them.",
+        description=f"<@{assignment.recipient_id}> needs {excerpt(gift_kind(recipient), GIFT_KIND_ROOM)}"
+        f"{due_relative(exchange)}."
+        " Take it to write for them.",
         colour=COLOUR,
     )
     requests = recipient.requests if recipient else ()
@@ -386,22 +410,47 @@ def assignments_sent_post(bot: Promptfill, exchange: Exchange, sent: int) -> str
     )
 
 
-def pinch_hit_wanted_post(bot: Promptfill, exchange: Exchange, recipient_id: int) -> str:
-    """Names the recipient who needs a gift; never the giver who gave it up."""
+def pinch_hit_wanted_post(bot: Promptfill, exchange: Exchange, recipient_id: int, recipient: Signup | None) -> str:
+    """Names the recipient and what their gift is; never the giver who gave it up."""
     return (
-        f"🎁 **{exchange.name}** needs a pinch hitter: <@{recipient_id}> is waiting for a gift."
-        f" Anyone may take it over with {bot.mention('exchange pinchhits')}."
+        f"🎁 **{exchange.name}** needs a pinch hitter: {gift_kind(recipient)} for <@{recipient_id}>"
+        f"{due_relative(exchange)}. Anyone may take it over: press **Take** below, or see every open pinch hit"
+        f" with {bot.mention('exchange pinchhits')}."
     )
 
 
-def pinch_hit_taken_post(wanted: str) -> str:
-    """The pinch-hit post once someone has taken it, rebuilt from the post itself (the button knows only the
-    assignment): the exchange in bold and the recipient stay; who took it stays secret (they are the giver)."""
+def gift_reminder(bot: Promptfill, exchange: Exchange, recipient_id: int) -> str:
+    """The direct message three days before the due date: to the giver, who knows their recipient. Commands are
+    plain names there (a command clicked in a direct message runs outside the server), so it says where."""
+    guild = bot.get_guild(exchange.guild_id)
+    server = guild.name if guild is not None else "the server"
+    due = exchange.settings.due_at
+    when = f"{date(due)} ({discord.utils.format_dt(datetime.fromtimestamp(due, UTC), 'R')})" if due else "soon"
+    return (
+        f"⏰ Your **{exchange.name}** gift for <@{recipient_id}> ({server}) is due {when}. When it is posted, record"
+        f" it with {bot.mention('exchange gift', dm=True)} in {server}, or use"
+        f" {bot.mention('exchange default', dm=True)} there if you cannot finish."
+    )
+
+
+def pinch_hit_taken_post(exchange_name: str, recipient_id: int) -> str:
+    """The pinch-hit post once someone (or a moderator's assign) has taken it; who took it stays secret (they are
+    the recipient's giver now)."""
+    return f"🎁 **{exchange_name}**'s pinch hit for <@{recipient_id}> has been taken. Thank you!"
+
+
+def pinch_hit_closed_post(exchange_name: str, recipient_id: int) -> str:
+    """The pinch-hit post once it is no longer open without being taken (restored to its giver, unassigned, the
+    recipient removed): saying why would point at the giver who defaulted."""
+    return f"🎁 **{exchange_name}**'s pinch hit for <@{recipient_id}> is no longer open. Thank you for looking."
+
+
+def pinch_hit_post_parts(wanted: str) -> tuple[str, int] | None:
+    """The exchange (in bold) and the recipient (the first mention) of a pinch-hit post, read back from the post
+    for a Take pressed on a post that was not recorded (posted before the bot kept them)."""
     name = re.search(r"\*\*(.+?)\*\*", wanted)
     recipient = re.search(r"<@!?(\d+)>", wanted)
-    whose = f" for <@{recipient[1]}>" if recipient else ""
-    where = f" in **{name[1]}**" if name else ""
-    return f"✅ The pinch hit{whose}{where} has been taken. Thank you, pinch hitter."
+    return (name[1], int(recipient[1])) if name and recipient else None
 
 
 def works_revealed_post(exchange: Exchange, gifts: int) -> str:
