@@ -61,11 +61,12 @@ class TakePinchHit(discord.ui.DynamicItem[discord.ui.Button], template=r"promptf
                 exchange,
                 assignment.recipient_id,
             )
-            # Moderators see every giver (EXCHANGES.md): the log says who took it, the post never does.
+            # A log-channel line never names a giver before the creators are revealed (EXCHANGES.md, Secrecy: the
+            # log channel may be read by more than moderators); /mod log, private to moderators, says who took it.
             await log_line(
                 interaction.client,
                 guild_id,
-                f"🎁 <@{interaction.user.id}> took the pinch hit for <@{assignment.recipient_id}> in {exchange.name}.",
+                f"🎁 The pinch hit for <@{assignment.recipient_id}> in {exchange.name} was taken.",
             )
             # The post is edited wherever Take was pressed (the post itself or /exchange pinchhits).
             if not await close_pinch_post(interaction.client, exchange, assignment.recipient_id, taken=True):
