@@ -134,7 +134,7 @@ MEMBER_NEXT_STEP: dict[Phase, str] = {
     "nominations": "Sign-ups for {name} open once the moderators approve the nominated fandoms. Meanwhile you can"
     " nominate with `/exchange nominate`",
     "signups": "The moderators close sign-ups when it is time to match",
-    "closed": "Only a moderator can reopen sign-ups, and only until assignments are sent",
+    "closed": "If you need a change, ask a moderator: they can reopen sign-ups until assignments are sent",
     "assigned": NEXT_STEP["assigned"],
     "works revealed": NEXT_STEP["works revealed"],
     "complete": "The moderators announce the next exchange when it opens",

@@ -83,6 +83,8 @@ def _still_needed(have: int, needed: int, noun: str, plural: str | None = None) 
     missing = needed - have
     if missing <= 0:
         return None
+    if missing == 1 and have:
+        return f"one more {noun}"
     if missing == 1:
         return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
     return counted(missing, f"more {noun}" if have else noun, plural)
