@@ -270,6 +270,8 @@ class SignupLimitReached(Refusal):
 @dataclass(eq=False)
 class NominationLimitReached(Refusal):
     limit: int
+    name: str  # the exchange
+    nominated: tuple[str, ...]  # the member's nominations as they stand, so the refusal can say which to swap
 
 
 @dataclass(eq=False)

@@ -194,7 +194,7 @@ def _nominate(
         raise AlreadyNominated(fandom)
     limit = exchange.settings.nominations_max or 0
     if len(own) >= limit:
-        raise NominationLimitReached(limit)
+        raise NominationLimitReached(limit, exchange.name, tuple(_own_nominations(conn, exchange.id, member_id)))
     conn.execute(
         "INSERT INTO exchange_nominations (exchange_id, member_id, fandom, fandom_key, created_at)"
         " VALUES (?, ?, ?, ?, ?)",

@@ -69,7 +69,7 @@ from db.errors import (
     WrongStatus,
 )
 from db.exchange_models import NOMINATIONS, PHASE_ALLOWS, PHASES, SENT_PHASES, ExchangeAction, Phase
-from interactions.checks import Interaction, ModeratorsOnly, ServerOnly
+from interactions.checks import Interaction, ModeratorsOnly, ServerOnly, is_moderator
 from interactions.sending import answer_privately, mention_list
 from interactions.words import STATUS_WORDS, followed, plural
 
@@ -118,7 +118,9 @@ ACTION_WORDS: dict[ExchangeAction, str] = {
     "change a do-not-match list": "change your do-not-match list",
     "send a message": "send an anonymous message",
 }
-# The next step from each phase, said after a refusal of what the phase does not allow.
+# The next step from each phase, said after a refusal of what the phase does not allow: to moderators, with the
+# command that takes it; to members (MEMBER_NEXT_STEP, `{name}` the exchange), what happens next and what they can
+# do meanwhile, never a command only moderators can run.
 NEXT_STEP: dict[Phase, str] = {
     "nominations": "A moderator reviews the nominations with `/mod exchange nominations`, then opens sign-ups"
     " with `/mod exchange open`",
@@ -128,16 +130,25 @@ NEXT_STEP: dict[Phase, str] = {
     "works revealed": "Only their creators are left to reveal",
     "complete": "A moderator starts a new exchange with `/mod exchange create`",
 }
+MEMBER_NEXT_STEP: dict[Phase, str] = {
+    "nominations": "Sign-ups for {name} open once the moderators approve the nominated fandoms. Meanwhile you can"
+    " nominate with `/exchange nominate`",
+    "signups": "The moderators close sign-ups when it is time to match",
+    "closed": "If you need a change, ask a moderator: they can reopen sign-ups until assignments are sent",
+    "assigned": NEXT_STEP["assigned"],
+    "works revealed": NEXT_STEP["works revealed"],
+    "complete": "The moderators announce the next exchange when it opens",
+}
 # What to do instead once an action's phases are over, where that is not the phase's next step.
 PAST_STEP: dict[ExchangeAction, str] = {
     "send a message": "Givers are known now: write to each other directly",
 }
 
 
-def phase_remedy(phase: Phase, action: ExchangeAction) -> str:
+def phase_remedy(phase: Phase, action: ExchangeAction, *, name: str = "", moderator: bool = False) -> str:
     """What comes before the action can happen: nominations have their own time, an action of a later phase
     waits for the assignments, one whose time is over may say what to do instead (PAST_STEP), anything else
-    waits for the phase's next step."""
+    waits for the phase's next step (a moderator's with its command, a member's in their terms)."""
     allowed = PHASE_ALLOWS[action]
     if allowed == (NOMINATIONS,):  # the next step never leads back to nominations: say when they happen
         return "Nominations come before sign-ups open, in an exchange a moderator creates with them"
@@ -145,11 +156,12 @@ def phase_remedy(phase: Phase, action: ExchangeAction) -> str:
         return "Assignments have not been sent yet"
     if action in PAST_STEP and PHASES.index(phase) > PHASES.index(allowed[-1]):
         return PAST_STEP[action]
-    return NEXT_STEP[phase]
+    return NEXT_STEP[phase] if moderator else MEMBER_NEXT_STEP[phase].format(name=name)
 
 
-def sentence(error: BaseException) -> str | None:
-    """What a member reads for a refusal; None when the error is a bug."""
+def sentence(error: BaseException, *, moderator: bool = False) -> str | None:
+    """What a member reads for a refusal; None when the error is a bug. `moderator`: the reader is one, so a
+    refusal may name the moderators' commands that lead on (members read what happens next instead)."""
     match error:
         case InvalidField():
             return f"{error.field} {error.problem}. Nothing was changed."
@@ -286,7 +298,7 @@ def sentence(error: BaseException) -> str | None:
                 "as it stands. `/exchange letter` with no options shows it to you."
             )
         case WrongPhase():
-            remedy = phase_remedy(error.phase, error.action)
+            remedy = phase_remedy(error.phase, error.action, name=error.name, moderator=moderator)
             then = f" {remedy}." if remedy else ""
             return f"{phase_sentence(error.name, error.phase)}, so you cannot {ACTION_WORDS[error.action]} now.{then}"
         case SignupLimitReached():
@@ -294,10 +306,12 @@ def sentence(error: BaseException) -> str | None:
                 f"This exchange takes at most {plural(error.limit, error.kind[:-1])} per sign-up; "
                 "remove one with `/exchange drop` first."
             )
+        case NominationLimitReached(nominated=()):
+            return f"{error.name} takes no nominations from members. Nothing was changed."
         case NominationLimitReached():
             return (
-                f"This exchange takes at most {plural(error.limit, 'nomination')} per member; "
-                "withdraw one with the `withdraw` option of `/exchange nominate` first."
+                f"You've nominated {_and(list(error.nominated))} for {error.name}, the most it takes ({error.limit}). "
+                "To swap one, withdraw it: `/exchange nominate fandom:… withdraw:…`. Nothing was changed."
             )
         case AlreadyNominated():
             return f"You have already nominated {error.fandom}; nothing was changed."
@@ -413,7 +427,9 @@ def unwrap(error: BaseException) -> BaseException:
 async def report(interaction: Interaction, error: BaseException) -> None:
     """Answer any failure of an interaction: a refusal's sentence, or an apology with a reference."""
     error = unwrap(error)
-    text = sentence(error)
+    # Only a refused phase reads differently for moderators; asking costs a settings read, so only then.
+    moderator = isinstance(error, WrongPhase) and await is_moderator(interaction)
+    text = sentence(error, moderator=moderator)
     if text is None:
         reference = secrets.token_hex(3)
         log.error(

@@ -71,7 +71,9 @@ async def test_a_whole_nominations_phase_from_nominating_to_sign_ups_for_the_app
     # Sign-ups are not open yet: a request says so and what comes next.
     early = await driver.command("exchange request", user=ALICE, fandom="Good Omens")
     assert early.ephemeral and "Yulefic is collecting fandom nominations" in early.content
-    assert "`/mod exchange open`" in early.content and "nominations`" in early.content
+    # In a member's words: what happens next and what they can do meanwhile, not the moderators' commands.
+    assert "Sign-ups for Yulefic open once the moderators approve the nominated fandoms." in early.content
+    assert "Meanwhile you can nominate with `/exchange nominate`." in early.content and "/mod" not in early.content
 
     # Moderators review every fandom in one paged message; nominators are never named.
     shown = await review(driver)
@@ -149,7 +151,7 @@ async def test_nominations_refusals_answer_privately_and_change_nothing(driver: 
         # a member reviewing: /mod is refused at run time, whatever Discord shows
         ("mod exchange nominations", dict(user=ALICE, exchange="Yulefic"), "Only moderators"),
         # past the limit
-        ("exchange nominate", dict(user=ALICE, fandom="Discworld"), "at most 2 nominations per member"),
+        ("exchange nominate", dict(user=ALICE, fandom="Discworld"), "You've nominated Good Omens and Sherlock"),
         ("exchange nominate", dict(user=ALICE, fandom="good omens"), "already nominated good omens"),
         ("exchange nominate", dict(user=BOB, withdraw="Sherlock"), "You have not nominated Sherlock"),
         # a swap whose nomination is refused keeps the one it would have withdrawn

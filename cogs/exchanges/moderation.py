@@ -247,8 +247,9 @@ class ModeratorCommands(GiftCommands, Outbox):
                 f" {self.bot.mention('mod exchange open')}."
             )
         else:
+            approved = await self.store.approved_names(guild_id, created.name, "")  # reused from tagset_from
             posted = await self._announce(
-                created, render.signups_opened_post(self.bot, created), interaction.channel_id
+                created, render.signups_opened_post(self.bot, created, approved), interaction.channel_id
             )
             text = (
                 f"**{created.name}** is open for sign-ups: members use {self.bot.mention('exchange request')} and"
@@ -322,7 +323,8 @@ class ModeratorCommands(GiftCommands, Outbox):
                 text = f"Sign-ups for **{moved.name}** are open, for its approved fandoms."
             else:
                 text = f"Sign-ups for **{moved.name}** are open again; any unsent match was discarded."
-            announcement = render.signups_opened_post(self.bot, moved, again=not first)
+            approved = await self.store.approved_names(guild_id, moved.name, "")  # nominators learn the result
+            announcement = render.signups_opened_post(self.bot, moved, approved, again=not first)
         await interaction.response.defer(ephemeral=True, thinking=True)
         posted = await self._announce(moved, announcement, interaction.channel_id)
         await answer_privately(interaction, text + posted)

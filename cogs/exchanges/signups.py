@@ -17,6 +17,7 @@ from cogs.ui.fandom_autocomplete import exchange_fandom_autocomplete, fandom_aut
 from cogs.ui.near_miss import guard_name
 from db import validation
 from db.errors import InvalidField
+from db.exchange_models import Exchange, Signup
 from db.exchanges import offer_draft, request_draft
 from db.models import Rating
 from interactions.checks import Interaction, guild_id_of
@@ -56,6 +57,11 @@ async def nomination_autocomplete(interaction: Interaction, current: str) -> lis
 
 
 class SignupCommands(ExchangeCog):
+    async def _card(self, exchange: Exchange, signup: Signup) -> discord.Embed:
+        """The member's sign-up as they read it after each change, with whether their letter is written."""
+        letters = await self.bot.store.letters.of_members(exchange.id, [signup.member_id])
+        return render.signup_embed(self.bot, exchange, signup, letter=signup.member_id in letters)
+
     @exchange.command(name="request", description="Add something you would love to receive")
     @app_commands.describe(
         fandom="The fandom (required)",
@@ -80,7 +86,7 @@ class SignupCommands(ExchangeCog):
             found, signup = await self.store.add_request(
                 guild_id_of(chosen), exchange, chosen.user.id, replace(draft, fandom=name or draft.fandom)
             )
-            await answer_privately(chosen, "Request added.", embed=render.signup_embed(found, signup))
+            await answer_privately(chosen, "Request added.", embed=await self._card(found, signup))
 
         await guard_name(interaction, draft.fandom, add, what="add your request", offers_in=exchange, request=True)
 
@@ -104,7 +110,7 @@ class SignupCommands(ExchangeCog):
             found, signup = await self.store.add_offer(
                 guild_id_of(chosen), exchange, chosen.user.id, replace(draft, fandom=name or draft.fandom)
             )
-            await answer_privately(chosen, "Offer added.", embed=render.signup_embed(found, signup))
+            await answer_privately(chosen, "Offer added.", embed=await self._card(found, signup))
 
         await guard_name(interaction, draft.fandom, add, what="add your offer")
 
@@ -112,7 +118,7 @@ class SignupCommands(ExchangeCog):
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
     async def signup(self, interaction: Interaction, exchange: ExchangeOption | None = None) -> None:
         found, signup = await self.store.signup(guild_id_of(interaction), exchange, interaction.user.id)
-        await answer_privately(interaction, "", embed=render.signup_embed(found, signup))
+        await answer_privately(interaction, "", embed=await self._card(found, signup))
 
     @exchange.command(name="drop", description="Remove one of your requests or offers while sign-ups are open")
     @app_commands.describe(item="request N or offer N, as /exchange signup numbers them", exchange="Which exchange")
@@ -124,7 +130,7 @@ class SignupCommands(ExchangeCog):
         exchange: ExchangeOption | None = None,
     ) -> None:
         found, signup = await self.store.drop_item(guild_id_of(interaction), exchange, interaction.user.id, item)
-        await answer_privately(interaction, f"Removed {item.strip()}.", embed=render.signup_embed(found, signup))
+        await answer_privately(interaction, f"Removed {item.strip()}.", embed=await self._card(found, signup))
 
     @exchange.command(name="leave", description="Withdraw your whole sign-up while sign-ups are open")
     @app_commands.describe(exchange="Which exchange (optional when the server runs one)")
@@ -177,7 +183,9 @@ class SignupCommands(ExchangeCog):
         found = await self.store.status(guild_id_of(interaction), exchange)
         secrecy = await self._secrecy(interaction)
         # Moderators also see the sign-up summary beside it (cogs/ui/letters.py).
-        await letters_ui.answer_status(interaction, render.status_embed(found, secrecy), found.exchange, secrecy)
+        now = int(self.bot.clock().timestamp())
+        embed = render.status_embed(found, secrecy, now)
+        await letters_ui.answer_status(interaction, embed, found.exchange, secrecy)
 
     # -- letters and the sign-up summary (issue 23; their code is in cogs/ui/letters.py and db/letters.py,
     # db/exchange_summary.py) ---------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ import discord
 
 from cogs.ui.embeds import excerpt, fitted, lines_within, link
 from db.exchange_models import (
+    ASSIGNED,
     NOMINATIONS,
+    REVEALED_PHASES,
     SIGNUPS,
     Assignment,
     Exchange,
@@ -42,10 +44,15 @@ COLOUR = discord.Colour.purple()
 
 
 MATCH_RULE_WORDS = {
-    "fandom": "by fandom",
-    "fandom_and_tag": "by fandom and a shared tag",
-    "any": "anyone with anyone (a Secret Santa)",
+    "fandom": "Matched by fandom",
+    "fandom_and_tag": "Matched by fandom and a shared tag",
+    "any": "Anyone may write for anyone (a Secret Santa)",
 }
+
+
+def _range_words(least: int, most: int, noun: str) -> str:
+    """How many of something a sign-up takes: "1 to 3 requests", "2 offers"."""
+    return counted(most, noun) if least == most else f"{least} to {counted(most, noun)}"
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
@@ -72,29 +79,65 @@ def request_line(number: int | None, request: ExchangeRequest, *, full: bool = F
     return line
 
 
-def signup_embed(exchange: Exchange, signup: Signup, *, title: str = "Your sign-up") -> discord.Embed:
+def _still_needed(have: int, needed: int, noun: str, plural: str | None = None) -> str | None:
+    """What a sign-up still lacks of one kind, said as something to add: "an offer", "2 more requests"."""
+    missing = needed - have
+    if missing <= 0:
+        return None
+    if missing == 1 and have:
+        return f"one more {noun}"
+    if missing == 1:
+        return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+    return counted(missing, f"more {noun}" if have else noun, plural)
+
+
+def _how_many(have: int, least: int, most: int) -> str:
+    """A field's count as members read it: "1 (up to 3)", "1 (at least 2, up to 3)"."""
+    if least == most:
+        return f"{have} (it takes {most})"
+    if least > 1:
+        return f"{have} (at least {least}, up to {most})"
+    return f"{have} (up to {most})"
+
+
+def signup_embed(
+    bot: Promptfill, exchange: Exchange, signup: Signup, *, letter: bool, title: str = "Your sign-up"
+) -> discord.Embed:
+    """A member's own sign-up: what it still needs (or that it is complete), its requests and offers, and whether
+    their letter is written."""
     settings = exchange.settings
-    state = (
-        "complete ✅"
-        if signup.complete
-        else (
-            f"not complete yet: it needs at least {counted(settings.requests_min, 'request')}"
-            f" and {counted(settings.offers_min, 'offer')}"
+    missing_requests = _still_needed(len(signup.requests), settings.requests_min, "request")
+    missing_offers = _still_needed(len(signup.offers), settings.offers_min, "offer")
+    request_command, offer_command = bot.mention("exchange request"), bot.mention("exchange offer")
+    letter_command = bot.mention("exchange letter")
+    if signup.complete:
+        state = "Your sign-up is complete ✅."
+    elif missing_requests and missing_offers:
+        state = (
+            f"Not complete yet: add {missing_requests} with {request_command} and {missing_offers} with"
+            f" {offer_command}."
         )
-    )
-    embed = discord.Embed(title=f"{title} · {exchange.name}", description=f"Sign-up {state}.", colour=COLOUR)
+    elif missing_offers:
+        state = f"Almost there: add {missing_offers} with {offer_command}."
+    else:
+        state = f"Almost there: add {missing_requests} with {request_command}."
+    if letter:
+        state += f"\nYour letter is written: {letter_command} shows it, and changes it until assignments are sent."
+    else:
+        state += (
+            f"\nNo letter yet: {letter_command} lets you tell your giver what you would love (and what you would"
+            " rather not get)."
+        )
+    embed = discord.Embed(title=f"{title} · {exchange.name}", description=state, colour=COLOUR)
     requests = [request_line(i, r) for i, r in enumerate(signup.requests, start=1)]
-    offers = [
-        f"**{i}.** {o.fandom}" + (f" · tags: {', '.join(o.tags)}" if o.tags else " · anything in it")
-        for i, o in enumerate(signup.offers, start=1)
-    ]
+    offers = [offer_line(i, o) for i, o in enumerate(signup.offers, start=1)]
     embed.add_field(
-        name=f"Requests ({len(signup.requests)} of {settings.requests_min}–{settings.requests_max})",
+        name=f"Requests: {_how_many(len(signup.requests), settings.requests_min, settings.requests_max)}",
         value=lines_within(requests, FIELD_ROOM),
         inline=False,
     )
     embed.add_field(
-        name=f"Offers ({len(signup.offers)} of {settings.offers_min}–{settings.offers_max})",
+        name=f"Offers: {_how_many(len(signup.offers), settings.offers_min, settings.offers_max)}",
         value=lines_within(offers, FIELD_ROOM),
         inline=False,
     )
@@ -146,17 +189,22 @@ def signup_sheet_embed(exchange: Exchange, page: Page[Signup]) -> discord.Embed:
 def assignment_embed(
     bot: Promptfill, exchange: Exchange, assignment: Assignment, recipient: Signup | None, *, dm: bool = False
 ) -> discord.Embed:
-    """What a giver writes: their recipient and every field of every request. Never the giver's own giver."""
+    """What a giver writes: their recipient and every field of every request, that it is a secret, and the ways
+    forward (a question to the recipient, giving it up). Never the giver's own giver."""
     embed = discord.Embed(
         title=f"Your assignment · {exchange.name}",
         description=f"You are writing a gift for <@{assignment.recipient_id}>."
         + (f" Due {date(exchange.settings.due_at)}." if exchange.settings.due_at else "")
-        + f" When it is posted, record it with {bot.mention('exchange gift', dm=dm)}.",
+        + f" When it is posted, record it with {bot.mention('exchange gift', dm=dm)}."
+        + "\nKeep it secret until the creators are revealed."
+        + f" To ask them a question anonymously, use {bot.mention('exchange message', dm=dm)} `to:recipient`;"
+        + f" if you cannot write it, {bot.mention('exchange default', dm=dm)} gives it up for a pinch hitter.",
         colour=COLOUR,
     )
     requests = recipient.requests if recipient else ()
     for i, request in enumerate(requests, start=1):
-        embed.add_field(name=f"Request {i}", value=request_line(None, request, full=True), inline=False)
+        name = "Their request" if len(requests) == 1 else f"Request {i}"
+        embed.add_field(name=name, value=request_line(None, request, full=True), inline=False)
     if not requests:
         embed.add_field(name="Requests", value="Their sign-up was removed; ask a moderator.", inline=False)
     return fitted(embed)
@@ -173,26 +221,39 @@ def assignment_message(
     }
 
 
-def status_embed(status: ExchangeStatus, secrecy: Secrecy) -> discord.Embed:
+def status_embed(status: ExchangeStatus, secrecy: Secrecy, now: int) -> discord.Embed:
+    """Where an exchange stands, in members' words. The number of defaults is for moderators only: in a small
+    round it points at a person. After the due date it says the reveal comes next; after the reveal, only what
+    is left to read (no pinch hits, no due date)."""
     exchange = status.exchange
     settings = exchange.settings
     embed = discord.Embed(title=exchange.name, colour=COLOUR)
+    revealed = exchange.phase in REVEALED_PHASES
+    past_due = exchange.phase == ASSIGNED and settings.due_at is not None and settings.due_at < now
+    if past_due:
+        head = f"Gifts were due {date(settings.due_at)}; the moderators will reveal them soon."
+    else:
+        head = f"{phase_sentence(exchange.name, exchange.phase)}."
     lines = [
-        f"{phase_sentence(exchange.name, exchange.phase)}.",
+        head,
         f"Sign-ups: {status.signups} ({status.complete_signups} complete)",
         f"Assignments: {status.assignments}",
         f"Gifts received: {status.gifts}",
-        f"Defaults: {status.defaults}",
-        f"Open pinch hits: {status.open_pinch_hits}",
-        f"Due: {date(settings.due_at)}" + (f" · reveal: {date(settings.reveal_at)}" if settings.reveal_at else ""),
+        *([f"Defaults: {status.defaults}"] if secrecy.sees_everyone else []),
+        *([f"Open pinch hits: {status.open_pinch_hits}"] if not revealed else []),
+        *(
+            [f"Due: {date(settings.due_at)}" + (f" · reveal: {date(settings.reveal_at)}" if settings.reveal_at else "")]
+            if not revealed and not past_due
+            else []
+        ),
         *(
             [f"Sign-ups close by themselves: {date(settings.signups_close_at)}"]
             if settings.signups_close_at is not None and exchange.phase in (NOMINATIONS, SIGNUPS)
             else []
         ),
-        f"Matching: {MATCH_RULE_WORDS.get(settings.match_rule, settings.match_rule)};"
-        f" requests {settings.requests_min}–{settings.requests_max},"
-        f" offers {settings.offers_min}–{settings.offers_max}",
+        f"{MATCH_RULE_WORDS.get(settings.match_rule, 'Matched by fandom')}",
+        f"Each sign-up: {_range_words(settings.requests_min, settings.requests_max, 'request')},"
+        f" {_range_words(settings.offers_min, settings.offers_max, 'offer')}",
     ]
     if exchange.phase == "complete":
         where = f" in <#{exchange.reveal_channel_id}>" if exchange.reveal_channel_id else ""
@@ -350,13 +411,36 @@ def when_due(exchange: Exchange) -> str:
     return f" Gifts are due {date(exchange.settings.due_at)}." if exchange.settings.due_at else ""
 
 
-def signups_opened_post(bot: Promptfill, exchange: Exchange, *, again: bool = False) -> str:
+FANDOMS_ROOM = 1200  # the approved fandoms in the opening post, within Discord's 2,000 characters of content
+
+
+def signups_opened_post(
+    bot: Promptfill, exchange: Exchange, approved: Sequence[str] | None, *, again: bool = False
+) -> str:
+    """The post that opens sign-ups says all a member needs to join: which fandoms (the approved ones, so that
+    nominators learn the result), how many requests and offers, the dates, and the commands, briefly."""
+    settings = exchange.settings
     opened = "are open again" if again else "are open"
-    return (
-        f"🎁 Sign-ups for **{exchange.name}** {opened}. Tell us what you would love to receive with"
-        f" {bot.mention('exchange request')} and what you would write with {bot.mention('exchange offer')};"
-        f" {bot.mention('exchange signup')} shows your sign-up.{when_due(exchange)}"
-    )
+    until = f" until {date(settings.signups_close_at)}" if settings.signups_close_at is not None else ""
+    if approved:
+        names = [discord.utils.escape_markdown(f) for f in approved]
+        listed = lines_within(names, FANDOMS_ROOM).replace("\n", ", ")
+        fandoms = f"Fandoms ({len(names)}): {listed}. Requests and offers name one of them."
+    else:
+        fandoms = "Any fandom is welcome."
+    lines = [
+        f"🎁 Sign-ups for **{exchange.name}** {opened}{until}.",
+        fandoms,
+        f"A sign-up takes {_range_words(settings.requests_min, settings.requests_max, 'request')} and"
+        f" {_range_words(settings.offers_min, settings.offers_max, 'offer')}.{when_due(exchange)}",
+        f"• Sign up: what you would love to receive with {bot.mention('exchange request')}, what you would write"
+        f" with {bot.mention('exchange offer')}.",
+        f"• Write a letter to your giver with {bot.mention('exchange letter')}.",
+        f"• {bot.mention('exchange signup')} shows your sign-up; {bot.mention('exchange summary')} shows which"
+        " fandoms need offers.",
+        f"• {bot.mention('exchange avoid')} keeps you from being matched with someone (they are never told).",
+    ]
+    return content_within("\n".join(lines))
 
 
 def nominations_opened_post(bot: Promptfill, exchange: Exchange) -> str:
