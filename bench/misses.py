@@ -60,7 +60,8 @@ REASONS: dict[str, str] = {
     "fill": _SHARES
     + "A fill is three hand-offs (the record; the announcement's message id, known only once Discord answers; the"
     " prompt's post re-read) and the URL check and two embeds (announcement, post). Taken out in issue 25: a third"
-    " embed, the seconders' card, built on every fill (now only when someone seconded it).",
+    " embed, the seconders' card, built on every fill, and the read of the seconders (they hear of fills in their"
+    " daily digest now).",
     "autocomplete": _SHARES
     + "An autocomplete is one read and 25 choices built by discord.py. Issue 25 turned each whole word into the"
     " exact indexed words it begins (22% to 36% of the no-op by CPU time in one run).",

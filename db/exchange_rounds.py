@@ -71,12 +71,7 @@ RULE_SETTINGS = frozenset({"requests_min", "requests_max", "offers_min", "offers
 
 
 def exchange_name(value: str | None) -> str:
-    cleaned = validation.clean(value)
-    if cleaned is None:
-        raise InvalidField("Name", "is empty once blank and invisible characters are removed")
-    if len(cleaned) > NAME_MAX:
-        raise InvalidField("Name", f"must be 1 to {NAME_MAX} characters long (yours is {len(cleaned)})")
-    return cleaned
+    return validation.required_text("Name", value, NAME_MAX)
 
 
 def checked_settings(settings: ExchangeSettings) -> ExchangeSettings:

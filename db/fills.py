@@ -11,14 +11,12 @@ from db.database import Repository
 from db.errors import AnonymousFillsOff, DuplicateFill, FillNotAnonymous, FillNotFound, NoClaimSlot, NotYourFill
 from db.models import Fill, Prompt, Viewer
 from db.rows import FILL_COLUMNS, FILL_SOURCE, fill_from_row
-from db.seconds import seconders_of
 
 
 @dataclass(frozen=True)
 class FillRecorded:
     fill: Fill
     prompt: Prompt
-    seconders: tuple[int, ...] = ()  # who seconded the prompt when it was filled: they are told of the fill
     # A work in progress shared again: the fill as it stood before (None for a new fill, which is announced).
     earlier: Fill | None = None
     ended_claim: bool = False  # the fill ended its writer's claim, which the prompt's post showed with their name
@@ -81,7 +79,6 @@ def _record(
     return FillRecorded(
         _fill_by_id(conn, fill_id),
         rows.prompt_by_id(conn, prompt.id),
-        seconders_of(conn, prompt.id),
         ended_claim=claim is not None,
     )
 

@@ -99,11 +99,7 @@ def _target(
         name_kind: NameKind = "fandom" if kind == "fandom" else "tag"
         label = "Fandom" if kind == "fandom" else "Tag"
         longest = validation.FANDOM_MAX if kind == "fandom" else validation.TAG_MAX  # as long as a prompt's may be
-        cleaned = validation.clean(str(value))
-        if cleaned is None:
-            raise InvalidField(label, "is empty once blank and invisible characters are removed")
-        if len(cleaned) > longest:
-            raise InvalidField(label, f"must be 1 to {longest} characters long (yours is {len(cleaned):,})")
+        cleaned = validation.required_text(label, str(value), longest)
         landed = canonical_name(conn, guild_id, name_kind, cleaned)
         key = name_key(landed)
         if not key:

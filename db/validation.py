@@ -83,6 +83,15 @@ def optional_text(field: str, value: str | None, maximum: int) -> str | None:
     return _bounded(field, value, maximum)
 
 
+def required_text(field: str, value: str | None, maximum: int) -> str:
+    """A text option that must say something: refused when missing, blank or invisible only, or longer than
+    `maximum` (an exchange's name, a followed fandom or tag)."""
+    cleaned = _bounded(field, value, maximum)
+    if cleaned is None:
+        raise InvalidField(field, "is empty once blank and invisible characters are removed")
+    return cleaned
+
+
 def prompt_text(value: str | None) -> str:
     cleaned = clean(value)
     if cleaned is None:
